@@ -1,0 +1,79 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tinytalk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tinytalk", targets: ["tinytalk"]),
+        .library(name: "TinyTalkAPI", targets: ["TinyTalkAPI"]),
+        .library(name: "LocalBot", targets: ["LocalBot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The only C surface: ncursesw with shims for the macros Swift cannot import.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+
+        // Terminal-independent screen model: cells, widths, keys, themes. No curses here.
+        .target(name: "TerminalKit"),
+
+        // The Tiny Talk wire protocol: requests, SSE parsing, delta decoding, the HTTP client.
+        .target(
+            name: "TinyTalkAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+
+        // Sessions, tabs, history, configuration: everything the UI needs that is not drawing.
+        .target(
+            name: "TinyTalkCore",
+            dependencies: [
+                "TinyTalkAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Views and the app loop, drawing into TerminalKit grids through a backend protocol.
+        .target(name: "TinyTalkUI", dependencies: ["TerminalKit", "TinyTalkCore"]),
+
+        // The only target that imports curses.
+        .target(name: "CursesBackend", dependencies: ["TerminalKit", "CNcursesw"]),
+
+        // A loopback server that speaks the Tiny Talk protocol, for the demo, tests and benchmarks.
+        .target(
+            name: "LocalBot",
+            dependencies: [
+                "TinyTalkAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "tinytalk",
+            dependencies: [
+                "TerminalKit", "TinyTalkAPI", "TinyTalkCore", "TinyTalkUI", "CursesBackend", "LocalBot",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+        .testTarget(name: "TinyTalkAPITests", dependencies: ["TinyTalkAPI"]),
+        .testTarget(name: "TinyTalkCoreTests", dependencies: ["TinyTalkCore", "LocalBot"]),
+        .testTarget(name: "TinyTalkUITests", dependencies: ["TinyTalkUI"]),
+        .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend"]),
+        .testTarget(name: "LocalBotTests", dependencies: ["LocalBot", "TinyTalkAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TinyTalkAPI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,7 @@
+/// One piece of a reply, in the order the server sent it.
+public enum ChatDelta: Sendable, Equatable {
+    /// The next piece of the reply's text.
+    case text(String)
+    /// Knowledge-base sources the reply cited.
+    case citations([Citation])
+}

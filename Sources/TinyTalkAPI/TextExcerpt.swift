@@ -1,0 +1,67 @@
+import Foundation
+
+/// Short, single-line, terminal-safe excerpts of untrusted text (server messages, error pages).
+public enum TextExcerpt {
+    /// Collapses whitespace, replaces control characters, and cuts to `limit` characters.
+    public static func clean(_ text: String, limit: Int = 300) -> String {
+        var out = ""
+        var pendingSpace = false
+        var count = 0
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            let isSpace = scalar.properties.isWhitespace || value < 0x20 || (0x7F...0x9F).contains(value)
+            if isSpace {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace {
+                out.unicodeScalars.append(" ")
+                count += 1
+                pendingSpace = false
+            }
+            if count >= limit {
+                out += "…"
+                break
+            }
+            out.unicodeScalars.append(scalar)
+            count += 1
+        }
+        return out
+    }
+
+    /// The readable text of an HTML page: head, scripts and styles dropped, tags removed,
+    /// common entities decoded, whitespace collapsed.
+    public static func fromHTML(_ html: String, limit: Int = 300) -> String {
+        var text = html
+        for element in ["head", "script", "style"] {
+            while let open = text.range(of: "<\(element)", options: .caseInsensitive),
+                let close = text.range(of: "</\(element)>", options: .caseInsensitive, range: open.upperBound..<text.endIndex)
+            {
+                text.replaceSubrange(open.lowerBound..<close.upperBound, with: " ")
+            }
+        }
+        var stripped = ""
+        var inTag = false
+        for character in text {
+            if character == "<" {
+                inTag = true
+            } else if character == ">" && inTag {
+                inTag = false
+                stripped.append(" ")
+            } else if !inTag {
+                stripped.append(character)
+            }
+        }
+        let entities = ["&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&apos;": "'", "&amp;": "&"]
+        for (entity, replacement) in entities {
+            stripped = stripped.replacingOccurrences(of: entity, with: replacement)
+        }
+        return clean(stripped, limit: limit)
+    }
+
+    /// True when the text looks like an HTML document rather than JSON or plain text.
+    public static func looksLikeHTML(_ text: String) -> Bool {
+        let head = text.prefix(512).lowercased()
+        return head.contains("<html") || head.contains("<!doctype html") || head.contains("<body") || head.contains("<head")
+    }
+}
