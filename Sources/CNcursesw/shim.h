@@ -7,4 +7,43 @@
 #include <locale.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+
+/* 1 when the wide-character API (get_wch, setcchar, mvaddnwstr) is available. */
+static inline int tinytalk_has_wide_characters(void) {
+#if defined(NCURSES_WIDECHAR) && NCURSES_WIDECHAR
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+
+/* Macros Swift cannot import, as functions. */
+static inline int tinytalk_color_pair(int n) { return (int)COLOR_PAIR(n); }
+static inline attr_t tinytalk_a_normal(void) { return A_NORMAL; }
+static inline attr_t tinytalk_a_bold(void) { return A_BOLD; }
+static inline attr_t tinytalk_a_dim(void) { return A_DIM; }
+static inline attr_t tinytalk_a_italic(void) { return A_ITALIC; }
+static inline attr_t tinytalk_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t tinytalk_a_reverse(void) { return A_REVERSE; }
+static inline int tinytalk_key_f(int n) { return KEY_F(n); }
+static inline void tinytalk_getmaxyx(WINDOW *window, int *rows, int *columns) {
+    int y, x;
+    getmaxyx(window, y, x);
+    *rows = y;
+    *columns = x;
+}
+static inline mmask_t tinytalk_button4_pressed(void) { return BUTTON4_PRESSED; }
+static inline mmask_t tinytalk_button5_pressed(void) { return BUTTON5_PRESSED; }
+static inline mmask_t tinytalk_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
+
+/* Mutable curses globals, read through functions so Swift sees no shared mutable state. */
+static inline WINDOW *tinytalk_stdscr(void) { return stdscr; }
+static inline int tinytalk_lines(void) { return LINES; }
+static inline int tinytalk_cols(void) { return COLS; }
+
+/* Glibc's Swift module hides these (it is built without __USE_XOPEN). */
+extern int wcwidth(wchar_t c);
+extern int wcswidth(const wchar_t *s, size_t n);
+
 #endif

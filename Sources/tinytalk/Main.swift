@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+/// Runs the command line and maps failures to the documented exit codes:
+/// 0 complete, 1 the API refused or failed, 2 usage or configuration error,
+/// 3 network failure or timeout, 4 the reply ended early, 130 interrupted.
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try TinyTalkCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = TinyTalkCommand.exitCode(for: error)
+            if code == .success {
+                TinyTalkCommand.exit(withError: error)  // --help and --version print and exit 0
+            }
+            let message = TinyTalkCommand.fullMessage(for: error)
+            StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
+            // Usage mistakes are exit 2, like most Unix tools (the parser's own default is 64).
+            Foundation.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+        }
+    }
+}
+
+/// The exit statuses of every subcommand.
+enum ExitStatus {
+    static let ok: Int32 = 0
+    static let apiFailure: Int32 = 1
+    static let usage: Int32 = 2
+    static let network: Int32 = 3
+    static let incomplete: Int32 = 4
+    static let interrupted: Int32 = 130
+}
