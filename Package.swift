@@ -70,9 +70,11 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "TinyTalkAPITests", dependencies: ["TinyTalkAPI"]),
         .testTarget(name: "TinyTalkCoreTests", dependencies: ["TinyTalkCore", "LocalBot"]),
-        .testTarget(name: "TinyTalkUITests", dependencies: ["TinyTalkUI"]),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend"]),
-        .testTarget(name: "LocalBotTests", dependencies: ["LocalBot", "TinyTalkAPI"]),
+        .testTarget(
+            name: "LocalBotTests",
+            dependencies: ["LocalBot", "TinyTalkAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["TinyTalkAPI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,9 @@
+import CursesBackend
+import Testing
+
+@Suite struct CursesLibraryTests {
+    @Test func linksTheWideCharacterNcurses() {
+        #expect(CursesLibrary.version.hasPrefix("ncurses"))
+        #expect(CursesLibrary.hasWideCharacters)
+    }
+}
