@@ -2,7 +2,7 @@ import TinyTalkAPI
 
 /// The bots every local server hosts.
 public enum BotCatalog {
-    public static let all: [Bot] = [echo, markdown, story, polyglot, docs, count]
+    public static let all: [Bot] = [echo, markdown, story, polyglot, docs, count, mischief]
 
     public static func bot(for botId: String) -> Bot? {
         all.first { $0.matches(botId) }
@@ -135,6 +135,17 @@ public enum BotCatalog {
         for index in 1...max(1, requested) {
             text += index == 1 ? "w\(index)" : " w\(index)"
         }
+        return (text, [])
+    }
+
+    /// Answers with terminal escape sequences, C1 controls and bidi overrides: a client must
+    /// show them inert, never let them drive the terminal.
+    public static let mischief = Bot(
+        id: "mischief", uuid: "00000000-0000-4000-8000-000000000007", name: "Mischief",
+        summary: "answers with escape sequences a client must not obey"
+    ) { _, _ in
+        let text = "Plain, then \u{1B}[31mred?\u{1B}[0m, a title \u{1B}]0;pwned\u{07}, a clipboard write "
+            + "\u{1B}]52;c;aGVsbG8=\u{07}, a C1 clear \u{9B}2J, a bidi override \u{202E}desrever\u{202C}. The end."
         return (text, [])
     }
 }

@@ -92,11 +92,9 @@ public final class ChatClient: Sendable {
     ) async throws {
         var http = HTTPClientRequest(url: endpoint.url)
         http.method = .POST
-        http.headers.add(name: "Api-Key", value: endpoint.apiKey.secret)
-        http.headers.add(name: "Origin", value: endpoint.origin)
-        http.headers.add(name: "Content-Type", value: "application/json")
-        http.headers.add(name: "Accept", value: request.stream ? "text/event-stream" : "application/json")
-        http.headers.add(name: "User-Agent", value: configuration.userAgent)
+        for header in request.headers(for: endpoint, userAgent: configuration.userAgent) {
+            http.headers.add(name: header.name, value: header.value)
+        }
         http.body = .bytes(ByteBuffer(bytes: request.jsonBody()))
 
         let response: HTTPClientResponse

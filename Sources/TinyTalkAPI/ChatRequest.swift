@@ -39,6 +39,17 @@ public struct ChatRequest: Sendable, Equatable {
         }
     }
 
+    /// The request's headers, in order: `Api-Key`, `Origin`, `Content-Type`, `Accept`, `User-Agent`.
+    public func headers(for endpoint: Endpoint, userAgent: String) -> [(name: String, value: String)] {
+        [
+            ("Api-Key", endpoint.apiKey.secret),
+            ("Origin", endpoint.origin),
+            ("Content-Type", "application/json"),
+            ("Accept", stream ? "text/event-stream" : "application/json"),
+            ("User-Agent", userAgent),
+        ]
+    }
+
     /// The JSON body: `botId`, `messages`, `temperature` (only when set), `stream`, in that order.
     public func jsonBody() -> [UInt8] {
         var out = JSONText()

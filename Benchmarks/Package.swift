@@ -1,0 +1,23 @@
+// swift-tools-version: 6.0
+import Foundation
+import PackageDescription
+
+// A path dependency is named after its folder, which is whatever the clone was called.
+let mainPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+
+// Benchmarks live apart from the main package so its builds and tests stay lean.
+// Run with: swift run -c release sse-throughput
+let package = Package(
+    name: "tinytalk-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: "..")
+    ],
+    targets: [
+        .executableTarget(
+            name: "sse-throughput",
+            dependencies: [.product(name: "TinyTalkAPI", package: mainPackage)]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
