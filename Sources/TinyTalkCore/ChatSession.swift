@@ -1,0 +1,274 @@
+import Foundation
+import TinyTalkAPI
+
+/// Why a session refused a command.
+public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A reply is still arriving; cancel it or wait.
+    case busy
+    case emptyMessage
+    /// There is no user message to ask again.
+    case nothingToRetry
+    /// The history could not be saved; nothing was sent.
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case .busy: return "A reply is still arriving: wait for it, or cancel it first."
+        case .emptyMessage: return "The message is empty."
+        case .nothingToRetry: return "There is no message to ask again yet."
+        case .storage(let detail): return "Could not save the conversation (\(detail)); nothing was sent."
+        }
+    }
+}
+
+/// One conversation with one bot (one tab): sends messages, streams replies, retries what can
+/// be retried, keeps everything in the store, and reports each step as a ``SessionEvent``.
+///
+/// One reply is in flight at a time. The user's message is committed before its request
+/// leaves; the reply is saved at least every ``flushInterval`` while it streams, and when it ends.
+public actor ChatSession {
+    /// The session's events, in order. One consumer.
+    public nonisolated let events: AsyncStream<SessionEvent>
+    private let continuation: AsyncStream<SessionEvent>.Continuation
+
+    public let bot: BotProfile
+    public private(set) var conversation: Conversation
+    public private(set) var messages: [Message]
+    public private(set) var state: SessionState = .idle
+
+    /// How often a streaming reply is written to the store.
+    public static let flushInterval: Duration = .milliseconds(500)
+
+    private let transport: any ChatTransport
+    private let store: Store
+    private let clock: any SessionClock
+    private let retry: RetryPolicy
+    private let context: ContextWindow
+
+    /// The reply being received, if any.
+    private var reply: Reply?
+    private var generation = 0
+
+    private struct Reply {
+        var generation: Int
+        var messageId: Int64
+        var text = ""
+        var citations: [Citation] = []
+        var lastFlush: Duration
+        var task: Task<Void, Never>?
+    }
+
+    public init(
+        conversation: Conversation, messages: [Message] = [], bot: BotProfile, transport: any ChatTransport, store: Store,
+        clock: any SessionClock = SystemClock(), retry: RetryPolicy = RetryPolicy(), context: ContextWindow = ContextWindow()
+    ) {
+        (events, continuation) = AsyncStream.makeStream(of: SessionEvent.self)
+        self.conversation = conversation
+        self.messages = messages
+        self.bot = bot
+        self.transport = transport
+        self.store = store
+        self.clock = clock
+        self.retry = retry
+        self.context = context
+    }
+
+    /// True while a reply is on its way.
+    public var isBusy: Bool { reply != nil }
+
+    /// Characters of context the conversation's history uses, and the budget.
+    public var contextUse: (used: Int, budget: Int) {
+        let used = messages.filter(\.isContext).reduce(conversation.systemPrompt?.count ?? 0) { $0 + $1.content.count }
+        return (used, context.budget)
+    }
+
+    // MARK: - Commands
+
+    /// Sends `text` as the next user message and starts the reply.
+    public func send(_ text: String) throws(SessionError) {
+        guard reply == nil else { throw .busy }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyMessage }
+        let message: Message
+        do {
+            message = try store.appendMessage(conversationId: conversation.id, role: .user, content: text)
+        } catch {
+            throw .storage(String(describing: error))
+        }
+        messages.append(message)
+        if conversation.title.isEmpty { conversation.title = Conversation.title(from: text) }
+        emit(.userMessageAdded(message))
+        try startReply(to: messages.count - 1)
+    }
+
+    /// Stops the reply now. Its text so far is kept and marked interrupted.
+    public func cancel() {
+        guard let reply else { return }
+        reply.task?.cancel()
+        finish(.interrupted(reason: "cancelled"))
+    }
+
+    /// Asks the last user message again, replacing the reply to it.
+    public func regenerate() throws(SessionError) {
+        guard reply == nil else { throw .busy }
+        guard let index = messages.lastIndex(where: { $0.role == .user }) else { throw .nothingToRetry }
+        try removeMessages(after: index)
+        try startReply(to: index)
+    }
+
+    /// Replaces the last user message with `text` and asks again.
+    public func editLast(_ text: String) throws(SessionError) {
+        guard reply == nil else { throw .busy }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyMessage }
+        guard let index = messages.lastIndex(where: { $0.role == .user }) else { throw .nothingToRetry }
+        try removeMessages(after: index)
+        do {
+            try store.updateMessage(id: messages[index].id, content: text, state: .complete)
+        } catch {
+            throw .storage(String(describing: error))
+        }
+        messages[index].content = text
+        emit(.messageEdited(messages[index]))
+        try startReply(to: index)
+    }
+
+    /// Changes the system prompt and temperature used from the next request on.
+    public func configure(systemPrompt: String?, temperature: Double?) throws {
+        try store.updateSettings(conversationId: conversation.id, systemPrompt: systemPrompt, temperature: temperature)
+        conversation.systemPrompt = systemPrompt
+        conversation.temperature = temperature
+    }
+
+    /// Ends the event stream (the tab is closing). A reply in flight is cancelled first.
+    public func close() {
+        cancel()
+        continuation.finish()
+    }
+
+    // MARK: - The reply
+
+    private func removeMessages(after index: Int) throws(SessionError) {
+        for message in messages[(index + 1)...].reversed() {
+            do {
+                try store.deleteMessage(id: message.id)
+            } catch {
+                throw .storage(String(describing: error))
+            }
+            emit(.messageRemoved(messageId: message.id))
+        }
+        messages.removeSubrange((index + 1)...)
+    }
+
+    private func startReply(to userIndex: Int) throws(SessionError) {
+        let latest = ChatMessage(role: .user, content: messages[userIndex].content)
+        let window = context.messages(
+            system: conversation.systemPrompt, history: Array(messages[..<userIndex]), latest: latest)
+        if window.dropped > 0 { emit(.contextTrimmed(droppedTurns: window.dropped)) }
+        let request = ChatRequest(botId: conversation.botId, messages: window.messages, temperature: conversation.temperature)
+
+        let placeholder: Message
+        do {
+            placeholder = try store.appendMessage(conversationId: conversation.id, role: .assistant, content: "", state: .streaming)
+        } catch {
+            throw .storage(String(describing: error))
+        }
+        messages.append(placeholder)
+        emit(.replyStarted(placeholder))
+
+        generation += 1
+        let current = generation
+        reply = Reply(generation: current, messageId: placeholder.id, lastFlush: clock.now)
+        reply?.task = Task { await self.run(request, generation: current) }
+    }
+
+    private func run(_ request: ChatRequest, generation: Int) async {
+        var attempt = 1
+        while isCurrent(generation) {
+            setState(.connecting(attempt: attempt))
+            do {
+                for try await delta in transport.stream(request, to: bot.endpoint) {
+                    guard isCurrent(generation) else { return }
+                    receive(delta)
+                }
+                guard isCurrent(generation) else { return }
+                finish(.complete)
+                return
+            } catch {
+                guard isCurrent(generation) else { return }
+                let failure = Self.presentable(error)
+                let nothingYet = reply.map { $0.text.isEmpty && $0.citations.isEmpty } ?? false
+                if nothingYet, let delay = retry.delay(before: attempt + 1, after: failure) {
+                    attempt += 1
+                    emit(.retryScheduled(attempt: attempt, delay: delay, reason: failure))
+                    setState(.retrying(attempt: attempt, delay: delay))
+                    do {
+                        try await clock.sleep(for: delay)
+                    } catch {
+                        return  // cancelled while waiting; cancel() has already ended the reply
+                    }
+                    continue
+                }
+                finish(nothingYet ? .failed(failure) : .interrupted(reason: failure.message))
+                return
+            }
+        }
+    }
+
+    private func isCurrent(_ generation: Int) -> Bool {
+        reply?.generation == generation
+    }
+
+    private func receive(_ delta: ChatDelta) {
+        guard var current = reply, let index = messages.lastIndex(where: { $0.id == current.messageId }) else { return }
+        switch delta {
+        case .text(let text):
+            if state != .streaming { setState(.streaming) }
+            current.text += text
+            messages[index].content += text
+            emit(.textDelta(messageId: current.messageId, text: text))
+        case .citations(let citations):
+            current.citations += citations
+            messages[index].citations += citations
+            emit(.citations(messageId: current.messageId, citations))
+        }
+        let now = clock.now
+        if now - current.lastFlush >= Self.flushInterval {
+            current.lastFlush = now
+            try? store.updateMessage(id: current.messageId, content: current.text, state: .streaming, citations: current.citations)
+        }
+        reply = current
+    }
+
+    private func finish(_ outcome: ReplyOutcome) {
+        guard let current = reply else { return }
+        reply = nil
+        let state: Message.State
+        let error: String?
+        switch outcome {
+        case .complete: (state, error) = (.complete, nil)
+        case .interrupted(let reason): (state, error) = (.interrupted, reason)
+        case .failed(let failure): (state, error) = (.failed, failure.message)
+        }
+        try? store.updateMessage(id: current.messageId, content: current.text, state: state, error: error, citations: current.citations)
+        if let index = messages.lastIndex(where: { $0.id == current.messageId }) {
+            messages[index].state = state
+            messages[index].error = error
+        }
+        emit(.replyFinished(messageId: current.messageId, outcome))
+        setState(.idle)
+    }
+
+    private func setState(_ newState: SessionState) {
+        guard newState != state else { return }
+        state = newState
+        emit(.stateChanged(newState))
+    }
+
+    private func emit(_ event: SessionEvent) {
+        continuation.yield(event)
+    }
+
+    private static func presentable(_ error: any Error) -> APIError {
+        if let error = error as? APIError { return error }
+        return .transport(.other, detail: TextExcerpt.clean(String(describing: error), limit: 160))
+    }
+}

@@ -1,0 +1,42 @@
+import TinyTalkAPI
+
+/// What a session is doing.
+public enum SessionState: Sendable, Equatable {
+    case idle
+    /// A request is on its way; `attempt` counts from 1.
+    case connecting(attempt: Int)
+    /// Reply text is arriving.
+    case streaming
+    /// Waiting `delay` before attempt `attempt`.
+    case retrying(attempt: Int, delay: Duration)
+}
+
+/// How a reply ended.
+public enum ReplyOutcome: Sendable, Equatable {
+    /// The server said the reply is whole.
+    case complete
+    /// Stopped early (cancelled, or the stream broke); the text so far is kept.
+    case interrupted(reason: String)
+    /// The request failed; the user's message stays, the reason is presentable.
+    case failed(APIError)
+}
+
+/// Everything a session tells its observers, in order. Sessions never touch the UI: the UI
+/// applies these to its view model.
+public enum SessionEvent: Sendable, Equatable {
+    case userMessageAdded(Message)
+    /// The reply's (empty) message exists; text follows as deltas.
+    case replyStarted(Message)
+    case textDelta(messageId: Int64, text: String)
+    case citations(messageId: Int64, [Citation])
+    case replyFinished(messageId: Int64, ReplyOutcome)
+    /// A failed attempt will be retried after `delay` (the countdown starts now).
+    case retryScheduled(attempt: Int, delay: Duration, reason: APIError)
+    /// The oldest `droppedTurns` messages did not fit the context budget and were left out.
+    case contextTrimmed(droppedTurns: Int)
+    /// A message left the conversation (a reply being regenerated).
+    case messageRemoved(messageId: Int64)
+    /// A user message was rewritten (`editLast`).
+    case messageEdited(Message)
+    case stateChanged(SessionState)
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+import TinyTalkAPI
+import TinyTalkCore
+
+/// A transport that plays scripted replies, one script per request, and records the requests.
+final class FakeTransport: ChatTransport {
+    enum Step: Sendable {
+        case text(String)
+        case citations([Citation])
+        /// Ends the stream with this error.
+        case fail(APIError)
+        /// Waits until the consumer goes away (cancellation).
+        case hang
+    }
+
+    private let state: Mutex<(scripts: [[Step]], requests: [ChatRequest])>
+
+    init(_ scripts: [[Step]]) {
+        state = Mutex((scripts, []))
+    }
+
+    var requests: [ChatRequest] { state.withLock { $0.requests } }
+
+    func stream(_ request: ChatRequest, to endpoint: Endpoint) -> AsyncThrowingStream<ChatDelta, any Error> {
+        let script = state.withLock { state -> [Step] in
+            state.requests.append(request)
+            return state.scripts.isEmpty ? [] : state.scripts.removeFirst()
+        }
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                for step in script {
+                    switch step {
+                    case .text(let text): continuation.yield(.text(text))
+                    case .citations(let citations): continuation.yield(.citations(citations))
+                    case .fail(let error):
+                        continuation.finish(throwing: error)
+                        return
+                    case .hang:
+                        while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+                        continuation.finish(throwing: CancellationError())
+                        return
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// A clock whose sleeps return at once and are recorded; time moves on by each sleep.
+final class FakeClock: SessionClock {
+    private let state = Mutex<(now: Duration, sleeps: [Duration])>((.zero, []))
+
+    var now: Duration { state.withLock { $0.now } }
+    var sleeps: [Duration] { state.withLock { $0.sleeps } }
+
+    func advance(by duration: Duration) {
+        state.withLock { $0.now += duration }
+    }
+
+    func sleep(for duration: Duration) async throws {
+        state.withLock {
+            $0.sleeps.append(duration)
+            $0.now += duration
+        }
+        try Task.checkCancellation()
+        await Task.yield()
+    }
+}
+
+/// Collects a session's events until a condition holds (bounded).
+actor EventLog {
+    private(set) var events: [SessionEvent] = []
+    private var pump: Task<Void, Never>?
+
+    init(_ session: ChatSession) {
+        let stream = session.events
+        Task { await self.start(stream) }
+    }
+
+    private func start(_ stream: AsyncStream<SessionEvent>) {
+        pump = Task {
+            for await event in stream { self.append(event) }
+        }
+    }
+
+    private func append(_ event: SessionEvent) {
+        events.append(event)
+    }
+
+    /// Waits (at most 5 s) until `condition` holds for the events so far.
+    func wait(until condition: ([SessionEvent]) -> Bool) async -> [SessionEvent] {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !condition(events) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return events
+    }
+
+    func waitForFinish(count: Int = 1) async -> [SessionEvent] {
+        await wait { events in events.filter { if case .replyFinished = $0 { return true } else { return false } }.count >= count }
+    }
+}
+
+func profile(_ name: String = "echo", temperature: Double? = nil, system: String? = nil) -> BotProfile {
+    BotProfile(
+        name: name, id: name, endpoint: Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: APIKey("test-key")),
+        temperature: temperature, systemPrompt: system)
+}
+
+func makeSession(
+    _ transport: FakeTransport, store: Store? = nil, clock: FakeClock = FakeClock(), retry: RetryPolicy = RetryPolicy(jitter: 0),
+    context: ContextWindow = ContextWindow(), system: String? = nil
+) throws -> (ChatSession, Store) {
+    let store = try store ?? Store()
+    let conversation = try store.createConversation(botId: "echo", botName: "echo", systemPrompt: system)
+    let session = ChatSession(
+        conversation: conversation, bot: profile(system: system), transport: transport, store: store, clock: clock, retry: retry,
+        context: context)
+    return (session, store)
+}
