@@ -79,7 +79,7 @@ let package = Package(
             name: "LocalBotTests",
             dependencies: ["LocalBot", "TinyTalkAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["TinyTalkAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TinyTalkAPI", "TinyTalkCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -104,7 +104,7 @@ public actor ChatSession {
     public func cancel() {
         guard let reply else { return }
         reply.task?.cancel()
-        finish(.interrupted(reason: "cancelled"))
+        finish(.interrupted(nil))
     }
 
     /// Asks the last user message again, replacing the reply to it.
@@ -207,7 +207,7 @@ public actor ChatSession {
                     }
                     continue
                 }
-                finish(nothingYet ? .failed(failure) : .interrupted(reason: failure.message))
+                finish(nothingYet ? .failed(failure) : .interrupted(failure))
                 return
             }
         }
@@ -245,7 +245,7 @@ public actor ChatSession {
         let error: String?
         switch outcome {
         case .complete: (state, error) = (.complete, nil)
-        case .interrupted(let reason): (state, error) = (.interrupted, reason)
+        case .interrupted(let failure): (state, error) = (.interrupted, failure?.message ?? "cancelled")
         case .failed(let failure): (state, error) = (.failed, failure.message)
         }
         try? store.updateMessage(id: current.messageId, content: current.text, state: state, error: error, citations: current.citations)

@@ -104,7 +104,8 @@ public enum ConversationExport {
         return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    static func timestamp(_ date: Date) -> String {
+    /// ISO 8601 with time zone, as exports and JSON listings write times.
+    public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)

@@ -15,8 +15,9 @@ public enum SessionState: Sendable, Equatable {
 public enum ReplyOutcome: Sendable, Equatable {
     /// The server said the reply is whole.
     case complete
-    /// Stopped early (cancelled, or the stream broke); the text so far is kept.
-    case interrupted(reason: String)
+    /// Stopped early, with the text so far kept: cancelled (`nil`), or the stream broke or
+    /// reported an error after text had arrived.
+    case interrupted(APIError?)
     /// The request failed; the user's message stays, the reason is presentable.
     case failed(APIError)
 }

@@ -3,6 +3,7 @@ import Foundation
 import TerminalKit
 import Synchronization
 import TinyTalkAPI
+import TinyTalkCore
 
 /// `tinytalk ask`: one question, the reply streamed to stdout as it arrives.
 struct AskCommand: AsyncParsableCommand {
@@ -13,7 +14,9 @@ struct AskCommand: AsyncParsableCommand {
             The prompt is the arguments joined by spaces; text piped on standard input is used too
             (after the arguments). Only the reply goes to stdout; messages go to stderr.
 
-            The API key comes from TINYTALK_API_KEY.
+            The API key comes from TINYTALK_API_KEY, else the configuration's api_key_command, else
+            the key file (see README). Each exchange is saved to the history unless --no-save;
+            --continue sends the latest conversation with the bot as context and adds to it.
 
             Exit status: 0 complete, 1 the API refused or failed, 2 usage or configuration error,
             3 network failure or timeout, 4 the reply ended before the server said it was complete
@@ -24,14 +27,14 @@ struct AskCommand: AsyncParsableCommand {
     @Argument(help: "The prompt; piped standard input is appended.")
     var prompt: [String] = []
 
-    @Option(help: "The bot's id (from its details page).")
+    @Option(help: "A configured bot's name, or a bot id (from its details page).")
     var bot: String
 
-    @Option(help: "The chat completions URL.")
-    var endpoint: String = Endpoint.defaultURL
+    @Option(help: "The chat completions URL. Default: the bot's, the configuration's, or \(Endpoint.defaultURL).")
+    var endpoint: String?
 
-    @Option(help: "The Origin header: one of the origins allowed on the bot's details page.")
-    var origin: String = Endpoint.defaultOrigin
+    @Option(help: "The Origin header: one of the origins allowed on the bot's details page. Default: \(Endpoint.defaultOrigin).")
+    var origin: String?
 
     @Option(help: "0 to 2: low is focused, high more random. Default: the bot's own setting.")
     var temperature: Double?
@@ -45,6 +48,12 @@ struct AskCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-stream"), help: "Ask for the whole reply as one JSON object.")
     var noStream = false
 
+    @Flag(name: [.customShort("c"), .customLong("continue")], help: "Continue the most recent conversation with this bot.")
+    var continueConversation = false
+
+    @Flag(name: .customLong("no-save"), help: "Do not save this exchange to the history.")
+    var noSave = false
+
     @Option(help: "Seconds to wait for a connection.")
     var connectTimeout: Double = 10
 
@@ -52,65 +61,113 @@ struct AskCommand: AsyncParsableCommand {
     var idleTimeout: Double = 60
 
     func run() async throws {
-        let key = ProcessInfo.processInfo.environment["TINYTALK_API_KEY"] ?? ""
-        guard !key.isEmpty else {
-            throw fail(
-                ExitStatus.usage,
-                "no API key: set TINYTALK_API_KEY to your Tiny Talk key (it is read from the environment only, never from arguments).")
-        }
+        let environment = try AppEnvironment.load()
+        let key = try environment.apiKey()
         guard connectTimeout > 0, idleTimeout > 0 else {
-            throw fail(ExitStatus.usage, "timeouts must be positive numbers of seconds.")
+            throw CLIFailure.exit(ExitStatus.usage, "timeouts must be positive numbers of seconds.")
         }
-
-        var messages: [ChatMessage] = []
-        if let system { messages.append(ChatMessage(role: .system, content: system)) }
-        if let messagesFile { messages += try loadMessages(messagesFile) }
-        let question = try readPrompt()
-        messages.append(ChatMessage(role: .user, content: question))
-
-        let request = ChatRequest(botId: bot, messages: messages, temperature: temperature, stream: !noStream)
-        let target = Endpoint(url: endpoint, origin: origin, apiKey: APIKey(key))
+        let profile = environment.profile(
+            for: bot, key: key, endpoint: endpoint, origin: origin, temperature: temperature, system: system)
         do {
-            try request.validate()
-            try target.validate()
+            if let temperature = profile.temperature { try ChatRequest.validate(temperature: temperature) }
+            try profile.endpoint.validate()
         } catch {
-            throw fail(ExitStatus.usage, error.message)
+            throw CLIFailure.exit(ExitStatus.usage, error.message)
         }
+        let earlier = try messagesFile.map(loadMessages) ?? []
+        let question = try readPrompt()
+
+        let store = noSave ? try Store() : try environment.openStore()
+        let conversation = try startConversation(in: store, profile: profile, earlier: earlier)
+        let history = try store.messages(conversationId: conversation.id, limit: 2_000)
 
         let client = ChatClient(
             configuration: .init(connectTimeout: .seconds(connectTimeout), idleTimeout: .seconds(idleTimeout)))
+        let session = ChatSession(
+            conversation: conversation, messages: history, bot: profile, transport: AskTransport(client: client, stream: !noStream),
+            store: store, retry: RetryPolicy(maxAttempts: 1), context: ContextWindow(budget: environment.config.contextChars))
         let printer = ReplyPrinter(sanitize: StandardOutput.isTerminal)
-        let exchange = Task {
-            try await client.send(request, to: target) { delta in
-                switch delta {
-                case .text(let text): printer.print(text)
-                case .citations(let citations): printer.cite(citations)
+        let signals = SignalWatch { _ in Task { await session.cancel() } }
+        defer { signals.cancel() }
+
+        let outcome = Task { () -> ReplyOutcome in
+            for await event in session.events {
+                switch event {
+                case .textDelta(_, let text): printer.print(text)
+                case .citations(_, let citations): printer.cite(citations)
+                case .contextTrimmed(let dropped):
+                    StandardError.write("tinytalk: \(dropped) earlier \(dropped == 1 ? "message" : "messages") left out to fit the context budget.\n")
+                case .replyFinished(_, let outcome): return outcome
+                default: break
                 }
             }
+            return .interrupted(nil)
         }
-        let signals = SignalWatch { _ in exchange.cancel() }
-        let result = await exchange.result
-        signals.cancel()
+        do {
+            try await session.send(question)
+        } catch {
+            outcome.cancel()
+            throw CLIFailure.exit(ExitStatus.apiFailure, error.description)
+        }
+        let result = await outcome.value
+        await session.close()
         try? await client.shutdown()
         printer.endLine()
 
         switch result {
-        case .success:
+        case .complete:
             return
-        case .failure(let error as APIError):
-            switch error {
-            case .http, .errorEvent, .invalidResponse:
-                throw fail(ExitStatus.apiFailure, error.message)
-            case .transport, .timedOut:
-                throw fail(ExitStatus.network, error.message)
-            case .truncated:
-                throw fail(ExitStatus.incomplete, "warning: " + error.message)
-            case .invalidRequest, .insecureEndpoint:
-                throw fail(ExitStatus.usage, error.message)
-            }
-        case .failure:
-            throw fail(ExitStatus.interrupted, printer.wroteAnything ? "interrupted; the reply above is incomplete." : "interrupted.")
+        case .interrupted(nil):
+            throw CLIFailure.exit(
+                ExitStatus.interrupted, printer.wroteAnything ? "interrupted; the reply above is incomplete." : "interrupted.")
+        case .interrupted(let error?), .failed(let error):
+            throw Self.failure(error)
         }
+    }
+
+    /// The exit status and message for a failed reply.
+    static func failure(_ error: APIError) -> ExitCode {
+        switch error {
+        case .http, .errorEvent, .invalidResponse:
+            return CLIFailure.exit(ExitStatus.apiFailure, error.message)
+        case .transport, .timedOut:
+            return CLIFailure.exit(ExitStatus.network, error.message)
+        case .truncated:
+            return CLIFailure.exit(ExitStatus.incomplete, "warning: " + error.message)
+        case .invalidRequest, .insecureEndpoint:
+            return CLIFailure.exit(ExitStatus.usage, error.message)
+        }
+    }
+
+    /// The conversation this exchange joins: the latest with the bot (`--continue`) or a new one.
+    /// Turns from `--messages` join it, as they are part of what is sent.
+    private func startConversation(in store: Store, profile: BotProfile, earlier: [ChatMessage]) throws -> Conversation {
+        var systemPrompt = profile.systemPrompt
+        if systemPrompt == nil {
+            let fromFile = earlier.filter { $0.role == .system }.map(\.content)
+            if !fromFile.isEmpty { systemPrompt = fromFile.joined(separator: "\n\n") }
+        }
+        var conversation: Conversation
+        if continueConversation, let latest = try store.latestConversation(bot: profile.name) {
+            conversation = latest
+            let newSystem = system ?? latest.systemPrompt
+            let newTemperature = temperature ?? latest.temperature
+            if newSystem != latest.systemPrompt || newTemperature != latest.temperature {
+                try store.updateSettings(conversationId: latest.id, systemPrompt: newSystem, temperature: newTemperature)
+                conversation.systemPrompt = newSystem
+                conversation.temperature = newTemperature
+            }
+        } else {
+            if continueConversation {
+                StandardError.write("tinytalk: no earlier conversation with \(profile.name); starting a new one.\n")
+            }
+            conversation = try store.createConversation(
+                botId: profile.id, botName: profile.name, systemPrompt: systemPrompt, temperature: profile.temperature)
+        }
+        for message in earlier where message.role != .system {
+            _ = try store.appendMessage(conversationId: conversation.id, role: message.role, content: message.content)
+        }
+        return conversation
     }
 
     private func readPrompt() throws -> String {
@@ -124,25 +181,32 @@ struct AskCommand: AsyncParsableCommand {
             }
         }
         guard !parts.isEmpty else {
-            throw fail(ExitStatus.usage, "nothing to ask: give a prompt as arguments or on standard input.")
+            throw CLIFailure.exit(ExitStatus.usage, "nothing to ask: give a prompt as arguments or on standard input.")
         }
         return parts.joined(separator: "\n\n")
     }
 
     private func loadMessages(_ path: String) throws -> [ChatMessage] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw fail(ExitStatus.usage, "cannot read the messages file \(path).")
+            throw CLIFailure.exit(ExitStatus.usage, "cannot read the messages file \(path).")
         }
         do {
             return try MessagesFile.decode(data)
         } catch {
-            throw fail(ExitStatus.usage, "the messages file \(path) is not usable: \(error.description)")
+            throw CLIFailure.exit(ExitStatus.usage, "the messages file \(path) is not usable: \(error.description)")
         }
     }
+}
 
-    private func fail(_ status: Int32, _ message: String) -> ExitCode {
-        StandardError.write("tinytalk: \(message)\n")
-        return ExitCode(status)
+/// The client as a session's transport, asking for a stream or for one JSON reply.
+struct AskTransport: ChatTransport {
+    let client: ChatClient
+    let stream: Bool
+
+    func stream(_ request: ChatRequest, to endpoint: Endpoint) -> AsyncThrowingStream<ChatDelta, any Error> {
+        var request = request
+        request.stream = stream
+        return client.stream(request, to: endpoint)
     }
 }
 

@@ -7,12 +7,14 @@ struct TinyTalkCommand: AsyncParsableCommand {
         abstract: "Chat with Tiny Talk bots from the terminal.",
         discussion: """
             Commands:
-              tinytalk ask PROMPT --bot BOT_ID     one question, the reply streamed to stdout
+              tinytalk ask PROMPT --bot BOT         one question, the reply streamed to stdout
+              tinytalk history / search / export   the saved conversations
+              tinytalk config path / check         the configuration file
               tinytalk serve                       a local Tiny Talk-compatible bot server
 
-            The API key is read from the TINYTALK_API_KEY environment variable, never from the command line.
+            The API key comes from TINYTALK_API_KEY, a key command or a key file, never from the command line.
             """,
         version: TinyTalkVersion.current,
-        subcommands: [AskCommand.self, ServeCommand.self]
+        subcommands: [AskCommand.self, HistoryCommand.self, SearchCommand.self, ExportCommand.self, ConfigCommand.self, ServeCommand.self]
     )
 }

@@ -172,9 +172,11 @@ struct AskEndToEndTests {
     @Test func interruptMidStreamExitsPromptlyKeepingThePartialText() async throws {
         let server = try await ServeProcess.start(tokensPerSecond: 20)
         defer { Task { await server.stop() } }
+        let home = TestHome()
+        defer { home.remove() }
         let child = try ChildProcess(
             BuiltProducts.tinytalk, ["ask", "hi", "--bot", "story", "--endpoint", server.url],
-            environment: ["TINYTALK_API_KEY": ServeProcess.key])
+            environment: home.environment.merging(["TINYTALK_API_KEY": ServeProcess.key]) { $1 })
         #expect(await child.waitForOutput(seconds: 20) { $0.count > 10 })
         let sent = ContinuousClock.now
         child.signal(SIGINT)

@@ -32,13 +32,55 @@ struct ServeProcess {
     }
 }
 
-/// Runs `tinytalk ask` against `url` with the test key (unless `key` says otherwise).
-func ask(
-    _ arguments: [String], url: String? = nil, key: String? = ServeProcess.key, stdin: String? = nil, within seconds: Double = 30
+/// A private home for one test: config, data and state folders in a temporary directory.
+struct TestHome {
+    let root: URL
+
+    init() {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("tt-home-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    var environment: [String: String] {
+        [
+            "HOME": root.path,
+            "XDG_CONFIG_HOME": root.appendingPathComponent("config").path,
+            "XDG_DATA_HOME": root.appendingPathComponent("data").path,
+            "XDG_STATE_HOME": root.appendingPathComponent("state").path,
+        ]
+    }
+
+    var databasePath: String { root.appendingPathComponent("data/tinytalk/tinytalk.sqlite").path }
+    var configFile: URL { root.appendingPathComponent("config/tinytalk/config.toml") }
+
+    func writeConfig(_ text: String) throws {
+        try FileManager.default.createDirectory(at: configFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: configFile)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// Runs `tinytalk ARGUMENTS` in `home` (a fresh one unless given) with the test key (unless
+/// `key` says otherwise).
+func tinytalk(
+    _ arguments: [String], home: TestHome? = nil, key: String? = ServeProcess.key, stdin: String? = nil, within seconds: Double = 30
 ) async throws -> ChildProcess.Finished {
-    var environment: [String: String] = [:]
+    let scratch = home == nil ? TestHome() : nil
+    defer { scratch?.remove() }
+    var environment = (home ?? scratch!).environment
     if let key { environment["TINYTALK_API_KEY"] = key }
-    let endpoint = url.map { ["--endpoint", $0] } ?? []
-    let child = try ChildProcess(BuiltProducts.tinytalk, ["ask"] + arguments + endpoint, environment: environment, stdin: stdin)
+    let child = try ChildProcess(BuiltProducts.tinytalk, arguments, environment: environment, stdin: stdin)
     return await child.finish(within: seconds)
+}
+
+/// Runs `tinytalk ask` against `url`.
+func ask(
+    _ arguments: [String], url: String? = nil, home: TestHome? = nil, key: String? = ServeProcess.key, stdin: String? = nil,
+    within seconds: Double = 30
+) async throws -> ChildProcess.Finished {
+    let endpoint = url.map { ["--endpoint", $0] } ?? []
+    return try await tinytalk(["ask"] + arguments + endpoint, home: home, key: key, stdin: stdin, within: seconds)
 }

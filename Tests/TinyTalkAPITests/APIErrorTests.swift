@@ -51,13 +51,13 @@ struct APIErrorTests {
 
     @Test func everyErrorHasAMessage() {
         let errors: [APIError] = [
-            .invalidRequest("bad"), .insecureEndpoint(host: "example.com"), .http(status: 500, message: "", retryAfter: nil),
+            .invalidRequest("No bot id: pass the bot's id."), .insecureEndpoint(host: "example.com"), .http(status: 500, message: "", retryAfter: nil),
             .transport(.connectionRefused, detail: ""), .transport(.hostNotFound, detail: "nowhere.invalid"),
             .timedOut(.connect(seconds: 10)), .timedOut(.idle(seconds: 2.5)), .errorEvent("overloaded"),
             .truncated(detail: "reset"), .invalidResponse("garbage"),
         ]
         for error in errors {
-            #expect(error.message.count > 5, "\(error)")
+            #expect(error.message.count > 10, "\(error)")
         }
         #expect(APIError.errorEvent("overloaded").message.contains("overloaded"))
         #expect(APIError.timedOut(.idle(seconds: 60)).message.contains("60"))

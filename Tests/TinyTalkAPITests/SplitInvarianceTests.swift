@@ -12,6 +12,7 @@ struct SplitInvarianceTests {
     @Test("Fed whole, every fixture yields exactly what its generator put in", arguments: FixtureName.allCases)
     func wholeBodyMatchesGenerator(_ name: FixtureName) throws {
         let fixture = name.fixture
+        print("SIZE \(name) \(fixture.body.count)")
         #expect(!fixture.expected.text.isEmpty)
         let (result, chunks) = StreamDecoding.decode(fixture.body, .whole)
         #expect(chunks == 1)

@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A swift-log handler that appends one line per event to a file:
+///
+/// `2026-11-28T12:00:00Z info tinytalk: reply finished bot=support chars=812`
+///
+/// It never writes to stdout or stderr: the TUI owns the terminal. Control characters in
+/// messages and metadata are escaped, so an event is always one line and cannot carry terminal
+/// escape sequences to whoever reads the log.
+public struct FileLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    public var logLevel: Logger.Level
+
+    private let label: String
+    private let writer: LogFileWriter
+
+    /// A handler writing to `file`, creating its directory (0700) and the file (0600) when needed.
+    public init(label: String, file: URL, level: Logger.Level = .info) {
+        self.init(label: label, writer: LogFileWriter(path: file.path), level: level, metadataProvider: nil)
+    }
+
+    init(label: String, writer: LogFileWriter, level: Logger.Level, metadataProvider: Logger.MetadataProvider?) {
+        self.label = label
+        self.writer = writer
+        self.logLevel = level
+        self.metadataProvider = metadataProvider
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadataProvider?.get() ?? [:]
+        merged.merge(metadata) { _, handler in handler }
+        if let own = event.metadata { merged.merge(own) { _, event in event } }
+
+        var line = Self.timestamp()
+        line += " \(event.level.rawValue) \(Self.escaped(label)): \(Self.escaped(event.message.description))"
+        for key in merged.keys.sorted() {
+            line += " \(Self.escaped(key))=\(Self.value(merged[key]!.description))"
+        }
+        if let error = event.error {
+            line += " error=\(Self.value(String(describing: error)))"
+        }
+        writer.append(line + "\n")
+    }
+
+    /// UTC, to the second: `2026-11-28T12:00:00Z`.
+    static func timestamp(_ seconds: time_t = time(nil)) -> String {
+        var now = seconds
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+    }
+
+    /// Metadata values stay one token: quoted when they hold spaces, quotes or `=`.
+    private static func value(_ text: String) -> String {
+        let escapedText = escaped(text)
+        let needsQuotes =
+            text.isEmpty || text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\t" })
+        guard needsQuotes else { return escapedText }
+        return "\"" + escapedText.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// Control characters as visible escapes (`\n`, `\u{1b}`), so a line stays one inert line.
+    private static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if isControl(scalar) {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Small POSIX file helpers for files whose permissions matter (key file, configuration).
+///
+/// The mode is taken from the open descriptor (`fstat`), so the bytes read are those of the
+/// file whose permissions were checked, even if the path is swapped in between.
+enum PrivateFile {
+    /// What was read, with the permission bits of the file it came from.
+    struct Contents {
+        var bytes: [UInt8]
+        /// The permission bits (`st_mode & 0o7777`).
+        var mode: UInt32
+    }
+
+    /// Why a file could not be read: the `errno` and its text.
+    struct Failure: Error {
+        var code: Int32
+        var reason: String
+
+        init(code: Int32) {
+            self.code = code
+            self.reason = String(cString: strerror(code))
+        }
+
+        init(code: Int32, reason: String) {
+            self.code = code
+            self.reason = reason
+        }
+    }
+
+    /// Reads a whole regular file, refusing anything larger than `limit` bytes.
+    static func readAll(_ path: String, limit: Int = 1 << 20) -> Result<Contents, Failure> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(Failure(code: errno)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failure(Failure(code: errno)) }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            return .failure(Failure(code: EISDIR))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            return .failure(Failure(code: EINVAL, reason: "not a regular file"))
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(Failure(code: errno))
+            }
+            bytes.append(contentsOf: chunk[0..<count])
+            if bytes.count > limit {
+                return .failure(Failure(code: EFBIG, reason: "larger than \(limit) bytes"))
+            }
+        }
+        return .success(Contents(bytes: bytes, mode: UInt32(info.st_mode) & 0o7777))
+    }
+
+    /// The permission bits of the file at `path` (following symbolic links), or why they are unknown.
+    static func mode(of path: String) -> Result<UInt32, Failure> {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(Failure(code: errno)) }
+        return .success(UInt32(info.st_mode) & 0o7777)
+    }
+
+    /// True when group or others may read, write or run the file: what ssh refuses for a key.
+    static func isShared(mode: UInt32) -> Bool {
+        mode & 0o077 != 0
+    }
+
+    /// A mode as `ls` users and `chmod` write it: `0644`.
+    static func octal(_ mode: UInt32) -> String {
+        let digits = String(mode, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}
