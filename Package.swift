@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "tinytalk", targets: ["tinytalk"]),
         .library(name: "TinyTalkAPI", targets: ["TinyTalkAPI"]),
+        .library(name: "TinyTalkCore", targets: ["TinyTalkCore"]),
         .library(name: "LocalBot", targets: ["LocalBot"]),
     ],
     dependencies: [

@@ -17,7 +17,11 @@ let package = Package(
         .executableTarget(
             name: "sse-throughput",
             dependencies: [.product(name: "TinyTalkAPI", package: mainPackage)]
-        )
+        ),
+        .executableTarget(
+            name: "store-bench",
+            dependencies: [.product(name: "TinyTalkCore", package: mainPackage)]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

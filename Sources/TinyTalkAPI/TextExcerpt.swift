@@ -52,7 +52,8 @@ public enum TextExcerpt {
                 stripped.append(character)
             }
         }
-        let entities = ["&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&apos;": "'", "&amp;": "&"]
+        // In order, `&amp;` last: decoding it first would turn "&amp;lt;" into "<", not "&lt;".
+        let entities = [("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&amp;", "&")]
         for (entity, replacement) in entities {
             stripped = stripped.replacingOccurrences(of: entity, with: replacement)
         }

@@ -16,6 +16,7 @@ public struct BotConfig: Sendable, Equatable {
     /// The chat completions URL for this bot, when it differs from the top-level one.
     public var endpoint: String?
 
+    /// A bot entry; the optional settings default to "not set here".
     public init(
         name: String, id: String, temperature: Double? = nil, system: String? = nil,
         origin: String? = nil, endpoint: String? = nil

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import TinyTalkAPI
 
 /// Why a session refused a command.
@@ -44,6 +45,7 @@ public actor ChatSession {
     private let clock: any SessionClock
     private let retry: RetryPolicy
     private let context: ContextWindow
+    private let logger = Logger(label: "tinytalk.session")
 
     /// The reply being received, if any.
     private var reply: Reply?
@@ -198,6 +200,8 @@ public actor ChatSession {
                 let nothingYet = reply.map { $0.text.isEmpty && $0.citations.isEmpty } ?? false
                 if nothingYet, let delay = retry.delay(before: attempt + 1, after: failure) {
                     attempt += 1
+                    logger.info(
+                        "retrying", metadata: ["bot": "\(bot.name)", "attempt": "\(attempt)", "delay": "\(delay)", "reason": "\(failure.message)"])
                     emit(.retryScheduled(attempt: attempt, delay: delay, reason: failure))
                     setState(.retrying(attempt: attempt, delay: delay))
                     do {
@@ -253,6 +257,12 @@ public actor ChatSession {
             messages[index].state = state
             messages[index].error = error
         }
+        logger.info(
+            "reply finished",
+            metadata: [
+                "bot": "\(bot.name)", "conversation": "\(conversation.id)", "outcome": "\(state.rawValue)",
+                "bytes": "\(current.text.utf8.count)", "error": "\(error ?? "")",
+            ])
         emit(.replyFinished(messageId: current.messageId, outcome))
         setState(.idle)
     }

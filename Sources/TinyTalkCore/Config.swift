@@ -50,6 +50,7 @@ public struct Config: Sendable, Equatable {
     /// The `[[bot]]` entries, in file order.
     public var bots: [BotConfig]
 
+    /// A configuration; the defaults are those of an empty file.
     public init(
         endpoint: String? = nil, origin: String? = nil, temperature: Double? = nil, theme: String? = nil,
         contextChars: Int = Config.defaultContextChars, apiKeyCommand: String? = nil, apiKey: APIKey? = nil,

@@ -15,6 +15,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong and, where it helps, how to fix it.
     public var message: String
 
+    /// A problem in the file at `path`, on `line` when known, about `key` (inside `bot`) when known.
     public init(path: String, line: Int? = nil, key: String? = nil, bot: String? = nil, message: String) {
         self.path = path
         self.line = line

@@ -27,7 +27,7 @@ struct ConfigParser {
         let root = try document()
         var config = Config()
 
-        for key in root.keys.sorted() where !Config.knownKeys.contains(key) {
+        for key in readableKeys(of: root, .root) where !Config.knownKeys.contains(key) {
             report(
                 key: key, line: map.line(ofKey: key, in: .root),
                 Self.unknownKeyMessage(key, known: Config.knownKeys.map(Self.displayName)))
@@ -167,11 +167,22 @@ struct ConfigParser {
         return lineA != lineB ? lineA < lineB : a.offset < b.offset
     }
 
+    /// The table's keys, sorted. TOMLKit hands keys over as C strings, so a key written with a
+    /// `\u0000` escape comes back cut short and cannot be looked up: report it rather than trip
+    /// over it later.
+    private mutating func readableKeys(of table: TOMLTable, _ place: Place) -> [String] {
+        table.keys.sorted().filter { key in
+            guard table[key] == nil else { return true }
+            report(key: nil, line: nil, bot: place.botLabel, "a key contains a NUL character (\\u0000), which is not allowed")
+            return false
+        }
+    }
+
     // MARK: - Values
 
     private mutating func string(_ value: TOMLValueConvertible, key: String, _ place: Place, expected: String) -> String? {
         guard value.type == .string, let string = value.string else {
-            report(key, place, "must be \(expected) (found \(Self.describe(value.type)))")
+            report(key, place, "must be \(expected); found \(Self.describe(value.type))")
             return nil
         }
         return string
@@ -181,7 +192,7 @@ struct ConfigParser {
         guard let string = string(value, key: key, place, expected: expected) else { return nil }
         let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
-            report(key, place, "must be \(expected) (found an empty string)")
+            report(key, place, "must be \(expected); found an empty string")
             return nil
         }
         return trimmed
@@ -251,7 +262,8 @@ struct ConfigParser {
             return [:]
         }
         var bindings: [String: String] = [:]
-        for (action, binding) in table {
+        for action in readableKeys(of: table, .keys) {
+            guard let binding = table[action] else { continue }
             if let text = nonEmptyString(binding, key: action, .keys, expected: "a key binding such as \"ctrl-s\"") {
                 bindings[action] = text
             }
@@ -303,7 +315,7 @@ struct ConfigParser {
         let place = Place.bot(index: index, label: label)
         let before = problems.count
 
-        for key in table.keys.sorted() where !BotConfig.knownKeys.contains(key) {
+        for key in readableKeys(of: table, place) where !BotConfig.knownKeys.contains(key) {
             report(key, place, Self.unknownKeyMessage(key, known: BotConfig.knownKeys))
         }
         let required = "every [[bot]] needs a name (what you call it) and an id (from its details page)"

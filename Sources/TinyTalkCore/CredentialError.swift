@@ -18,14 +18,17 @@ public struct CredentialError: Error, Sendable, Equatable, CustomStringConvertib
         case unusableKey
     }
 
+    /// The kind of failure.
     public var reason: Reason
     /// The full explanation shown to the user.
     public var message: String
 
+    /// An error of `reason`, explained by `message` (which must not contain the key).
     public init(_ reason: Reason, _ message: String) {
         self.reason = reason
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }

@@ -17,8 +17,11 @@ import Logging
 /// messages and metadata are escaped, so an event is always one line and cannot carry terminal
 /// escape sequences to whoever reads the log.
 public struct FileLogHandler: LogHandler {
+    /// Metadata added to every line this handler writes.
     public var metadata: Logger.Metadata = [:]
+    /// Supplies contextual metadata (for example task-local values) at each event.
     public var metadataProvider: Logger.MetadataProvider?
+    /// Events below this level are not written.
     public var logLevel: Logger.Level
 
     private let label: String
@@ -36,11 +39,13 @@ public struct FileLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
     }
 
+    /// One item of this handler's metadata.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes the event as one line: time, level, label, message, then `key=value` metadata sorted by key.
     public func log(event: LogEvent) {
         var merged = metadataProvider?.get() ?? [:]
         merged.merge(metadata) { _, handler in handler }

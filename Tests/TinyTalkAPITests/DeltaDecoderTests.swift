@@ -285,6 +285,13 @@ struct DeltaDecoderTests {
         #expect(!message.contains("Gateway page title") && !message.contains("color") && !message.contains("do-not-show"))
     }
 
+    @Test func htmlEntitiesAreDecodedExactlyOnce() {
+        // "&amp;lt;" is the text "&lt;", not "<": decoding &amp; before the others would
+        // decode twice.
+        let page = "<html><body><p>Write &amp;lt;b&amp;gt; for &lt;b&gt; &amp; &quot;quotes&quot;</p></body></html>"
+        #expect(DeltaDecoder.errorMessage(fromBody: Array(page.utf8)) == "Write &lt;b&gt; for <b> & \"quotes\"")
+    }
+
     @Test func errorMessageFromPlainTextIsOneCleanLine() {
         #expect(DeltaDecoder.errorMessage(fromBody: Array("  upstream\r\n connect error\u{1B}[31m  ".utf8)) == "upstream connect error [31m")
     }

@@ -232,6 +232,14 @@ import TinyTalkCore
         #expect(binding.key == "keys.send")
     }
 
+    @Test func keyWithAnEscapedNulIsAnErrorNotACrash() throws {
+        // TOMLKit passes keys as C strings: "x\u0000y" comes back as "x" and cannot be looked up.
+        for text in ["[keys]\n\"x\\u0000y\" = \"b\"\n", "\"temperature\\u0000x\" = 5\n", "[[bot]]\nname = \"x\"\nid = \"1\"\n\"a\\u0000b\" = 1\n"] {
+            let error = try #require(failure(text))
+            #expect(error.message.contains("NUL character"))
+        }
+    }
+
     @Test func apiKeyValueNeverAppearsInAnError() throws {
         let secret = "tiny_server_sk_Zq8secretvalue"
         for text in [
@@ -246,7 +254,7 @@ import TinyTalkCore
             #expect(!error.description.contains("secretvalue"))
         }
         let typed = try #require(failure("api_key = 12345\n"))
-        #expect(typed.description == "\(Self.path):1: api_key: must be the API key as a string (found an integer)")
+        #expect(typed.description == "\(Self.path):1: api_key: must be the API key as a string; found an integer")
     }
 
     @Test func apiKeyInTheFileIsKeptRedacted() throws {

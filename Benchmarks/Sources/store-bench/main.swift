@@ -1,0 +1,78 @@
+import Foundation
+import TinyTalkCore
+
+// The history store at scale: append 100,000 messages one at a time (each its own committed
+// transaction, as the app writes them) and reopen; load the newest 200 messages of the
+// 100,000-message conversation; full-text search over all of them.
+// Budgets: newest 200 ≤ 20 ms; search ≤ 50 ms.
+
+let count = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 100_000
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-store-bench-\(UUID().uuidString)")
+let path = directory.appendingPathComponent("tinytalk.sqlite").path
+defer { try? FileManager.default.removeItem(at: directory) }
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    let start = ContinuousClock.now
+    let value = try body()
+    return (value, seconds(ContinuousClock.now - start))
+}
+
+func median(_ values: [Double]) -> Double {
+    values.sorted()[values.count / 2]
+}
+
+let vocabulary = [
+    "the", "stream", "reply", "token", "terminal", "bot", "message", "history", "search", "window", "context", "budget",
+    "cursor", "scroll", "key", "origin", "endpoint", "server", "latency", "frame", "grapheme", "emoji", "wrap", "tab",
+    "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "café", "naïve", "日本語", "테스트", "données",
+]
+var seed: UInt64 = 7
+func nextRandom() -> Int {
+    seed = seed &* 6364136223846793005 &+ 1442695040888963407
+    return Int(seed >> 33)
+}
+func sentence(_ index: Int) -> String {
+    var words: [String] = []
+    for _ in 0..<(20 + nextRandom() % 30) { words.append(vocabulary[nextRandom() % vocabulary.count]) }
+    // A rare word in one message of a hundred, for a selective search.
+    if index % 100 == 0 { words.append("zeppelin") }
+    return words.joined(separator: " ")
+}
+
+var store = try Store(path: path)
+let conversation = try store.createConversation(botId: "bench", botName: "bench")
+let texts = (0..<count).map(sentence)
+let (_, appendSeconds) = try time {
+    for (index, text) in texts.enumerated() {
+        _ = try store.appendMessage(conversationId: conversation.id, role: index % 2 == 0 ? .user : .assistant, content: text)
+    }
+}
+print("append \(count) messages: \(String(format: "%.2f", appendSeconds)) s (\(String(format: "%.0f", Double(count) / appendSeconds)) messages/s, each committed)")
+
+let (_, reopenSeconds) = try time { store = try Store(path: path) }
+print("reopen: \(String(format: "%.1f", reopenSeconds * 1000)) ms")
+
+var loads: [Double] = []
+for _ in 0..<20 {
+    let (messages, elapsed) = try time { try store.messages(conversationId: conversation.id, limit: 200) }
+    precondition(messages.count == 200 && messages.last?.content == texts.last)
+    loads.append(elapsed)
+}
+let loadMedian = median(loads) * 1000
+print("newest 200 of \(count): median \(String(format: "%.2f", loadMedian)) ms, worst \(String(format: "%.2f", loads.max()! * 1000)) ms — budget 20 ms: \(loadMedian <= 20 ? "met" : "NOT met")")
+
+for query in ["zeppelin", "terminal emoji", "café", "日本語"] {
+    var runs: [Double] = []
+    var hits = 0
+    for _ in 0..<10 {
+        let (found, elapsed) = try time { try store.search(query) }
+        hits = found.count
+        runs.append(elapsed)
+    }
+    let searchMedian = median(runs) * 1000
+    print("search \"\(query)\" (\(hits) shown): median \(String(format: "%.2f", searchMedian)) ms, worst \(String(format: "%.2f", runs.max()! * 1000)) ms — budget 50 ms: \(searchMedian <= 50 ? "met" : "NOT met")")
+}
