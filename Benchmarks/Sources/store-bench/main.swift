@@ -30,14 +30,18 @@ let vocabulary = [
     "cursor", "scroll", "key", "origin", "endpoint", "server", "latency", "frame", "grapheme", "emoji", "wrap", "tab",
     "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "café", "naïve", "日本語", "테스트", "données",
 ]
-var seed: UInt64 = 7
-func nextRandom() -> Int {
-    seed = seed &* 6364136223846793005 &+ 1442695040888963407
-    return Int(seed >> 33)
+/// A deterministic generator, so every run measures the same history.
+struct Random {
+    var seed: UInt64 = 7
+    mutating func next() -> Int {
+        seed = seed &* 6364136223846793005 &+ 1442695040888963407
+        return Int(seed >> 33)
+    }
 }
-func sentence(_ index: Int) -> String {
+var random = Random()
+func sentence(_ index: Int, _ random: inout Random) -> String {
     var words: [String] = []
-    for _ in 0..<(20 + nextRandom() % 30) { words.append(vocabulary[nextRandom() % vocabulary.count]) }
+    for _ in 0..<(20 + random.next() % 30) { words.append(vocabulary[random.next() % vocabulary.count]) }
     // A rare word in one message of a hundred, for a selective search.
     if index % 100 == 0 { words.append("zeppelin") }
     return words.joined(separator: " ")
@@ -45,7 +49,7 @@ func sentence(_ index: Int) -> String {
 
 var store = try Store(path: path)
 let conversation = try store.createConversation(botId: "bench", botName: "bench")
-let texts = (0..<count).map(sentence)
+let texts = (0..<count).map { sentence($0, &random) }
 let (_, appendSeconds) = try time {
     for (index, text) in texts.enumerated() {
         _ = try store.appendMessage(conversationId: conversation.id, role: index % 2 == 0 ? .user : .assistant, content: text)
