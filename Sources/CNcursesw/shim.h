@@ -41,6 +41,13 @@ static inline mmask_t tinytalk_all_mouse_events(void) { return ALL_MOUSE_EVENTS;
 static inline WINDOW *tinytalk_stdscr(void) { return stdscr; }
 static inline int tinytalk_lines(void) { return LINES; }
 static inline int tinytalk_cols(void) { return COLS; }
+static inline int tinytalk_colors(void) { return COLORS; }
+static inline int tinytalk_color_pairs(void) { return COLOR_PAIRS; }
+
+/* Attributes and an extended colour pair (beyond the 16-bit pair argument) for what follows. */
+static inline int tinytalk_set_style(attr_t attributes, int pair) {
+    return wattr_set(stdscr, attributes, (NCURSES_PAIRS_T)(pair < 0x7fff ? pair : 0), (void *)&pair);
+}
 
 /* Glibc's Swift module hides these (it is built without __USE_XOPEN). */
 extern int wcwidth(wchar_t c);

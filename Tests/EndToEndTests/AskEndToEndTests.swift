@@ -181,7 +181,8 @@ struct AskEndToEndTests {
         let sent = ContinuousClock.now
         child.signal(SIGINT)
         let result = await child.finish(within: 10)
-        #expect(ContinuousClock.now - sent < .seconds(2))
+        // The story takes over a minute at this pace; stopping must not wait for it.
+        #expect(ContinuousClock.now - sent < .seconds(5))
         #expect(result.status == 130, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("The lighthouse"))
         #expect(result.stderr.contains("interrupted"))

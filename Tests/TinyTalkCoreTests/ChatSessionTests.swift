@@ -11,6 +11,7 @@ import TinyTalkCore
         try await session.send("Hi")
         let events = await log.waitForFinish()
 
+        try #require(events.count == 8, "\(events)")
         guard case .userMessageAdded(let user) = events[0], case .replyStarted(let reply) = events[1] else {
             Issue.record("unexpected start: \(events)")
             return
@@ -78,7 +79,7 @@ import TinyTalkCore
         let events = await log.waitForFinish(count: 2)
         #expect(events.contains(.messageRemoved(messageId: 2)))
         #expect(try store.messages(conversationId: 1).map(\.content) == ["Question", "second answer"])
-        #expect(transport.requests.count == 2)
+        try #require(transport.requests.count == 2)
         #expect(transport.requests[1].messages == [ChatMessage(role: .user, content: "Question")])
     }
 
@@ -91,6 +92,7 @@ import TinyTalkCore
         try await session.editLast("Tell me about dogs")
         _ = await log.waitForFinish(count: 2)
         #expect(try store.messages(conversationId: 1).map(\.content) == ["Tell me about dogs", "about dogs"])
+        try #require(transport.requests.count == 2)
         #expect(transport.requests[1].messages == [ChatMessage(role: .user, content: "Tell me about dogs")])
     }
 
@@ -239,6 +241,7 @@ import TinyTalkCore
         try await session.send("0123456789")
         let events = await log.waitForFinish(count: 2)
         #expect(events.contains(.contextTrimmed(droppedTurns: 1)))
+        try #require(transport.requests.count == 2)
         #expect(transport.requests[1].messages.map(\.role) == [.assistant, .user])
     }
 

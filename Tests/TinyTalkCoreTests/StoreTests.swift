@@ -169,7 +169,7 @@ func temporaryDatabase() -> String {
 
         let nextRun = Workspace(store: try Store(path: path), transport: FakeTransport([]))
         let restored = try await nextRun.restore { conversation in profile(conversation.botName) }
-        #expect(restored == 2)
+        try #require(restored == 2)
         #expect(await nextRun.tabs.map(\.bot.name) == ["docs", "sales"])
         #expect(await nextRun.selected == 1)
         let messages = await nextRun.tabs[1].session.messages
