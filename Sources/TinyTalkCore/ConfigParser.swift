@@ -238,7 +238,7 @@ struct ConfigParser {
             let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
             let host = components.host, !host.isEmpty
         else {
-            report(key, place, "must be \(expected); found \(Self.quoted(text))")
+            report(key, place, "must be \(expected); found \(VisibleText.quoted(text))")
             return nil
         }
         return text
@@ -250,7 +250,7 @@ struct ConfigParser {
         // It becomes a header value: no spaces or control characters, and not empty.
         guard !text.isEmpty, !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
         else {
-            report(key, place, "must be \(expected); found \(Self.quoted(text))")
+            report(key, place, "must be \(expected); found \(VisibleText.quoted(text))")
             return nil
         }
         return text
@@ -290,12 +290,12 @@ struct ConfigParser {
             }
             guard let bot = bot(table, index: index) else { continue }
             let folded = bot.name.lowercased()
-            let place = Place.bot(index: index, label: Self.quoted(bot.name))
+            let place = Place.bot(index: index, label: VisibleText.quoted(bot.name))
             if let first = firstByName[folded] {
                 let where_ = first.line.map { " on line \($0)" } ?? ""
                 report(
                     "name", place,
-                    "duplicate name: bot #\(first.index + 1)\(where_) is already called \(Self.quoted(first.name)) (names must be unique, ignoring case)"
+                    "duplicate name: bot #\(first.index + 1)\(where_) is already called \(VisibleText.quoted(first.name)) (names must be unique, ignoring case)"
                 )
                 continue
             }
@@ -308,7 +308,7 @@ struct ConfigParser {
     private mutating func bot(_ table: TOMLTable, index: Int) -> BotConfig? {
         let label: String
         if let name = table["name"]?.string, !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            label = Self.quoted(name.trimmingCharacters(in: .whitespacesAndNewlines))
+            label = VisibleText.quoted(name.trimmingCharacters(in: .whitespacesAndNewlines))
         } else {
             label = "#\(index + 1)"
         }
@@ -381,26 +381,6 @@ struct ConfigParser {
         if number.isInfinite { return number < 0 ? "-inf" : "inf" }
         if number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }
         return String(number)
-    }
-
-    /// A string in double quotes with its control characters escaped, safe to print.
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 
     private static func editDistance(_ a: String, _ b: String) -> Int {

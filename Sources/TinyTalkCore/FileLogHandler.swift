@@ -52,9 +52,9 @@ public struct FileLogHandler: LogHandler {
         if let own = event.metadata { merged.merge(own) { _, event in event } }
 
         var line = Self.timestamp()
-        line += " \(event.level.rawValue) \(Self.escaped(label)): \(Self.escaped(event.message.description))"
+        line += " \(event.level.rawValue) \(VisibleText.escaped(label)): \(VisibleText.escaped(event.message.description))"
         for key in merged.keys.sorted() {
-            line += " \(Self.escaped(key))=\(Self.value(merged[key]!.description))"
+            line += " \(VisibleText.escaped(key))=\(Self.value(merged[key]!.description))"
         }
         if let error = event.error {
             line += " error=\(Self.value(String(describing: error)))"
@@ -77,34 +77,8 @@ public struct FileLogHandler: LogHandler {
 
     /// Metadata values stay one token: quoted when they hold spaces, quotes or `=`.
     private static func value(_ text: String) -> String {
-        let escapedText = escaped(text)
         let needsQuotes =
             text.isEmpty || text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\t" })
-        guard needsQuotes else { return escapedText }
-        return "\"" + escapedText.replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
-    /// Control characters as visible escapes (`\n`, `\u{1b}`), so a line stays one inert line.
-    private static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if isControl(scalar) {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+        return needsQuotes ? VisibleText.quoted(text) : VisibleText.escaped(text)
     }
 }
