@@ -75,6 +75,7 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "TinyTalkAPITests", dependencies: ["TinyTalkAPI"]),
         .testTarget(name: "TinyTalkCoreTests", dependencies: ["TinyTalkCore", "LocalBot"]),
+        .testTarget(name: "TinyTalkUITests", dependencies: ["TinyTalkUI", "TerminalKit", "TinyTalkCore"]),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend"]),
         .testTarget(
             name: "LocalBotTests",

@@ -88,7 +88,7 @@ public actor Workspace {
     /// conversation (from the configuration); conversations that no longer exist are skipped.
     /// Returns how many tabs were restored.
     @discardableResult
-    public func restore(profile: (Conversation) -> BotProfile) throws -> Int {
+    public func restore(profile: @Sendable (Conversation) -> BotProfile) throws -> Int {
         let saved = try store.openTabs()
         var restored: [Tab] = []
         for id in saved.conversationIds {

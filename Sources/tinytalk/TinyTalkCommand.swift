@@ -6,6 +6,8 @@ struct TinyTalkCommand: AsyncParsableCommand {
         commandName: "tinytalk",
         abstract: "Chat with Tiny Talk bots from the terminal.",
         discussion: """
+            With no command: the full-screen client (tinytalk --demo tries it with a local bot server).
+
             Commands:
               tinytalk ask PROMPT --bot BOT         one question, the reply streamed to stdout
               tinytalk history / search / export   the saved conversations
@@ -15,6 +17,29 @@ struct TinyTalkCommand: AsyncParsableCommand {
             The API key comes from TINYTALK_API_KEY, a key command or a key file, never from the command line.
             """,
         version: TinyTalkVersion.current,
-        subcommands: [AskCommand.self, HistoryCommand.self, SearchCommand.self, ExportCommand.self, ConfigCommand.self, ServeCommand.self]
+        subcommands: [ChatSubcommand.self, AskCommand.self, HistoryCommand.self, SearchCommand.self, ExportCommand.self, ConfigCommand.self, ServeCommand.self],
+        defaultSubcommand: ChatSubcommand.self
     )
+}
+
+/// `tinytalk [chat] [--bot NAME]… [--demo]`: the full-screen client, the default command.
+struct ChatSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat", abstract: "The full-screen client (the default command).")
+
+    @Option(name: .customLong("bot"), help: "Open a tab with this bot (a configured name or an id); repeatable.")
+    var bots: [String] = []
+
+    @Option(help: "The chat completions URL for bots that do not name their own.")
+    var endpoint: String?
+
+    @Option(help: "The Origin header for bots that do not name their own.")
+    var origin: String?
+
+    @Flag(help: "Run with a built-in local bot server: no account, no network.")
+    var demo = false
+
+    func run() async throws {
+        try await ChatCommand.run(.init(bots: bots, endpoint: endpoint, origin: origin, demo: demo))
+    }
 }

@@ -1,0 +1,19 @@
+/// The screen the app draws on and reads keys from. The real one is curses (`CursesTerminal`);
+/// tests use an in-memory fake, so views and the whole app run without a terminal.
+///
+/// It lives here rather than beside the app so the curses target can conform to it without
+/// depending on the app.
+@MainActor
+public protocol TerminalBackend: AnyObject {
+    /// Columns and rows.
+    var size: (columns: Int, rows: Int) { get }
+    /// Shows `grid`, writing only what changed since the last frame, and puts the cursor at
+    /// `cursor` (hidden when nil).
+    func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?)
+    /// The input that arrived since the last call, decoded. Never blocks.
+    func readEvents() -> [InputEvent]
+    /// Forgets what is on screen so the next frame is drawn whole (Ctrl+L).
+    func invalidate()
+    /// Restores the terminal to how it was found. Safe to call more than once.
+    func close()
+}

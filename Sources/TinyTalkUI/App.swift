@@ -1,0 +1,415 @@
+import Dispatch
+import Foundation
+import TerminalKit
+import TinyTalkAPI
+import TinyTalkCore
+
+/// The full-screen app: tabs of conversations drawn on a ``TerminalBackend``.
+///
+/// Session events change the model and mark it dirty; a frame is drawn only when something is
+/// dirty, at most 60 times a second, however fast tokens arrive. Input arrives through
+/// ``handle(_:)``; the real terminal feeds it from a read source on the main queue.
+@MainActor
+public final class App {
+    public private(set) var tabs: [TabView] = []
+    public private(set) var selected = 0
+    public var theme: Theme {
+        didSet { for tab in tabs { tab.transcript.theme = theme }; markDirty() }
+    }
+    public let keyMap: KeyMap
+    /// Set when the user asked to quit.
+    public private(set) var isFinished = false
+    /// A one-line message in the status bar until the next key.
+    public private(set) var message: String?
+    public private(set) var showingHelp = false
+    /// Frames drawn so far.
+    public private(set) var framesDrawn = 0
+
+    private let backend: any TerminalBackend
+    private let workspace: Workspace
+    /// Bots a new tab can be opened with (`/new NAME`).
+    private let profiles: [BotProfile]
+    private var dirty = true
+    private var frameScheduled = false
+    private var lastFrame = ContinuousClock.now - .seconds(1)
+    private var pumps: [Task<Void, Never>] = []
+    private var lastInterrupt: ContinuousClock.Instant?
+    private var finished: CheckedContinuation<Void, Never>?
+    /// The pane's size at the last frame, for scrolling by pages.
+    private var paneSize = (columns: 80, rows: 20)
+
+    static let frameInterval: Duration = .milliseconds(16)
+
+    public init(backend: any TerminalBackend, workspace: Workspace, profiles: [BotProfile], keyMap: KeyMap = .standard, theme: Theme = .standard) {
+        self.backend = backend
+        self.workspace = workspace
+        self.profiles = profiles
+        self.keyMap = keyMap
+        self.theme = theme
+    }
+
+    /// Loads the workspace's tabs and starts listening to their sessions.
+    public func start() async {
+        for tab in await workspace.tabs {
+            await attach(tab)
+        }
+        selected = min(await workspace.selected, max(0, tabs.count - 1))
+        render()
+    }
+
+    /// Waits until the user quits.
+    public func waitUntilFinished() async {
+        guard !isFinished else { return }
+        await withCheckedContinuation { finished = $0 }
+    }
+
+    private func attach(_ tab: Workspace.Tab) async {
+        let messages = await tab.session.messages
+        let view = TabView(session: tab.session, bot: tab.bot, messages: messages, theme: theme)
+        tabs.append(view)
+        let stream = tab.session.events
+        pumps.append(
+            Task { [weak self] in
+                for await event in stream {
+                    guard let self else { return }
+                    let visible = self.tabs.indices.contains(self.selected) && self.tabs[self.selected] === view
+                    view.apply(event, visible: visible)
+                    self.markDirty()
+                }
+            })
+    }
+
+    public var currentTab: TabView? { tabs.indices.contains(selected) ? tabs[selected] : nil }
+
+    // MARK: - Drawing
+
+    /// Asks for a frame; frames are coalesced to at most one per ``frameInterval``.
+    public func markDirty() {
+        dirty = true
+        guard !frameScheduled else { return }
+        frameScheduled = true
+        let wait = max(.zero, Self.frameInterval - (ContinuousClock.now - lastFrame))
+        Task { @MainActor [weak self] in
+            if wait > .zero { try? await Task.sleep(for: wait) }
+            guard let self else { return }
+            self.frameScheduled = false
+            if self.dirty { self.render() }
+        }
+    }
+
+    /// Draws one frame now.
+    public func render() {
+        dirty = false
+        lastFrame = .now
+        framesDrawn += 1
+        let (columns, rows) = backend.size
+        var grid = CellGrid(columns: columns, rows: rows)
+        guard columns >= 20, rows >= 5 else {
+            grid.write("terminal too small", column: 0, row: 0, style: theme.text, maxColumn: columns)
+            backend.present(grid, cursor: nil)
+            return
+        }
+        TabBar.render(tabs, selected: selected, frame: framesDrawn / 4, theme: theme, into: &grid, row: 0)
+        let tab = currentTab
+        let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
+        let paneRect = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight)
+        paneSize = (paneRect.columns, paneRect.rows)
+        var below = 0
+        var cursor: (column: Int, row: Int)?
+        if showingHelp {
+            HelpView.render(keyMap: keyMap, theme: theme, into: &grid, rect: paneRect)
+        } else if let tab {
+            below = ScrollbackView.render(tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect)
+        } else {
+            grid.write("No tabs are open. /new BOT opens one; Ctrl+D quits.", column: 1, row: 2, style: theme.dim)
+        }
+        let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
+        cursor = InputBox.render(tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect)
+        StatusBar.render(
+            tab, contextUse: nil, temperature: tab?.bot.temperature, linesBelow: below, message: message, theme: theme,
+            into: &grid, row: rows - 1)
+        backend.present(grid, cursor: cursor)
+        // Spinners and the tokens/s figure move while a reply is on its way.
+        if tabs.contains(where: { $0.state != .idle }) { markDirty() }
+    }
+
+    // MARK: - Input
+
+    /// Reacts to one input event.
+    public func handle(_ event: InputEvent) {
+        switch event {
+        case .resize:
+            markDirty()
+            return
+        case .paste(let text):
+            currentTab?.editor.insert(text)
+        case .mouse(.wheelUp):
+            scroll(by: -3)
+        case .mouse(.wheelDown):
+            scroll(by: 3)
+        case .mouse(.press):
+            return
+        case .key(let press):
+            if press.key != .control("c") { lastInterrupt = nil }
+            message = nil
+            handleKey(press)
+        }
+        markDirty()
+    }
+
+    private func handleKey(_ press: KeyPress) {
+        if showingHelp && (press.key == .escape || press == KeyPress(.function(1)) || press.key == .character("q")) {
+            showingHelp = false
+            return
+        }
+        if press.alt, case .character(let digit) = press.key, let number = digit.wholeNumberValue, number >= 1 {
+            select(number - 1)
+            return
+        }
+        if let action = keyMap.action(for: press) {
+            perform(action)
+            return
+        }
+        guard let tab = currentTab else {
+            if press.key == .control("d") || press.key == .control("c") { quit() }
+            return
+        }
+        let width = TextWidth.of
+        switch (press.key, press.alt) {
+        case (.character(let character), false): tab.editor.insert(String(character))
+        case (.control("c"), _): interrupt()
+        case (.control("d"), _): if tab.editor.isEmpty { quit() } else { tab.editor.deleteForward() }
+        case (.control("a"), _), (.home, false): tab.editor.moveToLineStart()
+        case (.control("e"), _), (.end, false): tab.editor.moveToLineEnd()
+        case (.control("b"), _), (.left, false): tab.editor.moveLeft()
+        case (.control("f"), _), (.right, false): tab.editor.moveRight()
+        case (.character("b"), true): tab.editor.moveWordLeft()
+        case (.character("f"), true): tab.editor.moveWordRight()
+        case (.control("k"), _): tab.editor.killToLineEnd()
+        case (.control("u"), _): tab.editor.killToLineStart()
+        case (.control("w"), false): tab.editor.killWordBackward()
+        case (.control("y"), _): tab.editor.yank()
+        case (.backspace, _): tab.editor.deleteBackward()
+        case (.delete, _): tab.editor.deleteForward()
+        case (.up, false): if !tab.editor.moveUp(widthOf: width) { tab.editor.historyPrevious(tab.sent) }
+        case (.down, false): if !tab.editor.moveDown(widthOf: width) { tab.editor.historyNext(tab.sent) }
+        case (.tab, _): completeCommand(tab)
+        default: break
+        }
+    }
+
+    private func perform(_ action: Action) {
+        switch action {
+        case .send: submit()
+        case .newline: currentTab?.editor.insertNewline()
+        case .cancel: cancelReply()
+        case .quit: quit()
+        case .redraw: backend.invalidate()
+        case .help: showingHelp.toggle()
+        case .regenerate: regenerate()
+        case .nextTab: if !tabs.isEmpty { select((selected + 1) % tabs.count) }
+        case .previousTab: if !tabs.isEmpty { select((selected + tabs.count - 1) % tabs.count) }
+        case .nextUnreadTab:
+            if let index = (1...max(1, tabs.count)).lazy.map({ (self.selected + $0) % self.tabs.count }).first(where: { self.tabs[$0].hasUnread }) {
+                select(index)
+            }
+        case .newTab: message = "Open a tab with /new BOT (\(profiles.map(\.name).joined(separator: ", ")))"
+        case .closeTab: closeTab()
+        case .scrollUp: scroll(by: -max(1, paneSize.rows / 2))
+        case .scrollDown: scroll(by: max(1, paneSize.rows / 2))
+        case .scrollLineUp: scroll(by: -3)
+        case .scrollLineDown: scroll(by: 3)
+        case .scrollTop:
+            if let tab = currentTab { ScrollbackView.scrollToTop(&tab.scroll, in: tab.transcript, width: paneSize.columns, rows: paneSize.rows) }
+        case .scrollBottom: currentTab?.scroll.anchor = nil
+        case .editInEditor: message = "Editing in $EDITOR is not available here yet."
+        }
+    }
+
+    private func select(_ index: Int) {
+        guard tabs.indices.contains(index) else { return }
+        selected = index
+        tabs[index].hasUnread = false
+        Task { try? await workspace.select(index) }
+    }
+
+    private func scroll(by lines: Int) {
+        guard let tab = currentTab else { return }
+        ScrollbackView.scroll(&tab.scroll, by: lines, in: tab.transcript, width: paneSize.columns, rows: paneSize.rows)
+    }
+
+    private func submit() {
+        guard let tab = currentTab else { return }
+        let text = tab.editor.text
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        if text.hasPrefix("/") && !text.hasPrefix("//") {
+            tab.editor.clear()
+            runCommand(text)
+            return
+        }
+        guard tab.state == .idle else {
+            message = "A reply is still arriving: Esc cancels it."
+            return
+        }
+        tab.sent.append(text)
+        tab.editor.clear()
+        tab.scroll.anchor = nil
+        let session = tab.session
+        let toSend = text.hasPrefix("//") ? String(text.dropFirst()) : text
+        Task { @MainActor [weak self] in
+            do {
+                try await session.send(toSend)
+            } catch {
+                tab.editor.replace(with: text)  // nothing is lost: the text goes back in the box
+                self?.message = "\(error)"
+                self?.markDirty()
+            }
+        }
+    }
+
+    private func cancelReply() {
+        guard let tab = currentTab, tab.state != .idle else { return }
+        Task { await tab.session.cancel() }
+    }
+
+    private func interrupt() {
+        if let tab = currentTab, tab.state != .idle {
+            cancelReply()
+            return
+        }
+        if let last = lastInterrupt, ContinuousClock.now - last < .seconds(3) {
+            quit()
+        } else {
+            lastInterrupt = .now
+            message = "Press Ctrl+C again to quit."
+        }
+    }
+
+    private func regenerate() {
+        guard let tab = currentTab else { return }
+        guard tab.state == .idle else {
+            message = "A reply is still arriving: Esc cancels it."
+            return
+        }
+        tab.scroll.anchor = nil
+        Task { @MainActor [weak self] in
+            do {
+                try await tab.session.regenerate()
+            } catch {
+                self?.message = "\(error)"
+                self?.markDirty()
+            }
+        }
+    }
+
+    private func closeTab() {
+        guard currentTab != nil else { return }
+        let index = selected
+        tabs.remove(at: index)
+        pumps.remove(at: index).cancel()
+        selected = min(selected, max(0, tabs.count - 1))
+        Task { try? await workspace.close(at: index) }
+    }
+
+    public func quit() {
+        guard !isFinished else { return }
+        isFinished = true
+        for pump in pumps { pump.cancel() }
+        let sessions = tabs.map(\.session)
+        Task { @MainActor [weak self] in
+            for session in sessions { await session.cancel() }
+            self?.finished?.resume()
+            self?.finished = nil
+        }
+    }
+
+    // MARK: - Commands
+
+    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/help", "/quit"]
+
+    private func completeCommand(_ tab: TabView) {
+        let text = tab.editor.text
+        guard text.hasPrefix("/"), !text.contains(" ") else { return }
+        let matches = Self.commands.filter { $0.hasPrefix(text) }
+        if matches.count == 1 {
+            tab.editor.replace(with: matches[0] + " ")
+        } else if matches.count > 1 {
+            message = matches.joined(separator: "  ")
+        }
+    }
+
+    private func runCommand(_ line: String) {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch parts[0] {
+        case "/quit": quit()
+        case "/help": showingHelp = true
+        case "/retry": regenerate()
+        case "/close": closeTab()
+        case "/new":
+            let name = argument.isEmpty ? currentTab?.bot.name ?? "" : argument
+            guard let profile = profiles.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame || $0.id == name }) ?? currentTab.map({ current in
+                var profile = current.bot
+                profile.name = name
+                profile.id = name
+                return profile
+            }), !name.isEmpty else {
+                message = "/new needs a bot: \(profiles.map(\.name).joined(separator: ", "))"
+                return
+            }
+            openTab(profile)
+        case "/clear":
+            guard let tab = currentTab else { return }
+            let index = selected
+            Task { @MainActor [weak self] in
+                guard let self, let fresh = try? await self.workspace.restart(at: index) else { return }
+                self.pumps[index].cancel()
+                self.tabs.remove(at: index)
+                self.pumps.remove(at: index)
+                await self.attach(fresh)
+                let view = self.tabs.removeLast()
+                let pump = self.pumps.removeLast()
+                self.tabs.insert(view, at: index)
+                self.pumps.insert(pump, at: index)
+                self.markDirty()
+                _ = tab
+            }
+        case "/temp":
+            guard let tab = currentTab else { return }
+            guard let value = Double(argument), (0...2).contains(value) else {
+                message = "/temp takes a number from 0 to 2, e.g. /temp 0.3"
+                return
+            }
+            Task { @MainActor [weak self] in
+                let conversation = await tab.session.conversation
+                try? await tab.session.configure(systemPrompt: conversation.systemPrompt, temperature: value)
+                self?.message = "Temperature \(String(format: "%g", value)) from the next message on."
+                self?.markDirty()
+            }
+        case "/system":
+            guard let tab = currentTab else { return }
+            Task { @MainActor [weak self] in
+                let conversation = await tab.session.conversation
+                try? await tab.session.configure(systemPrompt: argument.isEmpty ? nil : argument, temperature: conversation.temperature)
+                self?.message = argument.isEmpty ? "System prompt removed." : "System prompt set."
+                self?.markDirty()
+            }
+        default:
+            message = "Unknown command \(parts[0]). Commands: \(Self.commands.joined(separator: " "))"
+        }
+    }
+
+    private func openTab(_ profile: BotProfile) {
+        Task { @MainActor [weak self] in
+            guard let self else { return }
+            do {
+                let tab = try await self.workspace.open(profile)
+                await self.attach(tab)
+                self.selected = self.tabs.count - 1
+            } catch {
+                self.message = "Could not open a tab: \(error)"
+            }
+            self.markDirty()
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import TerminalKit
+import TinyTalkCore
+
+/// The tab bar: `1:support 2:sales …`, the active tab highlighted, markers for a streaming
+/// reply (a spinner), an unread reply (`*`) and an error (`!`).
+@MainActor
+public enum TabBar {
+    static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    public static func render(_ tabs: [TabView], selected: Int, frame: Int, theme: Theme, into grid: inout CellGrid, row: Int) {
+        grid.fill(Rect(column: 0, row: row, columns: grid.columns, rows: 1), with: Cell(" ", style: theme.tabInactive))
+        var column = 0
+        for (index, tab) in tabs.enumerated() {
+            var marker = ""
+            switch tab.state {
+            case .connecting, .streaming, .retrying: marker = String(spinner[frame % spinner.count])
+            case .idle: marker = tab.hasError ? "!" : (tab.hasUnread ? "*" : "")
+            }
+            let label = " \(index + 1):\(tab.bot.name)\(marker.isEmpty ? "" : " " + marker) "
+            let style: Style
+            if index == selected {
+                style = theme.tabActive
+            } else if tab.hasError {
+                style = theme.tabError
+            } else if tab.hasUnread {
+                style = theme.tabActivity
+            } else {
+                style = theme.tabInactive
+            }
+            guard column < grid.columns else { break }
+            column = grid.write(label, column: column, row: row, style: style, maxColumn: grid.columns)
+        }
+    }
+}
+
+/// The status bar: bot, state, temperature, context use, `-MORE(n)-`, and a hint or message.
+@MainActor
+public enum StatusBar {
+    public static func render(
+        _ tab: TabView?, contextUse: (used: Int, budget: Int)?, temperature: Double?, linesBelow: Int, message: String?,
+        theme: Theme, into grid: inout CellGrid, row: Int
+    ) {
+        grid.fill(Rect(column: 0, row: row, columns: grid.columns, rows: 1), with: Cell(" ", style: theme.statusBar))
+        guard let tab else {
+            grid.write(" no tabs — Ctrl+T opens one, Ctrl+D quits", column: 0, row: row, style: theme.statusBar)
+            return
+        }
+        var parts: [String] = [tab.bot.name]
+        switch tab.state {
+        case .idle: parts.append(tab.hasError ? "error" : "idle")
+        case .connecting(let attempt): parts.append(attempt > 1 ? "connecting (attempt \(attempt))" : "connecting")
+        case .streaming:
+            parts.append(tab.piecesPerSecond.map { "streaming \(Int($0.rounded())) tok/s" } ?? "streaming")
+        case .retrying(let attempt, _):
+            let left = tab.retryEnds.map { max(0, Int((($0 - .now).components.seconds))) + 1 } ?? 0
+            parts.append("retrying in \(left) s (attempt \(attempt))")
+        }
+        if let temperature { parts.append("temp \(String(format: "%g", temperature))") }
+        if let contextUse, contextUse.budget > 0 {
+            parts.append("context \(min(999, contextUse.used * 100 / contextUse.budget))%")
+        }
+        var column = grid.write(" " + parts.joined(separator: " · ") + " ", column: 0, row: row, style: theme.statusBar)
+        if linesBelow > 0 {
+            let more = linesBelow >= ScrollbackView.moreLimit ? "\(linesBelow)+" : "\(linesBelow)"
+            column = grid.write("-MORE(\(more))- ", column: column, row: row, style: theme.statusAccent)
+        }
+        let hint = message ?? (tab.state == .idle ? "Enter send · Alt+Enter newline · F1 help" : "Esc cancels")
+        let hintWidth = TextWidth.of(hint)
+        let start = max(column + 1, grid.columns - hintWidth - 1)
+        if start < grid.columns {
+            grid.write(hint, column: start, row: row, style: message == nil ? theme.statusBar : theme.statusAccent, maxColumn: grid.columns)
+        }
+    }
+}
+
+/// The input box: the line editor's text, soft-wrapped, 1 to 8 lines, scrolling beyond.
+@MainActor
+public enum InputBox {
+    public static let maxLines = 8
+
+    /// How many rows the box needs at `width`.
+    public static func height(of editor: LineEditor, width: Int) -> Int {
+        let layout = editor.layout(width: max(1, width - 2), widthOf: TextWidth.of)
+        return min(maxLines, max(1, layout.lines.count))
+    }
+
+    /// Draws the box; returns where the terminal cursor goes.
+    public static func render(_ editor: LineEditor, theme: Theme, into grid: inout CellGrid, rect: Rect) -> (column: Int, row: Int) {
+        grid.fill(rect, with: Cell(" ", style: theme.input))
+        let visible = editor.visibleLines(width: max(1, rect.columns - 2), maxLines: rect.rows, widthOf: TextWidth.of)
+        for (index, line) in visible.lines.enumerated() where index < rect.rows {
+            if index == 0 { grid.write("›", column: rect.column, row: rect.row, style: theme.dim) }
+            grid.write(line, column: rect.column + 2, row: rect.row + index, style: theme.input, maxColumn: rect.endColumn)
+        }
+        if visible.lines.isEmpty { grid.write("›", column: rect.column, row: rect.row, style: theme.dim) }
+        return (rect.column + 2 + visible.cursorColumn, rect.row + visible.cursorLine)
+    }
+}

@@ -1,0 +1,16 @@
+/// Where the scrollback pane is: following the newest line, or held at a line the user
+/// scrolled to. Positions are (entry, line in entry), so scrolling costs the lines moved over,
+/// not the history.
+public struct ScrollState: Equatable, Sendable {
+    /// The top visible line when scrolled up; nil while following the bottom.
+    public var anchor: Position?
+
+    public struct Position: Equatable, Sendable {
+        public var entry: Int
+        public var line: Int
+    }
+
+    public init() {}
+
+    public var isFollowing: Bool { anchor == nil }
+}

@@ -1,0 +1,107 @@
+import TerminalKit
+
+/// Draws a transcript into a pane and moves through it. While following, the newest line stays
+/// at the bottom; once the user scrolls up, new text never moves their view.
+@MainActor
+public enum ScrollbackView {
+    /// Lines counted below the view at most, for `-MORE(n)-`.
+    public static let moreLimit = 9_999
+
+    /// Draws the visible part; returns how many lines lie below the view (0 while following).
+    @discardableResult
+    public static func render(_ transcript: Transcript, scroll: ScrollState, into grid: inout CellGrid, rect: Rect) -> Int {
+        guard !rect.isEmpty else { return 0 }
+        grid.fill(rect)
+        let top = scroll.anchor ?? topWhenFollowing(transcript, width: rect.columns, rows: rect.rows)
+        guard let top else { return 0 }
+        var position = top
+        var row = 0
+        while row < rect.rows, position.entry < transcript.count {
+            let line = transcript.line(position.line, of: position.entry, width: rect.columns)
+            draw(line, into: &grid, column: rect.column, row: rect.row + row, maxColumn: rect.endColumn)
+            row += 1
+            position = next(position, in: transcript, width: rect.columns) ?? Position(entry: transcript.count, line: 0)
+        }
+        guard scroll.anchor != nil else { return 0 }
+        var below = 0
+        var cursor: Position? = position.entry < transcript.count ? position : nil
+        while let current = cursor, below < moreLimit {
+            below += 1
+            cursor = next(current, in: transcript, width: rect.columns)
+        }
+        return below
+    }
+
+    public typealias Position = ScrollState.Position
+
+    /// Scrolls by `lines` (negative is up). Reaching the bottom resumes following.
+    public static func scroll(_ state: inout ScrollState, by lines: Int, in transcript: Transcript, width: Int, rows: Int) {
+        guard transcript.count > 0, rows > 0 else { return }
+        guard var position = state.anchor ?? topWhenFollowing(transcript, width: width, rows: rows) else { return }
+        if lines < 0 {
+            for _ in 0..<(-lines) {
+                guard let previous = previous(position, in: transcript, width: width) else { break }
+                position = previous
+            }
+            state.anchor = position
+        } else {
+            for _ in 0..<lines {
+                guard let following = next(position, in: transcript, width: width) else { break }
+                position = following
+            }
+            // At or past the point where the last line is on the bottom row: follow again.
+            if let bottomTop = topWhenFollowing(transcript, width: width, rows: rows), !isBefore(position, bottomTop) {
+                state.anchor = nil
+            } else {
+                state.anchor = position
+            }
+        }
+        if let anchor = state.anchor, let bottomTop = topWhenFollowing(transcript, width: width, rows: rows), !isBefore(anchor, bottomTop) {
+            state.anchor = nil
+        }
+    }
+
+    public static func scrollToTop(_ state: inout ScrollState, in transcript: Transcript, width: Int, rows: Int) {
+        state.anchor = transcript.count == 0 ? nil : Position(entry: 0, line: 0)
+        if let bottomTop = topWhenFollowing(transcript, width: width, rows: rows), bottomTop == Position(entry: 0, line: 0) {
+            state.anchor = nil
+        }
+    }
+
+    /// The top line when the last line sits on the bottom row (nil for an empty transcript).
+    static func topWhenFollowing(_ transcript: Transcript, width: Int, rows: Int) -> Position? {
+        guard transcript.count > 0 else { return nil }
+        let lastEntry = transcript.count - 1
+        var position = Position(entry: lastEntry, line: transcript.lineCount(of: lastEntry, width: width) - 1)
+        for _ in 0..<max(0, rows - 1) {
+            guard let previous = previous(position, in: transcript, width: width) else { break }
+            position = previous
+        }
+        return position
+    }
+
+    static func next(_ position: Position, in transcript: Transcript, width: Int) -> Position? {
+        if position.line + 1 < transcript.lineCount(of: position.entry, width: width) {
+            return Position(entry: position.entry, line: position.line + 1)
+        }
+        return position.entry + 1 < transcript.count ? Position(entry: position.entry + 1, line: 0) : nil
+    }
+
+    static func previous(_ position: Position, in transcript: Transcript, width: Int) -> Position? {
+        if position.line > 0 { return Position(entry: position.entry, line: position.line - 1) }
+        guard position.entry > 0 else { return nil }
+        let entry = position.entry - 1
+        return Position(entry: entry, line: transcript.lineCount(of: entry, width: width) - 1)
+    }
+
+    static func isBefore(_ a: Position, _ b: Position) -> Bool {
+        a.entry < b.entry || (a.entry == b.entry && a.line < b.line)
+    }
+
+    static func draw(_ line: WrappedLine, into grid: inout CellGrid, column: Int, row: Int, maxColumn: Int) {
+        var x = column
+        for run in line.runs where x < maxColumn {
+            x = grid.write(run.text, column: x, row: row, style: run.style, maxColumn: maxColumn)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import TerminalKit
+import TinyTalkCore
+
+/// The UI state of one tab: its session, transcript, scroll position, input and markers.
+@MainActor
+public final class TabView {
+    public let session: ChatSession
+    public let bot: BotProfile
+    public let transcript: Transcript
+    public var scroll = ScrollState()
+    public var editor = LineEditor()
+    /// Messages sent from this tab, oldest first, for Up/Down.
+    public var sent: [String] = []
+    public var state: SessionState = .idle
+    /// A reply finished while the tab was not on screen.
+    public var hasUnread = false
+    /// The last reply failed.
+    public var hasError = false
+    /// When the current reply's first text arrived and how much has arrived, for tokens/s.
+    var streamStarted: ContinuousClock.Instant?
+    var streamedPieces = 0
+    /// When a retry wait ends.
+    var retryEnds: ContinuousClock.Instant?
+
+    init(session: ChatSession, bot: BotProfile, messages: [Message], theme: Theme) {
+        self.session = session
+        self.bot = bot
+        transcript = Transcript(botName: bot.name, messages: messages, theme: theme)
+        sent = messages.filter { $0.role == .user }.suffix(100).map(\.content)
+    }
+
+    /// Pieces of text per second since the reply's first text.
+    var piecesPerSecond: Double? {
+        guard let started = streamStarted else { return nil }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return seconds > 0.2 ? Double(streamedPieces) / seconds : nil
+    }
+
+    func apply(_ event: SessionEvent, visible: Bool) {
+        transcript.apply(event)
+        switch event {
+        case .stateChanged(let newState):
+            state = newState
+            if case .retrying(_, let delay) = newState { retryEnds = ContinuousClock.now + delay } else { retryEnds = nil }
+        case .replyStarted:
+            streamStarted = nil
+            streamedPieces = 0
+            hasError = false
+        case .textDelta:
+            if streamStarted == nil { streamStarted = .now }
+            streamedPieces += 1
+        case .replyFinished(_, let outcome):
+            streamStarted = nil
+            if case .failed = outcome { hasError = true }
+            if !visible { hasUnread = true }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import TerminalKit
+import TinyTalkAPI
+import TinyTalkCore
+
+/// One tab's scrollback as a view model: the messages, kept up to date from session events,
+/// and their lines wrapped to the pane's width. Wrapping is cached per message and width; a
+/// streaming reply is wrapped incrementally, so a token costs the token, not the message.
+@MainActor
+public final class Transcript {
+    /// One message as shown.
+    public struct Entry: Equatable {
+        public enum Author: Equatable {
+            case user, bot, system, error
+        }
+
+        public var messageId: Int64?
+        public var author: Author
+        public var time: Date
+        public var text: String
+        public var state: Message.State
+        /// Why a reply is interrupted or failed.
+        public var note: String?
+        public var citations: [Citation]
+    }
+
+    public private(set) var entries: [Entry] = []
+    public let botName: String
+    public var theme: Theme {
+        didSet { if theme != oldValue { layouts.removeAll() } }
+    }
+
+    /// Bumped on every change, so the app knows to draw.
+    public private(set) var revision = 0
+
+    private struct Layout {
+        var header: [WrappedLine]
+        var body: LineWrapper
+        var footer: [WrappedLine]
+    }
+
+    private var layouts: [Int: Layout] = [:]
+    private var layoutWidth = 0
+    private static let time: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        return formatter
+    }()
+
+    public init(botName: String, messages: [Message], theme: Theme) {
+        self.botName = botName
+        self.theme = theme
+        entries = messages.map(Self.entry)
+    }
+
+    public var count: Int { entries.count }
+
+    /// True while the last entry is a reply still arriving.
+    public var isStreaming: Bool { entries.last?.state == .streaming }
+
+    // MARK: - Events
+
+    public func apply(_ event: SessionEvent) {
+        switch event {
+        case .userMessageAdded(let message), .replyStarted(let message):
+            entries.append(Self.entry(message))
+        case .textDelta(let id, let text):
+            guard let index = index(of: id) else { return }
+            entries[index].text += text
+            if layouts[index] != nil { layouts[index]!.body.append(text, style: theme.text) }
+        case .citations(let id, let citations):
+            guard let index = index(of: id) else { return }
+            entries[index].citations += citations
+            layouts[index] = nil
+        case .replyFinished(let id, let outcome):
+            guard let index = index(of: id) else { return }
+            switch outcome {
+            case .complete:
+                entries[index].state = .complete
+            case .interrupted(let error):
+                entries[index].state = .interrupted
+                entries[index].note = error?.message ?? "cancelled"
+            case .failed(let error):
+                entries[index].state = .failed
+                entries[index].note = error.message
+            }
+            layouts[index] = nil
+        case .messageRemoved(let id):
+            guard let index = index(of: id) else { return }
+            entries.remove(at: index)
+            layouts.removeAll()
+        case .messageEdited(let message):
+            guard let index = index(of: message.id) else { return }
+            entries[index].text = message.content
+            layouts[index] = nil
+        case .retryScheduled, .contextTrimmed, .stateChanged:
+            return
+        }
+        revision += 1
+    }
+
+    /// Adds a line from the app itself (a command's result or complaint) to the scrollback.
+    public func addNotice(_ text: String, isError: Bool) {
+        entries.append(Entry(messageId: nil, author: isError ? .error : .system, time: Date(), text: text, state: .complete, note: nil, citations: []))
+        revision += 1
+    }
+
+    private func index(of id: Int64) -> Int? {
+        entries.lastIndex { $0.messageId == id }
+    }
+
+    private static func entry(_ message: Message) -> Entry {
+        let author: Entry.Author
+        switch message.role {
+        case .user: author = .user
+        case .assistant: author = message.state == .failed && message.content.isEmpty ? .error : .bot
+        case .system: author = .system
+        }
+        return Entry(
+            messageId: message.id, author: author, time: message.createdAt, text: message.content, state: message.state,
+            note: message.error, citations: message.citations)
+    }
+
+    // MARK: - Lines
+
+    /// How many lines entry `index` takes at `width` (its header, text, notes and the blank
+    /// line after it).
+    public func lineCount(of index: Int, width: Int) -> Int {
+        let layout = self.layout(of: index, width: width)
+        return layout.header.count + max(1, layout.body.lines.count) + layout.footer.count + 1
+    }
+
+    /// Line `line` of entry `index` at `width`.
+    public func line(_ line: Int, of index: Int, width: Int) -> WrappedLine {
+        let layout = self.layout(of: index, width: width)
+        var position = line
+        if position < layout.header.count { return layout.header[position] }
+        position -= layout.header.count
+        let bodyCount = max(1, layout.body.lines.count)
+        if position < bodyCount {
+            var body = layout.body.lines.isEmpty ? WrappedLine(runs: [], width: 0, isContinuation: false) : layout.body.lines[position]
+            if position == bodyCount - 1 && entries[index].state == .streaming && body.width < width {
+                body.runs.append(StyledRun("▌", style: theme.dim))
+                body.width += 1
+            }
+            return body
+        }
+        position -= bodyCount
+        if position < layout.footer.count { return layout.footer[position] }
+        return WrappedLine(runs: [], width: 0, isContinuation: false)
+    }
+
+    private func layout(of index: Int, width: Int) -> Layout {
+        if width != layoutWidth {
+            layouts.removeAll()
+            layoutWidth = width
+        }
+        if let cached = layouts[index] { return cached }
+        let entry = entries[index]
+        let headerStyle: Style
+        let name: String
+        switch entry.author {
+        case .user: (headerStyle, name) = (theme.userHeader, "you")
+        case .bot: (headerStyle, name) = (theme.botHeader, botName)
+        case .system: (headerStyle, name) = (theme.systemHeader, "tinytalk")
+        case .error: (headerStyle, name) = (theme.errorHeader, "error")
+        }
+        let header = LineWrapper.wrap(
+            [StyledRun(name, style: headerStyle), StyledRun(" " + Self.time.string(from: entry.time), style: theme.dim)], width: width)
+        var body = LineWrapper(width: width)
+        body.append(entry.text, style: entry.author == .error ? theme.errorText : theme.text)
+        var footer: [StyledRun] = []
+        for (number, citation) in entry.citations.enumerated() {
+            footer.append(StyledRun("\n[\(number + 1)] \(citation.title ?? citation.url ?? "source")", style: theme.dim))
+            if let url = citation.url, citation.title != nil { footer.append(StyledRun(" " + url, style: theme.link)) }
+        }
+        switch entry.state {
+        case .interrupted:
+            footer.append(StyledRun("\n[interrupted: \(entry.note ?? "cancelled")]", style: theme.dim))
+        case .failed:
+            footer.append(StyledRun("\n\(entry.note ?? "The request failed.") — press Ctrl+R to retry", style: theme.errorText))
+        case .complete, .streaming:
+            break
+        }
+        let footerLines = footer.isEmpty ? [] : Array(LineWrapper.wrap(footer, width: width).dropFirst())
+        let layout = Layout(header: header, body: body, footer: footerLines)
+        layouts[index] = layout
+        return layout
+    }
+}

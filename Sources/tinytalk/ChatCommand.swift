@@ -1,0 +1,133 @@
+import ArgumentParser
+import CursesBackend
+import Dispatch
+import Foundation
+import LocalBot
+import TerminalKit
+import TinyTalkAPI
+import TinyTalkCore
+import TinyTalkUI
+
+/// The full-screen client: `tinytalk [--bot NAME]… [--demo]`.
+@MainActor
+enum ChatCommand {
+    struct Options {
+        var bots: [String]
+        var endpoint: String?
+        var origin: String?
+        var demo: Bool
+    }
+
+    static func run(_ options: Options) async throws {
+        let environment = try AppEnvironment.load()
+        var server: LocalBotServer?
+        var serving: Task<Void, Never>?
+        let store: Store
+        var profiles: [BotProfile]
+        let keyMap = KeyMap.configured(environment.config.keys).map
+
+        if options.demo {
+            // A local bot server in this process: no account, no network.
+            let local = try await LocalBotServer.bind(LocalBotConfiguration(tokensPerSecond: 40))
+            serving = Task { await local.run() }
+            server = local
+            store = try Store()
+            let endpoint = Endpoint(url: local.chatURL, origin: Endpoint.defaultOrigin, apiKey: APIKey("demo-key"))
+            profiles = ["echo", "markdown", "story", "polyglot", "docs"].map { BotProfile(name: $0, id: $0, endpoint: endpoint) }
+        } else {
+            let key: APIKey
+            do {
+                key = try Credentials.resolve(environment: environment.variables, config: environment.config, paths: environment.paths).key
+            } catch {
+                StandardError.write(Self.welcome(reason: error.description, paths: environment.paths))
+                throw ExitCode(ExitStatus.usage)
+            }
+            store = try environment.openStore()
+            profiles = environment.config.bots.map {
+                environment.profile(for: $0.name, key: key, endpoint: options.endpoint, origin: options.origin)
+            }
+            for name in options.bots where !profiles.contains(where: { $0.name == name || $0.id == name }) {
+                profiles.append(environment.profile(for: name, key: key, endpoint: options.endpoint, origin: options.origin))
+            }
+            if try profiles.isEmpty && store.openTabs().conversationIds.isEmpty {
+                StandardError.write(Self.welcome(reason: "No bots are configured yet.", paths: environment.paths))
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+
+        let client = ChatClient()
+        let workspace = Workspace(store: store, transport: client, context: ContextWindow(budget: environment.config.contextChars))
+        if options.demo {
+            for profile in profiles.prefix(4) { try await workspace.open(profile) }
+            try await workspace.select(0)
+        } else if !options.bots.isEmpty {
+            for name in options.bots {
+                if let profile = profiles.first(where: { $0.name == name || $0.id == name }) { try await workspace.open(profile) }
+            }
+            try await workspace.select(0)
+        } else {
+            let known = profiles
+            let key = profiles.first?.endpoint.apiKey ?? APIKey("")
+            let restored = try await workspace.restore { conversation in
+                known.first { $0.name == conversation.botName || $0.id == conversation.botId }
+                    ?? environment.profile(for: conversation.botName, key: key, endpoint: options.endpoint, origin: options.origin)
+            }
+            if restored == 0 {
+                for profile in profiles { try await workspace.open(profile) }
+                try await workspace.select(0)
+            }
+        }
+
+        let theme = environment.variables["NO_COLOR"].map { $0.isEmpty ? Theme.standard : Theme.noColor } ?? Theme.standard
+        let terminal = CursesTerminal()
+        let app = App(backend: terminal, workspace: workspace, profiles: profiles, keyMap: keyMap, theme: theme)
+        await app.start()
+
+        let drain = {
+            MainActor.assumeIsolated {
+                for event in terminal.readEvents() { app.handle(event) }
+            }
+        }
+        let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
+        input.setEventHandler(handler: drain)
+        input.resume()
+        // A resize shows up at the next read; poll briefly so it is not held until a keypress.
+        let ticker = DispatchSource.makeTimerSource(queue: .main)
+        ticker.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50))
+        ticker.setEventHandler(handler: drain)
+        ticker.resume()
+        let signals = SignalWatch { _ in Task { @MainActor in app.quit() } }
+
+        await app.waitUntilFinished()
+        input.cancel()
+        ticker.cancel()
+        signals.cancel()
+        terminal.close()
+        try? await client.shutdown()
+        server?.stop()
+        serving?.cancel()
+    }
+
+    static func welcome(reason: String, paths: Paths) -> String {
+        """
+        tinytalk — chat with Tiny Talk bots in the terminal.
+
+        \(reason)
+
+        To try it with no account: tinytalk --demo
+
+        To chat with your bots, put them in \(paths.configFile.path):
+
+            origin = "https://example.com"      # an origin allowed on the bot's page
+
+            [[bot]]
+            name = "support"
+            id = "a3e8f869-0c00-4861-8c24-dc06098520f0"
+
+        and give tinytalk your API key: export TINYTALK_API_KEY=…, or api_key_command in
+        the config, or the key file \(paths.apiKeyFile.path) (chmod 600).
+        Then run: tinytalk   (or tinytalk --bot support)
+
+        """
+    }
+}

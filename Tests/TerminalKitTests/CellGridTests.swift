@@ -1,0 +1,118 @@
+import Testing
+import TerminalKit
+
+@Suite struct CellGridTests {
+    @Test func textIsWrittenOneClusterPerCell() {
+        var grid = CellGrid(columns: 10, rows: 2)
+        let end = grid.write("hello", column: 0, row: 0, style: .plain)
+        #expect(end == 5)
+        #expect(grid.text == "hello\n")
+        grid.write("world", column: 3, row: 1, style: .plain)
+        #expect(grid.text == "hello\n   world")
+        #expect(grid[column: 3, row: 1].text == "w")
+    }
+
+    @Test func sizesAreClampedAndOutsideReadsAreBlank() {
+        let grid = CellGrid(columns: -3, rows: 2)
+        #expect(grid.columns == 0 && grid.rows == 2)
+        var small = CellGrid(columns: 1, rows: 1)
+        #expect(small[column: -1, row: 0] == .blank && small[column: 1, row: 0] == .blank && small[column: 0, row: 5] == .blank)
+        #expect(small.write("xyz", column: 0, row: 3, style: .plain) == 0)
+        small[column: 4, row: 4] = Cell("q")
+        small.write("xyz", column: 0, row: 0, style: .plain)
+        #expect(small.text == "x")
+    }
+
+    @Test func wideGlyphsTakeTwoCellsAndNeverStraddleTheEdge() {
+        var grid = CellGrid(columns: 5, rows: 1)
+        let end = grid.write("ab你好", column: 0, row: 0, style: .plain)
+        #expect(end == 5)
+        #expect(grid.text == "ab你")
+        #expect(grid[column: 2, row: 0].text == "你")
+        #expect(grid[column: 3, row: 0].isContinuation)
+        #expect(grid[column: 4, row: 0].text == " ")
+    }
+
+    @Test func maxColumnLimitsWriting() {
+        var grid = CellGrid(columns: 8, rows: 1)
+        #expect(grid.write("你好", column: 0, row: 0, style: .plain, maxColumn: 3) == 3)
+        #expect(grid.text == "你")
+        #expect(grid.write("abcdef", column: 4, row: 0, style: .plain, maxColumn: 6) == 6)
+        #expect(grid.text == "你  ab")
+    }
+
+    @Test func overwritingHalfAWideGlyphBlanksTheOtherHalf() {
+        var grid = CellGrid(columns: 6, rows: 1)
+        grid.write("你好", column: 0, row: 0, style: .plain)
+        grid.write("x", column: 1, row: 0, style: .plain)
+        #expect(grid.text == " x好")
+        grid.write("y", column: 2, row: 0, style: .plain)
+        #expect(grid.text == " xy")
+        #expect(!grid[column: 3, row: 0].isContinuation)
+        grid.write("世界", column: 1, row: 0, style: .plain)
+        grid.write("z", column: 2, row: 0, style: .plain)
+        #expect(grid.text == "  z界")
+    }
+
+    @Test func combiningMarksStayInTheirBaseCell() {
+        var grid = CellGrid(columns: 6, rows: 1)
+        #expect(grid.write("e\u{301}te\u{301}", column: 0, row: 0, style: .plain) == 3)
+        #expect(grid[column: 0, row: 0].text == "e\u{301}")
+        #expect(grid.text == "e\u{301}te\u{301}")
+        // A mark written on its own joins the cell to its left.
+        grid.write("a", column: 4, row: 0, style: .plain)
+        #expect(grid.write("\u{308}", column: 5, row: 0, style: .plain) == 5)
+        #expect(grid[column: 4, row: 0].text == "a\u{308}")
+    }
+
+    @Test func emojiSequencesAreOneWideCell() {
+        var grid = CellGrid(columns: 10, rows: 1)
+        #expect(grid.write("👩‍👩‍👧‍👦🇯🇵❤️x", column: 0, row: 0, style: .plain) == 7)
+        #expect(grid[column: 0, row: 0].text == "👩‍👩‍👧‍👦")
+        #expect(grid[column: 2, row: 0].text == "🇯🇵")
+        #expect(grid[column: 4, row: 0].text == "\u{2764}\u{FE0F}")
+        #expect(grid[column: 6, row: 0].text == "x")
+        #expect(grid.text == "👩‍👩‍👧‍👦🇯🇵❤️x")
+    }
+
+    @Test func tabsExpandToTheNextMultipleOfFour() {
+        var grid = CellGrid(columns: 12, rows: 2)
+        #expect(grid.write("a\tb\tc", column: 0, row: 0, style: .plain) == 9)
+        #expect(grid.text.hasPrefix("a   b   c\n"))
+        #expect(grid.write("\tb", column: 2, row: 1, style: .plain) == 5)
+        #expect(grid.line(1) == "    b")
+    }
+
+    @Test func controlCharactersAreShownNotObeyed() {
+        var grid = CellGrid(columns: 12, rows: 1)
+        grid.write("a\u{1B}[0m\r\u{7}x\ny", column: 0, row: 0, style: .plain)
+        #expect(grid.text == "a␛[0m␍␇x␊y")
+    }
+
+    @Test func stylesAreStoredPerCell() {
+        var grid = CellGrid(columns: 4, rows: 1)
+        let bold = Style(foreground: .ansi(1), attributes: .bold)
+        grid.write("你", column: 0, row: 0, style: bold)
+        #expect(grid[column: 0, row: 0].style == bold)
+        #expect(grid[column: 1, row: 0] == Cell.continuation(style: bold))
+        #expect(grid[column: 2, row: 0].style == .plain)
+    }
+
+    @Test func fillClipsToTheGridAndBlanksCutWideGlyphs() {
+        var grid = CellGrid(columns: 6, rows: 2)
+        grid.write("你好世", column: 0, row: 0, style: .plain)
+        grid.fill(Rect(column: 1, row: 0, columns: 2, rows: 5), with: Cell("#"))
+        #expect(grid.text == " ## 世\n ##")
+        grid.fill(grid.bounds)
+        #expect(grid.text == "\n")
+    }
+
+    @Test func rectIntersection() {
+        let a = Rect(column: 0, row: 0, columns: 10, rows: 5)
+        let b = Rect(column: 8, row: 3, columns: 5, rows: 5)
+        #expect(a.intersection(b) == Rect(column: 8, row: 3, columns: 2, rows: 2))
+        #expect(a.intersection(Rect(column: 20, row: 0, columns: 3, rows: 3)).isEmpty)
+        #expect(Rect(column: 0, row: 0, columns: -4, rows: 2).isEmpty)
+        #expect(a.inset(top: 1, left: 2).contains(column: 2, row: 1))
+    }
+}
