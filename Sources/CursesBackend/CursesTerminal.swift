@@ -172,7 +172,9 @@ public final class CursesTerminal: TerminalBackend {
             for character in typed { events.append(.key(KeyPress(.character(character)))) }
             typed = ""
         }
-        while let (isKeyCode, value) = next() {
+        var pushedBack: (Bool, Int32)?
+        while let (isKeyCode, value) = pushedBack ?? next() {
+            pushedBack = nil
             if pasteBuffer != nil {
                 if isKeyCode && value == Code.pasteEnd {
                     events.append(.paste(pasteBuffer!))
@@ -194,15 +196,17 @@ public final class CursesTerminal: TerminalBackend {
                     events.append(event)
                 }
             } else if value == 0x1B {
-                // ESC then a key in the same burst is Alt+key; ESC alone is Escape.
-                if let (nextIsCode, nextValue) = next() {
-                    if let press = controlPress(nextValue, isKeyCode: nextIsCode) {
-                        events.append(.key(KeyPress(press.key, alt: true)))
-                    } else if !nextIsCode, let scalar = Unicode.Scalar(UInt32(bitPattern: nextValue)) {
-                        events.append(.key(KeyPress(.character(Character(scalar)), alt: true)))
-                    }
-                } else {
+                // ESC then a character in the same burst is Alt+character. ESC alone, or
+                // before a whole key sequence or another ESC, is Escape.
+                guard let following = next() else {
                     events.append(.key(KeyPress(.escape)))
+                    continue
+                }
+                if following.0 || following.1 == 0x1B {
+                    events.append(.key(KeyPress(.escape)))
+                    pushedBack = following
+                } else if let press = controlPress(following.1, isKeyCode: false) {
+                    events.append(.key(KeyPress(press.key, alt: true)))
                 }
             } else if let press = controlPress(value, isKeyCode: false) {
                 events.append(.key(press))

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// The full-screen client, the built binary with `--demo`, in a real terminal (tmux).
+@Suite(.serialized)
+struct DemoEndToEndTests {
+    /// A tmux server of its own, with one 100×30 window running `command`.
+    struct Screen {
+        let socket = "tinytalk-demo-\(UUID().uuidString.prefix(8))"
+
+        func start(_ command: String) throws {
+            #expect(try tmux(["new-session", "-d", "-x", "100", "-y", "30", "-s", "main", command]).status == 0)
+        }
+
+        @discardableResult
+        func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            try runDetached(["tmux", "-L", socket] + arguments)
+        }
+
+        func keys(_ keys: String...) throws {
+            try tmux(["send-keys", "-t", "main"] + keys)
+        }
+
+        func text() throws -> String {
+            try tmux(["capture-pane", "-p", "-t", "main"]).output
+        }
+
+        /// Waits (at most 20 s) until the screen shows `expected`; returns the screen.
+        @discardableResult
+        func waitFor(_ expected: String) async throws -> String {
+            let deadline = ContinuousClock.now + .seconds(20)
+            var screen = ""
+            while ContinuousClock.now < deadline {
+                screen = try text()
+                if screen.contains(expected) { return screen }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("the screen never showed \(expected):\n\(screen)")
+            return screen
+        }
+
+        func stop() {
+            _ = try? tmux(["kill-server"])
+        }
+    }
+
+    @Test func chatSwitchCancelResizeAndQuit() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        try screen.start("env \(environment) '\(BuiltProducts.tinytalk.path)' --demo; echo EXITED=$?; sleep 30")
+
+        let first = try await screen.waitFor("1:echo")
+        #expect(first.contains("2:markdown"))
+        #expect(first.contains("echo · idle"))
+
+        try screen.keys("hello tui", "Enter")
+        try await screen.waitFor("You said 1 thing. Last: “hello tui”.")
+
+        // Alt+3: the story tab; its reply streams in.
+        try screen.keys("M-3")
+        try await screen.waitFor("story · idle")
+        try screen.keys("go", "Enter")
+        let streaming = try await screen.waitFor("The lighthouse keeper")
+        #expect(streaming.contains("3:story"))
+
+        // A small window: the story soon overflows it, and scrolling up shows -MORE(n)-.
+        try screen.tmux(["resize-window", "-t", "main", "-x", "60", "-y", "12"])
+        try await screen.waitFor("Chapter 2")
+        try screen.keys("PPage")
+        try await screen.waitFor("-MORE(")
+
+        // Esc cancels: the partial reply stays, marked interrupted.
+        try screen.keys("Escape")
+        try screen.keys("M-End")
+        try await screen.waitFor("[interrupted: cancelled]")
+        try await screen.waitFor("story · idle")
+
+        try screen.tmux(["resize-window", "-t", "main", "-x", "100", "-y", "30"])
+        try await screen.waitFor("4:polyglot")
+
+        // Ctrl+D on an empty input quits and gives the terminal back.
+        try screen.keys("C-d")
+        try await screen.waitFor("EXITED=0")
+        #expect(try screen.tmux(["display-message", "-p", "-t", "main", "#{alternate_on}"]).output.hasPrefix("0"))
+    }
+
+    @Test func tinySizesDoNotCrash() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        try screen.start("env \(environment) '\(BuiltProducts.tinytalk.path)' --demo; echo EXITED=$?; sleep 30")
+        try await screen.waitFor("1:echo")
+        for (columns, rows) in [(10, 3), (1, 1), (25, 6), (100, 30)] {
+            try screen.tmux(["resize-window", "-t", "main", "-x", String(columns), "-y", String(rows)])
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        try await screen.waitFor("1:echo")
+        try screen.keys("C-c")
+        try await screen.waitFor("Press Ctrl+C again to quit.")
+        try screen.keys("C-c")
+        try await screen.waitFor("EXITED=0")
+    }
+}
