@@ -1,0 +1,208 @@
+import Foundation
+import Synchronization
+import TerminalKit
+import Testing
+import TinyTalkAPI
+import TinyTalkCore
+import TinyTalkUI
+
+/// An in-memory terminal: frames land in `grid`, keys come from the test.
+@MainActor
+final class FakeTerminal: TerminalBackend {
+    var size: (columns: Int, rows: Int)
+    private(set) var grid = CellGrid(columns: 0, rows: 0)
+    private(set) var cursor: (column: Int, row: Int)?
+    private(set) var closed = false
+
+    init(columns: Int = 60, rows: Int = 16) {
+        size = (columns, rows)
+    }
+
+    func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
+        self.grid = grid
+        self.cursor = cursor
+    }
+
+    func readEvents() -> [InputEvent] { [] }
+    func invalidate() {}
+    func close() { closed = true }
+}
+
+/// Replies with scripted text pieces; `pause` waits 0.3 s, `hang` waits until cancelled.
+final class ScriptedTransport: ChatTransport {
+    private let replies: Mutex<[[String]]>
+
+    init(_ replies: [[String]]) {
+        self.replies = Mutex(replies)
+    }
+
+    func stream(_ request: ChatRequest, to endpoint: Endpoint) -> AsyncThrowingStream<ChatDelta, any Error> {
+        let pieces = replies.withLock { $0.isEmpty ? ["ok"] : $0.removeFirst() }
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                for piece in pieces {
+                    if piece == "pause" {
+                        try? await Task.sleep(for: .milliseconds(300))
+                        continue
+                    }
+                    if piece == "hang" {
+                        while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+                        continuation.finish(throwing: CancellationError())
+                        return
+                    }
+                    continuation.yield(.text(piece))
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+@MainActor
+struct Harness {
+    let terminal: FakeTerminal
+    let app: App
+
+    init(_ replies: [[String]], bots: [String] = ["echo", "story"], columns: Int = 60, rows: Int = 16) async throws {
+        terminal = FakeTerminal(columns: columns, rows: rows)
+        let workspace = Workspace(store: try Store(), transport: ScriptedTransport(replies))
+        let endpoint = Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: APIKey("k"))
+        let profiles = bots.map { BotProfile(name: $0, id: $0, endpoint: endpoint) }
+        for profile in profiles { try await workspace.open(profile) }
+        try await workspace.select(0)
+        app = App(backend: terminal, workspace: workspace, profiles: profiles)
+        await app.start()
+    }
+
+    func type(_ text: String) {
+        for character in text { app.handle(.key(KeyPress(.character(character)))) }
+    }
+
+    func press(_ key: Key, alt: Bool = false) {
+        app.handle(.key(KeyPress(key, alt: alt)))
+    }
+
+    /// Draws frames until the screen shows `expected` (at most 10 s); returns the screen.
+    @discardableResult
+    func waitFor(_ expected: String) async -> String {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            app.render()
+            if terminal.grid.text.contains(expected) { return terminal.grid.text }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        Issue.record("the screen never showed \(expected):\n\(terminal.grid.text)")
+        return terminal.grid.text
+    }
+}
+
+@MainActor
+@Suite struct AppTests {
+    @Test func aSentMessageAndItsStreamedReplyAppear() async throws {
+        let harness = try await Harness([["Hello", ", ", "world!"]])
+        let first = harness.terminal.grid.text
+        #expect(first.hasPrefix(" 1:echo  2:story"))
+        #expect(first.contains("echo · idle"))
+        harness.type("Hi there")
+        await harness.waitFor("› Hi there")
+        harness.press(.enter)
+        let screen = await harness.waitFor("Hello, world!")
+        #expect(screen.contains("you "))
+        #expect(screen.contains("Hi there"))
+        #expect(screen.contains("echo "))
+        // The input box is empty again, the cursor after its prompt.
+        #expect(harness.terminal.cursor?.column == 2)
+    }
+
+    @Test func aReplyFinishingInAnotherTabMarksItUnread() async throws {
+        let harness = try await Harness([["pause", "the end"]])
+        harness.press(.character("2"), alt: true)
+        await harness.waitFor("story · idle")
+        harness.type("tell")
+        harness.press(.enter)
+        harness.press(.character("1"), alt: true)
+        await harness.waitFor("2:story *")
+        harness.press(.character("a"), alt: true)  // the next tab with an unread reply
+        let screen = await harness.waitFor("the end")
+        #expect(!harness.terminal.grid.line(0).contains("*"))
+        #expect(screen.contains("story · idle"))
+    }
+
+    @Test func escapeCancelsAndKeepsThePartialReply() async throws {
+        let harness = try await Harness([["Partial ", "answer", "hang"]])
+        harness.type("q")
+        harness.press(.enter)
+        await harness.waitFor("Partial answer")
+        harness.press(.escape)
+        let screen = await harness.waitFor("[interrupted: cancelled]")
+        #expect(screen.contains("Partial answer"))
+        await harness.waitFor("echo · idle")
+    }
+
+    @Test func scrollingUpDuringAStreamHoldsTheViewAndShowsMore() async throws {
+        let long = (1...40).map { "line \($0)\n" }
+        let harness = try await Harness([long + ["hang"]], columns: 40, rows: 12)
+        harness.type("go")
+        harness.press(.enter)
+        await harness.waitFor("line 40")
+        harness.press(.pageUp)
+        let held = await harness.waitFor("-MORE(")
+        let top = harness.terminal.grid.line(1)
+        #expect(!held.contains("line 40"))
+        // More text arrives; the view does not move.
+        harness.app.render()
+        #expect(harness.terminal.grid.line(1) == top)
+        harness.press(.end, alt: true)
+        let bottom = await harness.waitFor("line 40")
+        #expect(!bottom.contains("-MORE("))
+        harness.press(.escape)
+    }
+
+    @Test func mixedScriptsWrapWithoutSplittingCharacters() async throws {
+        let text = "你好世界你好世界 👩‍👩‍👧‍👦 family 🇯🇵 flag e\u{301}te\u{301} done"
+        let harness = try await Harness([[text]], columns: 20, rows: 16)
+        harness.type("x")
+        harness.press(.enter)
+        let screen = await harness.waitFor("done")
+        #expect(screen.contains("你好世界你好世界 👩‍👩‍👧‍👦\nfamily 🇯🇵 flag été\ndone"))
+        for row in 0..<harness.terminal.grid.rows {
+            #expect(TextWidth.of(harness.terminal.grid.line(row)) <= 20)
+        }
+    }
+
+    @Test func helpListsKeysAndCommands() async throws {
+        let harness = try await Harness([], rows: 40)
+        harness.press(.function(1))
+        let screen = await harness.waitFor("Keys and commands")
+        #expect(screen.contains("Ctrl+R"))
+        #expect(screen.contains("/retry"))
+        harness.press(.escape)
+        await harness.waitFor("echo · idle")
+    }
+
+    @Test func unknownCommandsAreExplained() async throws {
+        let harness = try await Harness([])
+        harness.type("/frobnicate")
+        harness.press(.enter)
+        await harness.waitFor("Unknown command /frobnicate")
+        harness.type("/temp 7")
+        harness.press(.enter)
+        await harness.waitFor("/temp takes a number from 0 to 2")
+    }
+
+    @Test func aTinyTerminalSaysSo() async throws {
+        let harness = try await Harness([], columns: 12, rows: 3)
+        await harness.waitFor("terminal too")
+        harness.terminal.size = (1, 1)
+        harness.app.render()
+        #expect(harness.terminal.grid.text == "t")
+    }
+
+    @Test func ctrlDOnAnEmptyInputQuits() async throws {
+        let harness = try await Harness([])
+        harness.press(.control("d"))
+        await harness.app.waitUntilFinished()
+        #expect(harness.app.isFinished)
+    }
+}
