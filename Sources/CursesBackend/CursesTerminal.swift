@@ -12,6 +12,8 @@ public final class CursesTerminal: TerminalBackend {
     private var nextPair: Int32 = 1
     private let colorCount: Int
     private var pasteBuffer: String?
+    /// Cells handed to curses since start: what the diffing saved is what this is not.
+    public private(set) var cellsWritten = 0
 
     /// Key codes for sequences terminfo does not name, defined at start with `define_key`.
     private enum Code {
@@ -107,6 +109,7 @@ public final class CursesTerminal: TerminalBackend {
                 var wide = Array(text.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
                 wide.append(0)
                 mvaddnwstr(Int32(row), Int32(column), wide, Int32(wide.count - 1))
+                cellsWritten += end - column
                 column = end
             }
         }

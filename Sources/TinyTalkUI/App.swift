@@ -24,6 +24,17 @@ public final class App {
     public private(set) var showingHelp = false
     /// Frames drawn so far.
     public private(set) var framesDrawn = 0
+    /// How long each frame took to build and hand to the terminal (the most recent 100,000).
+    public private(set) var frameTimes: [Duration] = []
+    /// Pieces of reply text received, over all tabs.
+    public private(set) var deltasReceived = 0
+    /// When the first frame was on screen, from the app's creation.
+    public private(set) var firstFrameAfter: Duration?
+    /// Characters of context a request may carry, for the status bar.
+    public var contextBudget = ContextWindow().budget
+    private let created = ContinuousClock.now
+    /// Closing a tab whose reply is streaming asks first; this is the tab awaiting confirmation.
+    private var closeConfirmation: ObjectIdentifier?
 
     private let backend: any TerminalBackend
     private let workspace: Workspace
@@ -74,6 +85,7 @@ public final class App {
                     guard let self else { return }
                     let visible = self.tabs.indices.contains(self.selected) && self.tabs[self.selected] === view
                     view.apply(event, visible: visible)
+                    if case .textDelta = event { self.deltasReceived += 1 }
                     self.markDirty()
                 }
             })
@@ -99,6 +111,12 @@ public final class App {
 
     /// Draws one frame now.
     public func render() {
+        let started = ContinuousClock.now
+        defer {
+            let took = ContinuousClock.now - started
+            if frameTimes.count < 100_000 { frameTimes.append(took) }
+            if firstFrameAfter == nil { firstFrameAfter = ContinuousClock.now - created }
+        }
         dirty = false
         lastFrame = .now
         framesDrawn += 1
@@ -126,7 +144,7 @@ public final class App {
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
         cursor = InputBox.render(tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect)
         StatusBar.render(
-            tab, contextUse: nil, temperature: tab?.bot.temperature, linesBelow: below, message: message, theme: theme,
+            tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, temperature: tab?.bot.temperature, linesBelow: below, message: message, theme: theme,
             into: &grid, row: rows - 1)
         backend.present(grid, cursor: cursor)
         // Spinners and the tokens/s figure move while a reply is on its way.
@@ -303,7 +321,13 @@ public final class App {
     }
 
     private func closeTab() {
-        guard currentTab != nil else { return }
+        guard let tab = currentTab else { return }
+        if tab.state != .idle && closeConfirmation != ObjectIdentifier(tab) {
+            closeConfirmation = ObjectIdentifier(tab)
+            message = "A reply is still arriving: close again to cancel it and close the tab."
+            return
+        }
+        closeConfirmation = nil
         let index = selected
         tabs.remove(at: index)
         pumps.remove(at: index).cancel()
@@ -325,7 +349,7 @@ public final class App {
 
     // MARK: - Commands
 
-    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/help", "/quit"]
+    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/export", "/help", "/quit"]
 
     private func completeCommand(_ tab: TabView) {
         let text = tab.editor.text
@@ -392,6 +416,27 @@ public final class App {
                 let conversation = await tab.session.conversation
                 try? await tab.session.configure(systemPrompt: argument.isEmpty ? nil : argument, temperature: conversation.temperature)
                 self?.message = argument.isEmpty ? "System prompt removed." : "System prompt set."
+                self?.markDirty()
+            }
+        case "/export":
+            guard let tab = currentTab else { return }
+            let words = argument.split(separator: " ", maxSplits: 1).map(String.init)
+            guard let format = ConversationExport.Format(rawValue: words.first?.lowercased() ?? "md") else {
+                message = "/export md|json [path]"
+                return
+            }
+            Task { @MainActor [weak self] in
+                let conversation = await tab.session.conversation
+                let messages = await tab.session.messages
+                let path = words.count > 1
+                    ? (words[1] as NSString).expandingTildeInPath
+                    : FileManager.default.currentDirectoryPath + "/tinytalk-\(conversation.id).\(format.rawValue)"
+                do {
+                    try Data(ConversationExport.render(conversation, messages: messages, as: format).utf8).write(to: URL(fileURLWithPath: path))
+                    self?.message = "Exported to \(path)"
+                } catch {
+                    self?.message = "Could not write \(path): \(error.localizedDescription)"
+                }
                 self?.markDirty()
             }
         default:

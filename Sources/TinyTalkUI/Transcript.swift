@@ -32,6 +32,8 @@ public final class Transcript {
 
     /// Bumped on every change, so the app knows to draw.
     public private(set) var revision = 0
+    /// Characters of conversation text (what the context budget counts), kept as events arrive.
+    public private(set) var contextCharacters = 0
 
     private struct Layout {
         var header: [WrappedLine]
@@ -51,6 +53,7 @@ public final class Transcript {
         self.botName = botName
         self.theme = theme
         entries = messages.map(Self.entry)
+        contextCharacters = messages.filter(\.isContext).reduce(0) { $0 + $1.content.count }
     }
 
     public var count: Int { entries.count }
@@ -64,9 +67,11 @@ public final class Transcript {
         switch event {
         case .userMessageAdded(let message), .replyStarted(let message):
             entries.append(Self.entry(message))
+            contextCharacters += message.content.count
         case .textDelta(let id, let text):
             guard let index = index(of: id) else { return }
             entries[index].text += text
+            contextCharacters += text.count
             if layouts[index] != nil { layouts[index]!.body.append(text, style: theme.text) }
         case .citations(let id, let citations):
             guard let index = index(of: id) else { return }
@@ -87,10 +92,12 @@ public final class Transcript {
             layouts[index] = nil
         case .messageRemoved(let id):
             guard let index = index(of: id) else { return }
+            contextCharacters -= entries[index].text.count
             entries.remove(at: index)
             layouts.removeAll()
         case .messageEdited(let message):
             guard let index = index(of: message.id) else { return }
+            contextCharacters += message.content.count - entries[index].text.count
             entries[index].text = message.content
             layouts[index] = nil
         case .retryScheduled, .contextTrimmed, .stateChanged:

@@ -16,6 +16,7 @@ enum ChatCommand {
         var endpoint: String?
         var origin: String?
         var demo: Bool
+        var statsFile: String?
     }
 
     static func run(_ options: Options) async throws {
@@ -81,6 +82,7 @@ enum ChatCommand {
         let theme = environment.variables["NO_COLOR"].map { $0.isEmpty ? Theme.standard : Theme.noColor } ?? Theme.standard
         let terminal = CursesTerminal()
         let app = App(backend: terminal, workspace: workspace, profiles: profiles, keyMap: keyMap, theme: theme)
+        app.contextBudget = environment.config.contextChars
         await app.start()
 
         let drain = {
@@ -103,6 +105,9 @@ enum ChatCommand {
         ticker.cancel()
         signals.cancel()
         terminal.close()
+        if let path = options.statsFile {
+            Self.writeStats(app, cellsWritten: terminal.cellsWritten, to: path)
+        }
         try? await client.shutdown()
         server?.stop()
         serving?.cancel()
@@ -129,5 +134,28 @@ enum ChatCommand {
         Then run: tinytalk   (or tinytalk --bot support)
 
         """
+    }
+
+    /// Frames, frame times and stream pieces, so the drawing budgets can be checked from outside.
+    static func writeStats(_ app: App, cellsWritten: Int, to path: String) {
+        func milliseconds(_ duration: Duration) -> Double {
+            let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+            return (value * 1000).rounded() / 1000
+        }
+        let times = app.frameTimes.map(milliseconds).sorted()
+        func percentile(_ p: Double) -> Double {
+            times.isEmpty ? 0 : times[min(times.count - 1, Int((Double(times.count) * p).rounded(.down)))]
+        }
+        let json = """
+            {
+              "framesDrawn": \(app.framesDrawn),
+              "frameTimeMs": {"p50": \(percentile(0.5)), "p99": \(percentile(0.99)), "max": \(times.last ?? 0)},
+              "firstFrameMs": \(app.firstFrameAfter.map(milliseconds) ?? 0),
+              "cellsWritten": \(cellsWritten),
+              "deltasReceived": \(app.deltasReceived)
+            }
+
+            """
+        try? Data(json.utf8).write(to: URL(fileURLWithPath: path))
     }
 }
