@@ -14,6 +14,10 @@ public final class CursesTerminal: TerminalBackend {
     private var pasteBuffer: String?
     /// Cells handed to curses since start: what the diffing saved is what this is not.
     public private(set) var cellsWritten = 0
+    /// Whether emoji sequences (ZWJ, skin tones, tags) are written whole over curses, for
+    /// terminals known to draw them as one two-column glyph. Elsewhere (tmux 3.3 gives a skin
+    /// tone columns of its own) they show as their first emoji, which keeps every column right.
+    private let wholeEmojiSequences: Bool
 
     /// Key codes for sequences terminfo does not name, defined at start with `define_key`.
     private enum Code {
@@ -29,7 +33,8 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     /// Takes over the terminal: alternate screen, raw keys, mouse wheel, bracketed paste.
-    public init() {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        wholeEmojiSequences = Self.drawsEmojiSequencesWhole(environment)
         setlocale(LC_ALL, "")
         initscr()
         raw()
@@ -76,8 +81,19 @@ public final class CursesTerminal: TerminalBackend {
         guard !closed else { return }  // a frame after endwin() would re-enter curses mode
         let full = previous.map { $0.columns != grid.columns || $0.rows != grid.rows } ?? true
         if full { erase() }
+        var overlays: [(column: Int, row: Int, text: String, style: Style)] = []
         for row in 0..<grid.rows {
             var column = 0
+            var rowChanged = false
+            defer {
+                // curses may rewrite unchanged cells of a changed row (when that is cheaper
+                // than moving the cursor), so every split-prone cluster of the row is redone.
+                if rowChanged && wholeEmojiSequences {
+                    for x in 0..<grid.columns where Self.needsOverlay(grid[column: x, row: row].text) {
+                        overlays.append((x, row, grid[column: x, row: row].text, grid[column: x, row: row].style))
+                    }
+                }
+            }
             while column < grid.columns {
                 let cell = grid[column: column, row: row]
                 if !full, let previous, previous[column: column, row: row] == cell,
@@ -90,19 +106,27 @@ public final class CursesTerminal: TerminalBackend {
                     column += 1
                     continue
                 }
-                // A run of changed cells in one style goes out in one call.
-                var text = cell.text
+                // A run of changed cells in one style goes out in one call. Clusters curses
+                // would split across cells go in as their first character, to be overwritten
+                // whole once curses is done (see `overlay`).
                 let style = cell.style
-                var end = column + 1
+                var text = ""
+                var end = column
                 while end < grid.columns {
                     let next = grid[column: end, row: row]
                     if next.isContinuation {
                         end += 1
                         continue
                     }
-                    guard next.style == style else { break }
-                    if !full, let previous, previous[column: end, row: row] == next { break }
-                    text += next.text
+                    if end > column {
+                        guard next.style == style else { break }
+                        if !full, let previous, previous[column: end, row: row] == next { break }
+                    }
+                    if Self.needsOverlay(next.text) {
+                        text.unicodeScalars.append(next.text.unicodeScalars.first!)
+                    } else {
+                        text += next.text
+                    }
                     end += 1
                 }
                 apply(style)
@@ -110,6 +134,7 @@ public final class CursesTerminal: TerminalBackend {
                 wide.append(0)
                 mvaddnwstr(Int32(row), Int32(column), wide, Int32(wide.count - 1))
                 cellsWritten += end - column
+                rowChanged = true
                 column = end
             }
         }
@@ -122,7 +147,69 @@ public final class CursesTerminal: TerminalBackend {
         }
         wnoutrefresh(tinytalk_stdscr())
         doupdate()
+        if !overlays.isEmpty { overlay(overlays, cursor: cursor) }
         previous = grid
+    }
+
+    /// Terminals that draw ZWJ and skin-tone sequences as one glyph; `TINYTALK_EMOJI_SEQUENCES`
+    /// (`whole` or `first`) overrides the guess.
+    nonisolated static func drawsEmojiSequencesWhole(_ environment: [String: String]) -> Bool {
+        switch environment["TINYTALK_EMOJI_SEQUENCES"] {
+        case "whole": return true
+        case "first": return false
+        default: break
+        }
+        if environment["TMUX"] != nil || environment["STY"] != nil { return false }
+        let program = environment["TERM_PROGRAM"] ?? ""
+        let term = environment["TERM"] ?? ""
+        return ["WezTerm", "iTerm.app", "ghostty", "vscode"].contains(program) || term == "xterm-kitty" || term == "xterm-ghostty"
+            || term == "foot" || term.hasPrefix("wezterm")
+    }
+
+    /// True for clusters that curses would break into several cells: emoji joined by ZWJ,
+    /// with a skin-tone modifier, or with tag characters (subdivision flags).
+    nonisolated static func needsOverlay(_ cluster: String) -> Bool {
+        var scalars = cluster.unicodeScalars.makeIterator()
+        guard scalars.next() != nil else { return false }
+        while let scalar = scalars.next() {
+            switch scalar.value {
+            case 0x200D, 0x1F3FB...0x1F3FF, 0xE0020...0xE007F: return true
+            default: continue
+            }
+        }
+        return false
+    }
+
+    /// Writes whole clusters straight to the terminal over the placeholders curses drew, in
+    /// their style, then puts the cursor back where curses left it.
+    private func overlay(_ overlays: [(column: Int, row: Int, text: String, style: Style)], cursor: (column: Int, row: Int)?) {
+        var output = ""
+        for item in overlays {
+            output += "\u{1B}[\(item.row + 1);\(item.column + 1)H" + sgr(item.style) + item.text + "\u{1B}[0m"
+        }
+        if let cursor { output += "\u{1B}[\(cursor.row + 1);\(cursor.column + 1)H" }
+        Self.writeControl(output)
+    }
+
+    /// The SGR sequence for a style, for text written around curses.
+    private func sgr(_ style: Style) -> String {
+        var codes = ["0"]
+        if style.attributes.contains(.bold) { codes.append("1") }
+        if style.attributes.contains(.dim) { codes.append("2") }
+        if style.attributes.contains(.italic) { codes.append("3") }
+        if style.attributes.contains(.underline) { codes.append("4") }
+        if style.attributes.contains(.reverse) { codes.append("7") }
+        if colorCount > 0 {
+            for (color, base) in [(style.foreground, 38), (style.background, 48)] {
+                let number = number(for: color)
+                if number >= 0 && number < 256 {
+                    codes.append("\(base);5;\(number)")
+                } else if number >= 256 {
+                    codes.append("\(base);2;\(number >> 16 & 0xFF);\(number >> 8 & 0xFF);\(number & 0xFF)")
+                }
+            }
+        }
+        return "\u{1B}[" + codes.joined(separator: ";") + "m"
     }
 
     /// Forgets the last frame so the next one is drawn whole (Ctrl+L, after an editor ran).

@@ -7,3 +7,26 @@ import Testing
         #expect(CursesLibrary.hasWideCharacters)
     }
 }
+
+@testable import CursesBackend
+
+@Suite struct EmojiSequenceTests {
+    @Test func sequencesCursesWouldSplitAreRecognised() {
+        #expect(CursesTerminal.needsOverlay("👩‍👩‍👧‍👦"))
+        #expect(CursesTerminal.needsOverlay("👍🏽"))
+        #expect(CursesTerminal.needsOverlay("🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}"))
+        #expect(!CursesTerminal.needsOverlay("🇯🇵"))
+        #expect(!CursesTerminal.needsOverlay("e\u{301}"))
+        #expect(!CursesTerminal.needsOverlay("❤️"))
+        #expect(!CursesTerminal.needsOverlay("a"))
+    }
+
+    @Test func wholeSequencesOnlyWhereTheTerminalDrawsThemWhole() {
+        #expect(!CursesTerminal.drawsEmojiSequencesWhole(["TERM": "xterm-256color"]))
+        #expect(!CursesTerminal.drawsEmojiSequencesWhole(["TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0"]))
+        #expect(CursesTerminal.drawsEmojiSequencesWhole(["TERM": "xterm-kitty"]))
+        #expect(CursesTerminal.drawsEmojiSequencesWhole(["TERM_PROGRAM": "WezTerm", "TERM": "xterm-256color"]))
+        #expect(CursesTerminal.drawsEmojiSequencesWhole(["TINYTALK_EMOJI_SEQUENCES": "whole", "TMUX": "x"]))
+        #expect(!CursesTerminal.drawsEmojiSequencesWhole(["TINYTALK_EMOJI_SEQUENCES": "first", "TERM": "xterm-kitty"]))
+    }
+}

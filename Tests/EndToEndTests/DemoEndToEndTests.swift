@@ -81,6 +81,16 @@ struct DemoEndToEndTests {
         try screen.tmux(["resize-window", "-t", "main", "-x", "100", "-y", "30"])
         try await screen.waitFor("4:polyglot")
 
+        // Mixed scripts keep every column: emoji sequences tmux would widen show as their
+        // first emoji, CJK takes two columns, combining marks none.
+        try screen.keys("M-4")
+        try await screen.waitFor("polyglot · idle")
+        try screen.keys("hi", "Enter")
+        let scripts = try await screen.waitFor("— done. 🎉")
+        #expect(scripts.contains("Family: 👩  Thumbs: 👍  Flags: 🇯🇵 🇫🇷 🇧🇷  Heart: ❤️"))
+        #expect(scripts.contains("Combining: été, ñ, Z̵a̶lgo-free."))
+        #expect(scripts.contains("Hello! 你好，世界。こんにちは、元気ですか？ 안녕하세요."))
+
         // Ctrl+D on an empty input quits and gives the terminal back.
         try screen.keys("C-d")
         try await screen.waitFor("EXITED=0")
