@@ -18,7 +18,8 @@ if not os.path.exists(binary):
     sys.exit(f"no binary at {binary}: build it with swift build -c release --scratch-path .build-release --product tinytalk")
 
 ticks = os.sysconf("SC_CLK_TCK")
-socket = f"tt-bench-{os.getpid()}"
+runs = 0
+socket = f"tt-bench-{os.getpid()}-0"
 home = tempfile.mkdtemp(prefix="tt-bench-")
 env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data",
            XDG_STATE_HOME=f"{home}/state", TINYTALK_API_KEY="bench-key", TERM="xterm-256color")
@@ -42,9 +43,12 @@ def wait_for(text, timeout=30.0, interval=0.002):
 
 
 def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / ticks
+    """CPU time of every thread of the process, in nanoseconds resolution (schedstat)."""
+    total = 0
+    for thread in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{thread}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total / 1e9
 
 
 def client_pid():
@@ -68,7 +72,10 @@ def run_client(url, stats):
     os.makedirs(f"{home}/config/tinytalk", exist_ok=True)
     with open(f"{home}/config/tinytalk/config.toml", "w") as f:
         f.write(f'endpoint = "{url}"\n\n[[bot]]\nname = "count"\nid = "count"\n')
+    global socket, runs
     tmux("kill-server")
+    runs += 1
+    socket = f"tt-bench-{os.getpid()}-{runs}"
     tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", "main",
          f"'{binary}' --bot count --stats-file '{stats}'; sleep 30")
     wait_for("count · idle")

@@ -28,11 +28,11 @@ public final class App {
     public private(set) var frameTimes: [Duration] = []
     /// Pieces of reply text received, over all tabs.
     public private(set) var deltasReceived = 0
-    /// When the first frame was on screen, from the app's creation.
+    /// When the first frame was on screen, from `startedAt`.
     public private(set) var firstFrameAfter: Duration?
     /// Characters of context a request may carry, for the status bar.
     public var contextBudget = ContextWindow().budget
-    private let created = ContinuousClock.now
+    private let startedAt: ContinuousClock.Instant
     /// Closing a tab whose reply is streaming asks first; this is the tab awaiting confirmation.
     private var closeConfirmation: ObjectIdentifier?
 
@@ -51,7 +51,12 @@ public final class App {
 
     static let frameInterval: Duration = .milliseconds(16)
 
-    public init(backend: any TerminalBackend, workspace: Workspace, profiles: [BotProfile], keyMap: KeyMap = .standard, theme: Theme = .standard) {
+    /// - Parameter startedAt: when the process started, for the start-to-first-frame figure.
+    public init(
+        backend: any TerminalBackend, workspace: Workspace, profiles: [BotProfile], keyMap: KeyMap = .standard,
+        theme: Theme = .standard, startedAt: ContinuousClock.Instant = .now
+    ) {
+        self.startedAt = startedAt
         self.backend = backend
         self.workspace = workspace
         self.profiles = profiles
@@ -109,13 +114,27 @@ public final class App {
         }
     }
 
+    private var animationScheduled = false
+    static let animationInterval: Duration = .milliseconds(125)
+
+    private func scheduleAnimationFrame() {
+        guard !animationScheduled else { return }
+        animationScheduled = true
+        Task { @MainActor [weak self] in
+            try? await Task.sleep(for: Self.animationInterval)
+            guard let self else { return }
+            self.animationScheduled = false
+            self.markDirty()
+        }
+    }
+
     /// Draws one frame now.
     public func render() {
         let started = ContinuousClock.now
         defer {
             let took = ContinuousClock.now - started
             if frameTimes.count < 100_000 { frameTimes.append(took) }
-            if firstFrameAfter == nil { firstFrameAfter = ContinuousClock.now - created }
+            if firstFrameAfter == nil { firstFrameAfter = ContinuousClock.now - startedAt }
         }
         dirty = false
         lastFrame = .now
@@ -147,8 +166,9 @@ public final class App {
             tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, temperature: tab?.bot.temperature, linesBelow: below, message: message, theme: theme,
             into: &grid, row: rows - 1)
         backend.present(grid, cursor: cursor)
-        // Spinners and the tokens/s figure move while a reply is on its way.
-        if tabs.contains(where: { $0.state != .idle }) { markDirty() }
+        // Spinners and the tokens/s figure move while a reply is on its way: a few frames a
+        // second are enough for them (text arriving draws its own frames).
+        if tabs.contains(where: { $0.state != .idle }) { scheduleAnimationFrame() }
     }
 
     // MARK: - Input

@@ -81,7 +81,9 @@ enum ChatCommand {
 
         let theme = environment.variables["NO_COLOR"].map { $0.isEmpty ? Theme.standard : Theme.noColor } ?? Theme.standard
         let terminal = CursesTerminal()
-        let app = App(backend: terminal, workspace: workspace, profiles: profiles, keyMap: keyMap, theme: theme)
+        let app = App(
+            backend: terminal, workspace: workspace, profiles: profiles, keyMap: keyMap, theme: theme,
+            startedAt: .now - ProcessStart.elapsed)
         app.contextBudget = environment.config.contextChars
         await app.start()
 

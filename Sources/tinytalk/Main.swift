@@ -7,6 +7,7 @@ import Foundation
 @main
 enum Main {
     static func main() async {
+        ProcessStart.mark()
         do {
             var command = try TinyTalkCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -37,4 +38,16 @@ enum ExitStatus {
     static let network: Int32 = 3
     static let incomplete: Int32 = 4
     static let interrupted: Int32 = 130
+}
+
+/// When the process started, for the start-to-first-frame figure.
+enum ProcessStart {
+    nonisolated(unsafe) private static var instant: ContinuousClock.Instant?
+
+    static func mark() {
+        // Written once, first thing in main, before any other thread exists.
+        instant = .now
+    }
+
+    static var elapsed: Duration { instant.map { .now - $0 } ?? .zero }
 }

@@ -42,6 +42,13 @@ struct DemoEndToEndTests {
         func stop() {
             _ = try? tmux(["kill-server"])
         }
+
+        /// Runs `tinytalk --demo` in `home`; the pane stays up after it exits to show its status.
+        func startDemo(in home: TestHome) async throws {
+            let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+            try start("env \(environment) '\(BuiltProducts.tinytalk.path)' --demo; echo EXITED=$?; sleep 30")
+            try await waitFor("1:echo")
+        }
     }
 
     @Test func chatSwitchCancelResizeAndQuit() async throws {
@@ -49,10 +56,8 @@ struct DemoEndToEndTests {
         defer { home.remove() }
         let screen = Screen()
         defer { screen.stop() }
-        let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        try screen.start("env \(environment) '\(BuiltProducts.tinytalk.path)' --demo; echo EXITED=$?; sleep 30")
-
-        let first = try await screen.waitFor("1:echo")
+        try await screen.startDemo(in: home)
+        let first = try screen.text()
         #expect(first.contains("2:markdown"))
         #expect(first.contains("echo · idle"))
 
@@ -102,9 +107,7 @@ struct DemoEndToEndTests {
         defer { home.remove() }
         let screen = Screen()
         defer { screen.stop() }
-        let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        try screen.start("env \(environment) '\(BuiltProducts.tinytalk.path)' --demo; echo EXITED=$?; sleep 30")
-        try await screen.waitFor("1:echo")
+        try await screen.startDemo(in: home)
         for (columns, rows) in [(10, 3), (1, 1), (25, 6), (100, 30)] {
             try screen.tmux(["resize-window", "-t", "main", "-x", String(columns), "-y", String(rows)])
             try await Task.sleep(for: .milliseconds(150))
