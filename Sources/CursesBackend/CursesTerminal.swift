@@ -82,7 +82,8 @@ public final class CursesTerminal: TerminalBackend {
         let full = previous.map { $0.columns != grid.columns || $0.rows != grid.rows } ?? true
         if full { erase() }
         var overlays: [(column: Int, row: Int, text: String, style: Style)] = []
-        for row in 0..<grid.rows {
+        let unchanged = full ? [Bool](repeating: false, count: grid.rows) : Self.unchangedRows(grid, previous!)
+        for row in 0..<grid.rows where !unchanged[row] {
             var column = 0
             var rowChanged = false
             defer {
@@ -210,6 +211,20 @@ public final class CursesTerminal: TerminalBackend {
             }
         }
         return "\u{1B}[" + codes.joined(separator: ";") + "m"
+    }
+
+    /// Which rows are the same as in the last frame: most of them, most of the time, and a
+    /// row-wide comparison over the cell storage is far cheaper than cell-by-cell lookups.
+    private static func unchangedRows(_ grid: CellGrid, _ previous: CellGrid) -> [Bool] {
+        grid.cells.withUnsafeBufferPointer { new in
+            previous.cells.withUnsafeBufferPointer { old in
+                (0..<grid.rows).map { row in
+                    let start = row * grid.columns
+                    for index in start..<(start + grid.columns) where new[index] != old[index] { return false }
+                    return true
+                }
+            }
+        }
     }
 
     /// Forgets the last frame so the next one is drawn whole (Ctrl+L, after an editor ran).
