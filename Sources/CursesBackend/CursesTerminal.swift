@@ -227,6 +227,17 @@ public final class CursesTerminal: TerminalBackend {
         }
     }
 
+    public func suspend(while body: () -> Void) {
+        guard !closed else { return body() }
+        Self.writeControl("\u{1B}[?2004l")
+        def_prog_mode()
+        endwin()
+        body()
+        reset_prog_mode()
+        Self.writeControl("\u{1B}[?2004h")
+        invalidate()
+    }
+
     /// Forgets the last frame so the next one is drawn whole (Ctrl+L, after an editor ran).
     public func invalidate() {
         previous = nil

@@ -14,6 +14,8 @@ public protocol TerminalBackend: AnyObject {
     func readEvents() -> [InputEvent]
     /// Forgets what is on screen so the next frame is drawn whole (Ctrl+L).
     func invalidate()
+    /// Gives the terminal to something else (an editor) while `body` runs, then takes it back.
+    func suspend(while body: () -> Void)
     /// Restores the terminal to how it was found. Safe to call more than once.
     func close()
 }

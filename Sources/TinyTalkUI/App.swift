@@ -30,6 +30,10 @@ public final class App {
     public private(set) var deltasReceived = 0
     /// When the first frame was on screen, from `startedAt`.
     public private(set) var firstFrameAfter: Duration?
+    /// The command that edits a file (`$VISUAL`, `$EDITOR`, else `vi`), run with the file's path.
+    public var editorCommand = "vi"
+    /// Ctrl+X was pressed: the next key completes a two-key binding (Ctrl+X Ctrl+E).
+    private var pendingControlX = false
     /// Characters of context a request may carry, for the status bar.
     public var contextBudget = ContextWindow().budget
     private let startedAt: ContinuousClock.Instant
@@ -196,6 +200,18 @@ public final class App {
     }
 
     private func handleKey(_ press: KeyPress) {
+        if pendingControlX {
+            pendingControlX = false
+            if press.key == .control("e") {
+                perform(.editInEditor)
+                return
+            }
+        }
+        if press.key == .control("x") && !press.alt {
+            pendingControlX = true
+            message = "Ctrl+X: Ctrl+E edits the input in \(editorCommand)"
+            return
+        }
         if showingHelp && (press.key == .escape || press == KeyPress(.function(1)) || press.key == .character("q")) {
             showingHelp = false
             return
@@ -260,8 +276,46 @@ public final class App {
         case .scrollTop:
             if let tab = currentTab { ScrollbackView.scrollToTop(&tab.scroll, in: tab.transcript, width: paneSize.columns, rows: paneSize.rows) }
         case .scrollBottom: currentTab?.scroll.anchor = nil
-        case .editInEditor: message = "Editing in $EDITOR is not available here yet."
+        case .editInEditor: editInEditor()
         }
+    }
+
+    /// Ctrl+X Ctrl+E: the input goes to the editor and comes back as it left it.
+    private func editInEditor() {
+        guard let tab = currentTab else { return }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tinytalk-\(UUID().uuidString).md")
+        do {
+            try Data(tab.editor.text.utf8).write(to: file, options: .atomic)
+        } catch {
+            message = "Could not write \(file.path): \(error.localizedDescription)"
+            return
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
+        var status: Int32 = -1
+        let command = editorCommand
+        backend.suspend {
+            status = Self.runInForeground(command + " \"$1\"", argument: file.path)
+        }
+        guard status == 0, let data = FileManager.default.contents(atPath: file.path) else {
+            message = "The editor failed; the input is unchanged."
+            return
+        }
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }  // editors end files with a newline
+        tab.editor.replace(with: text)
+    }
+
+    /// Runs `/bin/sh -c COMMAND sh ARGUMENT` in this process group, so it can read the
+    /// terminal (Foundation's `Process` starts children in a group of their own, where a
+    /// terminal read stops them), and waits for it.
+    static func runInForeground(_ command: String, argument: String) -> Int32 {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command, "sh", argument].map { (text: String) in strdup(text) } + [nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
     }
 
     private func select(_ index: Int) {

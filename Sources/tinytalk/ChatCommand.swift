@@ -85,6 +85,8 @@ enum ChatCommand {
             backend: terminal, workspace: workspace, profiles: profiles, keyMap: keyMap, theme: theme,
             startedAt: .now - ProcessStart.elapsed)
         app.contextBudget = environment.config.contextChars
+        app.editorCommand = [environment.variables["VISUAL"], environment.variables["EDITOR"]]
+            .compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
         await app.start()
 
         let drain = {

@@ -24,6 +24,11 @@ final class FakeTerminal: TerminalBackend {
     }
 
     func readEvents() -> [InputEvent] { [] }
+    private(set) var suspensions = 0
+    func suspend(while body: () -> Void) {
+        suspensions += 1
+        body()
+    }
     func invalidate() {}
     func close() { closed = true }
 }
@@ -197,6 +202,22 @@ struct Harness {
         harness.terminal.size = (1, 1)
         harness.app.render()
         #expect(harness.terminal.grid.text == "t")
+    }
+
+    @Test func ctrlXCtrlEEditsTheInputInTheEditor() async throws {
+        let harness = try await Harness([])
+        harness.app.editorCommand = "sed -i 's/draft/edited text/'"
+        harness.type("my draft")
+        harness.press(.control("x"))
+        harness.press(.control("e"))
+        let screen = await harness.waitFor("› my edited text")
+        #expect(harness.terminal.suspensions == 1)
+        #expect(!screen.contains("draft"))
+        harness.app.editorCommand = "false"
+        harness.press(.control("x"))
+        harness.press(.control("e"))
+        await harness.waitFor("The editor failed")
+        #expect(harness.terminal.grid.text.contains("› my edited text"))
     }
 
     @Test func ctrlDOnAnEmptyInputQuits() async throws {
