@@ -22,6 +22,8 @@ public final class App {
     /// A one-line message in the status bar until the next key.
     public private(set) var message: String?
     public private(set) var showingHelp = false
+    /// Ctrl+T: the list of bots a new tab can open is on screen.
+    public private(set) var pickingBot = false
     /// Frames drawn so far.
     public private(set) var framesDrawn = 0
     /// How long each frame took to build and hand to the terminal (the most recent 100,000).
@@ -157,7 +159,9 @@ public final class App {
         paneSize = (paneRect.columns, paneRect.rows)
         var below = 0
         var cursor: (column: Int, row: Int)?
-        if showingHelp {
+        if pickingBot {
+            renderBotPicker(into: &grid, rect: paneRect)
+        } else if showingHelp {
             HelpView.render(keyMap: keyMap, theme: theme, into: &grid, rect: paneRect)
         } else if let tab {
             below = ScrollbackView.render(tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect)
@@ -216,6 +220,13 @@ public final class App {
             showingHelp = false
             return
         }
+        if pickingBot {
+            pickingBot = false
+            if case .character(let digit) = press.key, let number = digit.wholeNumberValue, profiles.indices.contains(number - 1) {
+                openTab(profiles[number - 1])
+            }
+            return
+        }
         if press.alt, case .character(let digit) = press.key, let number = digit.wholeNumberValue, number >= 1 {
             select(number - 1)
             return
@@ -267,7 +278,12 @@ public final class App {
             if let index = (1...max(1, tabs.count)).lazy.map({ (self.selected + $0) % self.tabs.count }).first(where: { self.tabs[$0].hasUnread }) {
                 select(index)
             }
-        case .newTab: message = "Open a tab with /new BOT (\(profiles.map(\.name).joined(separator: ", ")))"
+        case .newTab:
+            if profiles.isEmpty {
+                message = "No bots are configured: /new BOT_ID opens one by id."
+            } else {
+                pickingBot = true
+            }
         case .closeTab: closeTab()
         case .scrollUp: scroll(by: -max(1, paneSize.rows / 2))
         case .scrollDown: scroll(by: max(1, paneSize.rows / 2))
@@ -277,6 +293,16 @@ public final class App {
             if let tab = currentTab { ScrollbackView.scrollToTop(&tab.scroll, in: tab.transcript, width: paneSize.columns, rows: paneSize.rows) }
         case .scrollBottom: currentTab?.scroll.anchor = nil
         case .editInEditor: editInEditor()
+        }
+    }
+
+    private func renderBotPicker(into grid: inout CellGrid, rect: Rect) {
+        grid.fill(rect)
+        grid.write("Open a tab with — press its number (Esc: never mind)", column: rect.column + 1, row: rect.row, style: theme.systemHeader, maxColumn: rect.endColumn)
+        for (index, profile) in profiles.prefix(9).enumerated() where index + 2 < rect.rows {
+            let row = rect.row + 2 + index
+            let next = grid.write("\(index + 1)  ", column: rect.column + 2, row: row, style: theme.userHeader, maxColumn: rect.endColumn)
+            grid.write(profile.name == profile.id ? profile.name : "\(profile.name)  (\(profile.id))", column: next, row: row, style: theme.text, maxColumn: rect.endColumn)
         }
     }
 

@@ -8,6 +8,7 @@ public enum HelpView {
         ("Ctrl+A/E, Home/End", "start/end of line"), ("Ctrl+B/F, ←/→", "move by character"), ("Alt+B/F", "move by word"),
         ("Ctrl+K/U", "delete to end/start of line"), ("Ctrl+W", "delete the word before"), ("Ctrl+Y", "paste what was deleted"),
         ("↑/↓", "move between lines, then through sent messages"), ("Tab", "complete a /command"),
+        ("Ctrl+X Ctrl+E", "edit the input in $EDITOR"),
     ]
 
     static let commands: [(String, String)] = [

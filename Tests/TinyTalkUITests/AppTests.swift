@@ -220,6 +220,19 @@ struct Harness {
         #expect(harness.terminal.grid.text.contains("› my edited text"))
     }
 
+    @Test func ctrlTOpensATabWithAPickedBot() async throws {
+        let harness = try await Harness([["picked"]])
+        harness.press(.control("t"))
+        let picker = await harness.waitFor("Open a tab with")
+        #expect(picker.contains("1  echo"))
+        #expect(picker.contains("2  story"))
+        harness.press(.character("2"))
+        await harness.waitFor("2:story  3:story")
+        await harness.waitFor("story · idle")
+        #expect(harness.app.tabs.count == 3)
+        #expect(harness.app.selected == 2)
+    }
+
     @Test func ctrlDOnAnEmptyInputQuits() async throws {
         let harness = try await Harness([])
         harness.press(.control("d"))
