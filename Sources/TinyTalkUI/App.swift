@@ -164,7 +164,7 @@ public final class App {
         } else if showingHelp {
             HelpView.render(keyMap: keyMap, theme: theme, into: &grid, rect: paneRect)
         } else if let tab {
-            below = ScrollbackView.render(tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect)
+            below = ScrollbackView.render(tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect, markerStyle: theme.more)
         } else {
             grid.write("No tabs are open. /new BOT opens one; Ctrl+D quits.", column: 1, row: 2, style: theme.dim)
         }
@@ -346,6 +346,7 @@ public final class App {
 
     private func select(_ index: Int) {
         guard tabs.indices.contains(index) else { return }
+        currentTab?.scroll.unreadAfter = nil  // leaving a tab marks what it showed as read
         selected = index
         tabs[index].hasUnread = false
         Task { try? await workspace.select(index) }
@@ -371,7 +372,7 @@ public final class App {
         }
         tab.sent.append(text)
         tab.editor.clear()
-        tab.scroll.anchor = nil
+        tab.scroll = ScrollState()
         let session = tab.session
         let toSend = text.hasPrefix("//") ? String(text.dropFirst()) : text
         Task { @MainActor [weak self] in

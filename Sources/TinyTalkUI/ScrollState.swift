@@ -4,6 +4,9 @@
 public struct ScrollState: Equatable, Sendable {
     /// The top visible line when scrolled up; nil while following the bottom.
     public var anchor: Position?
+    /// The last line there was when the user scrolled away from the bottom: a marker line
+    /// below it shows where the text they have not seen starts.
+    public var unreadAfter: Position?
 
     public struct Position: Equatable, Sendable {
         public var entry: Int

@@ -9,18 +9,28 @@ public enum ScrollbackView {
 
     /// Draws the visible part; returns how many lines lie below the view (0 while following).
     @discardableResult
-    public static func render(_ transcript: Transcript, scroll: ScrollState, into grid: inout CellGrid, rect: Rect) -> Int {
+    public static func render(
+        _ transcript: Transcript, scroll: ScrollState, into grid: inout CellGrid, rect: Rect, markerStyle: Style = Style(attributes: .dim)
+    ) -> Int {
         guard !rect.isEmpty else { return 0 }
         grid.fill(rect)
-        let top = scroll.anchor ?? topWhenFollowing(transcript, width: rect.columns, rows: rect.rows)
-        guard let top else { return 0 }
+        guard let top = scroll.anchor ?? followingTop(transcript, scroll: scroll, width: rect.columns, rows: rect.rows) else {
+            return 0
+        }
         var position = top
         var row = 0
         while row < rect.rows, position.entry < transcript.count {
             let line = transcript.line(position.line, of: position.entry, width: rect.columns)
             draw(line, into: &grid, column: rect.column, row: rect.row + row, maxColumn: rect.endColumn)
             row += 1
-            position = next(position, in: transcript, width: rect.columns) ?? Position(entry: transcript.count, line: 0)
+            let following = next(position, in: transcript, width: rect.columns)
+            if position == scroll.unreadAfter, following != nil, row < rect.rows {
+                let label = "── new "
+                let used = grid.write(label, column: rect.column, row: rect.row + row, style: markerStyle, maxColumn: rect.endColumn)
+                grid.write(String(repeating: "─", count: max(0, rect.endColumn - used)), column: used, row: rect.row + row, style: markerStyle, maxColumn: rect.endColumn)
+                row += 1
+            }
+            position = following ?? Position(entry: transcript.count, line: 0)
         }
         guard scroll.anchor != nil else { return 0 }
         var below = 0
@@ -38,6 +48,7 @@ public enum ScrollbackView {
     public static func scroll(_ state: inout ScrollState, by lines: Int, in transcript: Transcript, width: Int, rows: Int) {
         guard transcript.count > 0, rows > 0 else { return }
         guard var position = state.anchor ?? topWhenFollowing(transcript, width: width, rows: rows) else { return }
+        let wasFollowing = state.anchor == nil
         if lines < 0 {
             for _ in 0..<(-lines) {
                 guard let previous = previous(position, in: transcript, width: width) else { break }
@@ -59,6 +70,13 @@ public enum ScrollbackView {
         if let anchor = state.anchor, let bottomTop = topWhenFollowing(transcript, width: width, rows: rows), !isBefore(anchor, bottomTop) {
             state.anchor = nil
         }
+        if state.anchor != nil && wasFollowing {
+            // The last finished line: before the blank separator, and before the line a
+            // streaming reply is still writing.
+            let last = transcript.count - 1
+            let open = transcript.isStreaming ? 3 : 2
+            state.unreadAfter = Position(entry: last, line: max(0, transcript.lineCount(of: last, width: width) - open))
+        }
     }
 
     public static func scrollToTop(_ state: inout ScrollState, in transcript: Transcript, width: Int, rows: Int) {
@@ -66,6 +84,18 @@ public enum ScrollbackView {
         if let bottomTop = topWhenFollowing(transcript, width: width, rows: rows), bottomTop == Position(entry: 0, line: 0) {
             state.anchor = nil
         }
+    }
+
+    /// The top line while following: the last line on the bottom row, one line higher when the
+    /// unread marker is in view so it has a row of its own.
+    static func followingTop(_ transcript: Transcript, scroll: ScrollState, width: Int, rows: Int) -> Position? {
+        if let marker = scroll.unreadAfter, rows > 1, marker.entry < transcript.count,
+            next(marker, in: transcript, width: width) != nil,
+            let shorter = topWhenFollowing(transcript, width: width, rows: rows - 1), !isBefore(marker, shorter)
+        {
+            return shorter
+        }
+        return topWhenFollowing(transcript, width: width, rows: rows)
     }
 
     /// The top line when the last line sits on the bottom row (nil for an empty transcript).

@@ -33,7 +33,7 @@ final class FakeTerminal: TerminalBackend {
     func close() { closed = true }
 }
 
-/// Replies with scripted text pieces; `pause` waits 0.3 s, `hang` waits until cancelled.
+/// Replies with scripted text pieces; `pause` waits 0.3 s, `long pause` 1.5 s, `hang` until cancelled.
 final class ScriptedTransport: ChatTransport {
     private let replies: Mutex<[[String]]>
 
@@ -46,8 +46,8 @@ final class ScriptedTransport: ChatTransport {
         return AsyncThrowingStream { continuation in
             let task = Task {
                 for piece in pieces {
-                    if piece == "pause" {
-                        try? await Task.sleep(for: .milliseconds(300))
+                    if piece == "pause" || piece == "long pause" {
+                        try? await Task.sleep(for: .milliseconds(piece == "pause" ? 300 : 1500))
                         continue
                     }
                     if piece == "hang" {
@@ -147,20 +147,30 @@ struct Harness {
 
     @Test func scrollingUpDuringAStreamHoldsTheViewAndShowsMore() async throws {
         let long = (1...40).map { "line \($0)\n" }
-        let harness = try await Harness([long + ["hang"]], columns: 40, rows: 12)
+        let harness = try await Harness([long + ["long pause", "unseen text\n", "hang"]], columns: 40, rows: 12)
         harness.type("go")
         harness.press(.enter)
         await harness.waitFor("line 40")
+        harness.press(.pageUp)
         harness.press(.pageUp)
         let held = await harness.waitFor("-MORE(")
         let top = harness.terminal.grid.line(1)
         #expect(!held.contains("line 40"))
         // More text arrives; the view does not move.
+        try await Task.sleep(for: .milliseconds(1600))
         harness.app.render()
         #expect(harness.terminal.grid.line(1) == top)
+        // Scrolled down to it, a marker shows where the unseen text starts.
         harness.press(.end, alt: true)
-        let bottom = await harness.waitFor("line 40")
-        #expect(!bottom.contains("-MORE("))
+        let marked = await harness.waitFor("── new ─")
+        #expect(marked.contains("line 40\n── new ───"))
+        #expect(marked.contains("───\nunseen text"))
+        #expect(!marked.contains("-MORE("))
+        // Switching away and back marks it read.
+        harness.press(.character("2"), alt: true)
+        harness.press(.character("1"), alt: true)
+        let read = await harness.waitFor("unseen text")
+        #expect(!read.contains("── new"))
         harness.press(.escape)
     }
 
