@@ -100,6 +100,16 @@ public actor Workspace {
         return restored.count
     }
 
+    /// Searches every saved message (for `/search`).
+    public func search(_ text: String, limit: Int = 50) throws -> [SearchHit] {
+        try store.search(text, limit: limit)
+    }
+
+    /// The conversation a search hit belongs to.
+    public func conversation(id: Int64) throws -> Conversation? {
+        try store.conversation(id: id)
+    }
+
     private func makeTab(_ bot: BotProfile, conversationId: Int64?) throws -> Tab {
         let conversation: Conversation
         let messages: [Message]

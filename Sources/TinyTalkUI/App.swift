@@ -24,6 +24,8 @@ public final class App {
     public private(set) var showingHelp = false
     /// Ctrl+T: the list of bots a new tab can open is on screen.
     public private(set) var pickingBot = false
+    /// `/search`: the hits on screen, and the one selected.
+    public private(set) var searchResults: (query: String, hits: [SearchHit], selected: Int)?
     /// Frames drawn so far.
     public private(set) var framesDrawn = 0
     /// How long each frame took to build and hand to the terminal (the most recent 100,000).
@@ -159,7 +161,9 @@ public final class App {
         paneSize = (paneRect.columns, paneRect.rows)
         var below = 0
         var cursor: (column: Int, row: Int)?
-        if pickingBot {
+        if let results = searchResults {
+            renderSearch(results, into: &grid, rect: paneRect)
+        } else if pickingBot {
             renderBotPicker(into: &grid, rect: paneRect)
         } else if showingHelp {
             HelpView.render(keyMap: keyMap, theme: theme, into: &grid, rect: paneRect)
@@ -218,6 +222,21 @@ public final class App {
         }
         if showingHelp && (press.key == .escape || press == KeyPress(.function(1)) || press.key == .character("q")) {
             showingHelp = false
+            return
+        }
+        if var results = searchResults {
+            switch press.key {
+            case .up: results.selected = max(0, results.selected - 1)
+            case .down: results.selected = min(max(0, results.hits.count - 1), results.selected + 1)
+            case .enter:
+                if results.hits.indices.contains(results.selected) { openConversation(results.hits[results.selected]) }
+                searchResults = nil
+                return
+            default:
+                searchResults = nil
+                return
+            }
+            searchResults = results
             return
         }
         if pickingBot {
@@ -293,6 +312,52 @@ public final class App {
             if let tab = currentTab { ScrollbackView.scrollToTop(&tab.scroll, in: tab.transcript, width: paneSize.columns, rows: paneSize.rows) }
         case .scrollBottom: currentTab?.scroll.anchor = nil
         case .editInEditor: editInEditor()
+        }
+    }
+
+    private func renderSearch(_ results: (query: String, hits: [SearchHit], selected: Int), into grid: inout CellGrid, rect: Rect) {
+        grid.fill(rect)
+        let title = results.hits.isEmpty
+            ? "No messages match “\(results.query)” — any key closes"
+            : "\(results.hits.count) messages match “\(results.query)” — ↑/↓ choose, Enter opens, Esc closes"
+        grid.write(title, column: rect.column + 1, row: rect.row, style: theme.systemHeader, maxColumn: rect.endColumn)
+        let visible = max(1, rect.rows - 2)
+        let first = max(0, min(results.selected - visible / 2, results.hits.count - visible))
+        for (offset, hit) in results.hits.dropFirst(first).prefix(visible).enumerated() {
+            let index = first + offset
+            let row = rect.row + 2 + offset
+            let style = index == results.selected ? theme.selection : theme.text
+            if index == results.selected {
+                grid.fill(Rect(column: rect.column, row: row, columns: rect.columns, rows: 1), with: Cell(" ", style: style))
+            }
+            let next = grid.write("\(hit.botName): ", column: rect.column + 1, row: row, style: index == results.selected ? style : theme.botHeader, maxColumn: rect.endColumn)
+            grid.write(TextExcerpt.clean(hit.snippet, limit: 300), column: next, row: row, style: style, maxColumn: rect.endColumn)
+        }
+    }
+
+    /// Opens the conversation of a search hit in a tab (switching to it when it is open).
+    private func openConversation(_ hit: SearchHit) {
+        if let index = tabs.firstIndex(where: { $0.transcript.entries.contains { $0.messageId == hit.messageId } }) {
+            select(index)
+            return
+        }
+        let fallback = currentTab?.bot ?? profiles.first
+        guard let base = profiles.first(where: { $0.name == hit.botName }) ?? fallback else { return }
+        Task { @MainActor [weak self] in
+            guard let self else { return }
+            do {
+                var profile = base
+                if let conversation = try await self.workspace.conversation(id: hit.conversationId), profile.name != conversation.botName {
+                    profile.name = conversation.botName
+                    profile.id = conversation.botId
+                }
+                let tab = try await self.workspace.open(profile, conversationId: hit.conversationId)
+                await self.attach(tab)
+                self.selected = self.tabs.count - 1
+            } catch {
+                self.message = "Could not open that conversation: \(error)"
+            }
+            self.markDirty()
         }
     }
 
@@ -450,7 +515,7 @@ public final class App {
 
     // MARK: - Commands
 
-    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/export", "/help", "/quit"]
+    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/export", "/search", "/help", "/quit"]
 
     private func completeCommand(_ tab: TabView) {
         let text = tab.editor.text
@@ -518,6 +583,21 @@ public final class App {
                 try? await tab.session.configure(systemPrompt: argument.isEmpty ? nil : argument, temperature: conversation.temperature)
                 self?.message = argument.isEmpty ? "System prompt removed." : "System prompt set."
                 self?.markDirty()
+            }
+        case "/search":
+            guard !argument.isEmpty else {
+                message = "/search WORDS finds them in every saved conversation"
+                return
+            }
+            Task { @MainActor [weak self] in
+                guard let self else { return }
+                do {
+                    let hits = try await self.workspace.search(argument)
+                    self.searchResults = (argument, hits, 0)
+                } catch {
+                    self.message = "Search failed: \(error)"
+                }
+                self.markDirty()
             }
         case "/export":
             guard let tab = currentTab else { return }

@@ -243,6 +243,23 @@ struct Harness {
         #expect(harness.app.selected == 2)
     }
 
+    @Test func searchFindsEarlierConversationsAndOpensThem() async throws {
+        let harness = try await Harness([["The zeppelin lands at noon."], ["other"]])
+        harness.type("when does the zeppelin land?")
+        harness.press(.enter)
+        await harness.waitFor("lands at noon")
+        harness.press(.character("2"), alt: true)
+        harness.type("/search zeppelin")
+        harness.press(.enter)
+        let results = await harness.waitFor("2 messages match “zeppelin”")
+        #expect(results.contains("echo: The [zeppelin] lands at noon."))
+        harness.press(.down)
+        harness.press(.enter)
+        // The hit is in the echo tab, which is already open: it is selected.
+        await harness.waitFor("echo · idle")
+        #expect(harness.app.selected == 0)
+    }
+
     @Test func ctrlDOnAnEmptyInputQuits() async throws {
         let harness = try await Harness([])
         harness.press(.control("d"))
