@@ -47,7 +47,10 @@ let package = Package(
         ),
 
         // Views and the app loop, drawing into TerminalKit grids through a backend protocol.
-        .target(name: "TinyTalkUI", dependencies: ["TerminalKit", "TinyTalkCore"]),
+        .target(
+            name: "TinyTalkUI",
+            dependencies: ["TerminalKit", "TinyTalkCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
 
         // The only target that imports curses.
         .target(name: "CursesBackend", dependencies: ["TerminalKit", "CNcursesw"]),

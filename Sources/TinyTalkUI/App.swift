@@ -34,6 +34,17 @@ public final class App {
     public private(set) var deltasReceived = 0
     /// When the first frame was on screen, from `startedAt`.
     public private(set) var firstFrameAfter: Duration?
+    /// Where `/theme` finds themes; nil leaves the theme fixed.
+    public var themeLoader: ThemeLoader?
+    /// `NO_COLOR` is set: `/theme` keeps the colourless theme.
+    public var colorsDisabled = false
+
+    /// Shows a one-line message in the status bar until the next key.
+    public func notify(_ text: String) {
+        message = text
+        markDirty()
+    }
+
     /// The command that edits a file (`$VISUAL`, `$EDITOR`, else `vi`), run with the file's path.
     public var editorCommand = "vi"
     /// Ctrl+X was pressed: the next key completes a two-key binding (Ctrl+X Ctrl+E).
@@ -515,7 +526,7 @@ public final class App {
 
     // MARK: - Commands
 
-    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/export", "/search", "/help", "/quit"]
+    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/export", "/search", "/theme", "/help", "/quit"]
 
     private func completeCommand(_ tab: TabView) {
         let text = tab.editor.text
@@ -583,6 +594,23 @@ public final class App {
                 try? await tab.session.configure(systemPrompt: argument.isEmpty ? nil : argument, temperature: conversation.temperature)
                 self?.message = argument.isEmpty ? "System prompt removed." : "System prompt set."
                 self?.markDirty()
+            }
+        case "/theme":
+            guard let loader = themeLoader else { return }
+            guard !argument.isEmpty else {
+                message = "Themes: \(loader.names().joined(separator: ", ")) (now: \(theme.name))"
+                return
+            }
+            guard !colorsDisabled else {
+                message = "NO_COLOR is set: colours stay off."
+                return
+            }
+            do {
+                let loaded = try loader.load(argument.lowercased())
+                theme = loaded.theme
+                message = loaded.warnings.first ?? "Theme \(loaded.theme.name)."
+            } catch {
+                message = error.description
             }
         case "/search":
             guard !argument.isEmpty else {

@@ -13,7 +13,7 @@ public enum HelpView {
 
     static let commands: [(String, String)] = [
         ("/new BOT", "open a tab"), ("/close", "close this tab"), ("/retry", "ask the last message again"),
-        ("/clear", "start a new conversation in this tab"), ("/temp N", "temperature 0–2"), ("/system TEXT", "system prompt"), ("/export md|json [PATH]", "save this conversation"), ("/search WORDS", "find in every conversation"),
+        ("/clear", "start a new conversation in this tab"), ("/temp N", "temperature 0–2"), ("/system TEXT", "system prompt"), ("/export md|json [PATH]", "save this conversation"), ("/search WORDS", "find in every conversation"), ("/theme [NAME]", "list or switch themes"),
         ("/help", "this help"), ("/quit", "quit"),
     ]
 

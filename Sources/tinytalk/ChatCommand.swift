@@ -16,6 +16,7 @@ enum ChatCommand {
         var endpoint: String?
         var origin: String?
         var demo: Bool
+        var theme: String?
         var statsFile: String?
     }
 
@@ -79,15 +80,32 @@ enum ChatCommand {
             }
         }
 
-        let theme = environment.variables["NO_COLOR"].map { $0.isEmpty ? Theme.standard : Theme.noColor } ?? Theme.standard
+        let loader = ThemeLoader.standard(environment: environment.variables, userDirectory: environment.paths.userThemesDirectory)
+        let noColor = !(environment.variables["NO_COLOR"] ?? "").isEmpty
+        var theme = Theme.standard
+        var themeProblem: String?
+        if noColor {
+            theme = .noColor
+        } else {
+            do {
+                let loaded = try loader.load((options.theme ?? environment.config.theme ?? "default").lowercased())
+                theme = loaded.theme
+                themeProblem = loaded.warnings.first
+            } catch {
+                themeProblem = error.description
+            }
+        }
         let terminal = CursesTerminal()
         let app = App(
             backend: terminal, workspace: workspace, profiles: profiles, keyMap: keyMap, theme: theme,
             startedAt: .now - ProcessStart.elapsed)
         app.contextBudget = environment.config.contextChars
+        app.themeLoader = loader
+        app.colorsDisabled = noColor
         app.editorCommand = [environment.variables["VISUAL"], environment.variables["EDITOR"]]
             .compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
         await app.start()
+        if let themeProblem { app.notify(themeProblem) }
 
         let drain = {
             MainActor.assumeIsolated {

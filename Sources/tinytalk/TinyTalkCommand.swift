@@ -39,10 +39,14 @@ struct ChatSubcommand: AsyncParsableCommand {
     @Flag(help: "Run with a built-in local bot server: no account, no network.")
     var demo = false
 
+    @Option(help: "A theme: default, light, high-contrast, gruvbox, or one of your own.")
+    var theme: String?
+
     @Option(help: "On exit, write frame and stream statistics as JSON to this file.")
     var statsFile: String?
 
     func run() async throws {
-        try await ChatCommand.run(.init(bots: bots, endpoint: endpoint, origin: origin, demo: demo, statsFile: statsFile))
+        try await ChatCommand.run(
+            .init(bots: bots, endpoint: endpoint, origin: origin, demo: demo, theme: theme, statsFile: statsFile))
     }
 }

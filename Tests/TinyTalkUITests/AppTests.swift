@@ -260,6 +260,20 @@ struct Harness {
         #expect(harness.app.selected == 0)
     }
 
+    @Test func themeSwitchesLive() async throws {
+        let harness = try await Harness([])
+        harness.app.themeLoader = ThemeLoader.standard(environment: [:], userDirectory: URL(fileURLWithPath: "/nonexistent"))
+        let before = harness.terminal.grid[column: 1, row: 0].style
+        harness.type("/theme gruvbox")
+        harness.press(.enter)
+        await harness.waitFor("Theme gruvbox.")
+        #expect(harness.terminal.grid[column: 1, row: 0].style != before)
+        #expect(harness.terminal.grid[column: 1, row: 0].style.background == .rgb(0xFA, 0xBD, 0x2F))
+        harness.type("/theme")
+        harness.press(.enter)
+        await harness.waitFor("Themes: default")
+    }
+
     @Test func ctrlDOnAnEmptyInputQuits() async throws {
         let harness = try await Harness([])
         harness.press(.control("d"))
