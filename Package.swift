@@ -75,8 +75,10 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "TinyTalkAPITests", dependencies: ["TinyTalkAPI"]),
+        // Helpers shared by the test targets (a seeded random generator).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
+        .testTarget(name: "TinyTalkAPITests", dependencies: ["TinyTalkAPI", "TestSupport"]),
         .testTarget(name: "TinyTalkCoreTests", dependencies: ["TinyTalkCore", "LocalBot"]),
         .testTarget(name: "TinyTalkUITests", dependencies: ["TinyTalkUI", "TerminalKit", "TinyTalkCore"]),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend"]),

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import TerminalKit
 
@@ -18,7 +19,7 @@ import TerminalKit
     static let styles = [Style.plain, Style(attributes: .bold), Style(foreground: .rgb(200, 100, 0))]
 
     /// Splits text at random Unicode scalar boundaries, so grapheme clusters are split too.
-    static func randomPieces(of text: String, using generator: inout SeededGenerator) -> [StyledRun] {
+    static func randomPieces(of text: String, using generator: inout SplitMix64) -> [StyledRun] {
         let scalars = Array(text.unicodeScalars)
         var pieces: [StyledRun] = []
         var start = 0
@@ -36,7 +37,7 @@ import TerminalKit
 
     @Test(arguments: [1, 2, 3, 5, 8, 13, 40])
     func appendingInPiecesEqualsWrappingAtOnce(width: Int) {
-        var generator = SeededGenerator(seed: 0x7A11_7A1C + UInt64(width))
+        var generator = SplitMix64(seed: 0x7A11_7A1C + UInt64(width))
         for fixture in Self.fixtures {
             for _ in 0..<8 {
                 let pieces = Self.randomPieces(of: fixture, using: &generator)
@@ -58,7 +59,7 @@ import TerminalKit
     }
 
     @Test func allFixturesAtOnceEqualsAllFixturesInPieces() {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let text = Self.fixtures.joined(separator: "\n")
         let pieces = Self.randomPieces(of: text, using: &generator)
         for width in [4, 17, 80] {
@@ -101,7 +102,7 @@ import TerminalKit
     }
 
     @Test func aLongStreamedReplyWrapsInSmallPieces() {
-        var generator = SeededGenerator(seed: 2026)
+        var generator = SplitMix64(seed: 2026)
         let words = ["the", "reply", "streams", "token", "by", "token,", "你好", "👍🏽", "wrapping", "incrementally", "e\u{301}te\u{301}", "a"]
         var text = ""
         text.reserveCapacity(200_000)
