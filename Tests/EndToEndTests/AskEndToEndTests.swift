@@ -174,9 +174,7 @@ struct AskEndToEndTests {
         defer { Task { await server.stop() } }
         let home = TestHome()
         defer { home.remove() }
-        let child = try ChildProcess(
-            BuiltProducts.tinytalk, ["ask", "hi", "--bot", "story", "--endpoint", server.url],
-            environment: home.environment.merging(["TINYTALK_API_KEY": ServeProcess.key]) { $1 })
+        let child = try startAsk(["hi", "--bot", "story"], url: server.url, home: home)
         #expect(await child.waitForOutput(seconds: 20) { $0.count > 10 })
         let sent = ContinuousClock.now
         child.signal(SIGINT)

@@ -111,9 +111,7 @@ struct HistoryEndToEndTests {
         defer { Task { await server.stop() } }
         let home = TestHome()
         defer { home.remove() }
-        let child = try ChildProcess(
-            BuiltProducts.tinytalk, ["ask", "tell me a story", "--bot", "story", "--endpoint", server.url],
-            environment: home.environment.merging(["TINYTALK_API_KEY": ServeProcess.key]) { $1 })
+        let child = try startAsk(["tell me a story", "--bot", "story"], url: server.url, home: home)
         // Over a second of streaming: at least two flushes at the half-second cadence.
         #expect(await child.waitForOutput(seconds: 20) { $0.count > 200 })
         try await Task.sleep(for: .milliseconds(1200))

@@ -50,6 +50,13 @@ struct TestHome {
         ]
     }
 
+    /// The environment with `key` as `TINYTALK_API_KEY` (none when nil).
+    func environment(key: String?) -> [String: String] {
+        var variables = environment
+        variables["TINYTALK_API_KEY"] = key
+        return variables
+    }
+
     var databasePath: String { root.appendingPathComponent("data/tinytalk/tinytalk.sqlite").path }
     var configFile: URL { root.appendingPathComponent("config/tinytalk/config.toml") }
 
@@ -70,8 +77,7 @@ func tinytalk(
 ) async throws -> ChildProcess.Finished {
     let scratch = home == nil ? TestHome() : nil
     defer { scratch?.remove() }
-    var environment = (home ?? scratch!).environment
-    if let key { environment["TINYTALK_API_KEY"] = key }
+    let environment = (home ?? scratch!).environment(key: key)
     let child = try ChildProcess(BuiltProducts.tinytalk, arguments, environment: environment, stdin: stdin)
     return await child.finish(within: seconds)
 }
@@ -83,4 +89,10 @@ func ask(
 ) async throws -> ChildProcess.Finished {
     let endpoint = url.map { ["--endpoint", $0] } ?? []
     return try await tinytalk(["ask"] + arguments + endpoint, home: home, key: key, stdin: stdin, within: seconds)
+}
+
+/// Starts `tinytalk ask` against `url` without waiting for it, for tests that signal it mid-reply.
+func startAsk(_ arguments: [String], url: String, home: TestHome) throws -> ChildProcess {
+    try ChildProcess(
+        BuiltProducts.tinytalk, ["ask"] + arguments + ["--endpoint", url], environment: home.environment(key: ServeProcess.key))
 }
