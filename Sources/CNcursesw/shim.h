@@ -7,6 +7,9 @@
 #include <locale.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* 1 when the wide-character API (get_wch, setcchar, mvaddnwstr) is available. */
 static inline int tinytalk_has_wide_characters(void) {
@@ -36,6 +39,13 @@ static inline void tinytalk_getmaxyx(WINDOW *window, int *rows, int *columns) {
 static inline mmask_t tinytalk_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t tinytalk_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline mmask_t tinytalk_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
+
+/* The calling thread's id (gettid, which glibc declares only under _GNU_SOURCE). */
+static inline int tinytalk_thread_id(void) { return (int)syscall(SYS_gettid); }
+
+/* The C library's standard streams, which Swift sees as shared mutable state. */
+static inline FILE *tinytalk_stdin(void) { return stdin; }
+static inline FILE *tinytalk_stdout(void) { return stdout; }
 
 /* Mutable curses globals, read through functions so Swift sees no shared mutable state. */
 static inline WINDOW *tinytalk_stdscr(void) { return stdscr; }

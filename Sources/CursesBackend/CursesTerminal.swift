@@ -6,7 +6,10 @@ import TerminalKit
 /// thread-safe, and `get_wch` may refresh the screen.
 @MainActor
 public final class CursesTerminal: TerminalBackend {
-    private var previous: CellGrid?
+    /// The size of the last frame; a frame of another size is drawn whole.
+    private var presentedSize = (columns: -1, rows: -1)
+    /// Set by ``invalidate()``: the next frame is drawn whole.
+    private var needsFullFrame = true
     private var closed = false
     private var pairs: [ColorPair: Int32] = [:]
     private var nextPair: Int32 = 1
@@ -14,6 +17,17 @@ public final class CursesTerminal: TerminalBackend {
     private var pasteBuffer: String?
     /// Cells handed to curses since start: what the diffing saved is what this is not.
     public private(set) var cellsWritten = 0
+    /// Counts the bytes written to the terminal (``bytesWritten``), at the cost of reading the
+    /// kernel's per-thread I/O counters around each frame.
+    public var measuresBytes = false
+    /// Bytes written to the terminal while ``measuresBytes`` was on, by curses and around it.
+    public private(set) var bytesWritten = 0
+    /// Whether the terminal said it supports synchronized output: each frame is then
+    /// bracketed by `CSI ? 2026 h` / `l`, so it never shows half drawn.
+    public private(set) var synchronizedOutput = false
+    private let screen: OpaquePointer
+    /// The I/O counters of the thread that last drew, while ``measuresBytes`` is on.
+    private var ioCounters: (thread: Int32, descriptor: Int32) = (0, -1)
     /// Whether emoji sequences (ZWJ, skin tones, tags) are written whole over curses, for
     /// terminals known to draw them as one two-column glyph. Elsewhere (tmux 3.3 gives a skin
     /// tone columns of its own) they show as their first emoji, which keeps every column right.
@@ -25,6 +39,7 @@ public final class CursesTerminal: TerminalBackend {
         static let altUp = base + 1, altDown = base + 2, altLeft = base + 3, altRight = base + 4
         static let altPageUp = base + 5, altPageDown = base + 6, altHome = base + 7, altEnd = base + 8
         static let pasteStart = base + 9, pasteEnd = base + 10
+        static let synchronizedYes = base + 11, synchronizedNo = base + 12
     }
 
     private struct ColorPair: Hashable {
@@ -32,11 +47,20 @@ public final class CursesTerminal: TerminalBackend {
         var background: Int32
     }
 
+    /// Why the terminal could not be taken over.
+    public struct StartFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     /// Takes over the terminal: alternate screen, raw keys, mouse wheel, bracketed paste.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Throws: ``StartFailure`` when curses does not know the terminal (`TERM`).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(StartFailure) {
         wholeEmojiSequences = Self.drawsEmojiSequencesWhole(environment)
         setlocale(LC_ALL, "")
-        initscr()
+        guard let screen = newterm(nil, tinytalk_stdout(), tinytalk_stdin()) else {
+            throw StartFailure(description: "This terminal (TERM=\(environment["TERM"] ?? "")) is unknown to curses; try TERM=xterm-256color.")
+        }
+        self.screen = screen
         raw()
         noecho()
         nonl()  // Enter arrives as CR, so Ctrl+J (LF) can mean "newline" on its own
@@ -57,7 +81,14 @@ public final class CursesTerminal: TerminalBackend {
             ("\u{1B}[201~", Code.pasteEnd),
         ]
         for (sequence, code) in sequences { define_key(sequence, code) }
-        Self.writeControl("\u{1B}[?2004h")  // bracketed paste on
+        // Replies to the synchronized-output query below (DECRPM): 1 or 2 is supported.
+        for state in 0...4 {
+            define_key("\u{1B}[?2026;\(state)$y", state == 1 || state == 2 ? Code.synchronizedYes : Code.synchronizedNo)
+        }
+        writeControl("\u{1B}[?2004h")  // bracketed paste on
+        // Does the terminal hold a frame until it is complete (CSI ? 2026)? Its answer comes in
+        // with the keys; until then, and where it never comes, frames go out unwrapped.
+        writeControl("\u{1B}[?2026$p")
     }
 
     public var size: (columns: Int, rows: Int) {
@@ -70,47 +101,63 @@ public final class CursesTerminal: TerminalBackend {
     public func close() {
         guard !closed else { return }
         closed = true
-        Self.writeControl("\u{1B}[?2004l")
+        writeControl("\u{1B}[?2004l")
         mousemask(0, nil)
-        endwin()
+        counting { _ = endwin() }
+        delscreen(screen)
+        if ioCounters.descriptor >= 0 { _ = Glibc.close(ioCounters.descriptor) }
+    }
+
+    /// Runs `body`, adding what it wrote to the terminal to ``bytesWritten``: the growth of
+    /// the calling thread's write counter, as nothing else in `body` writes anywhere.
+    private func counting(_ body: () -> Void) {
+        guard measuresBytes, let before = threadBytesWritten() else { return body() }
+        body()
+        bytesWritten += Int((threadBytesWritten() ?? before) - before)
+    }
+
+    /// The bytes the calling thread has passed to `write` so far (`wchar` of its
+    /// /proc/…/task/TID/io). The main actor's queue may be drained by different threads over
+    /// time, so the descriptor is kept per thread.
+    private func threadBytesWritten() -> UInt64? {
+        let thread = tinytalk_thread_id()
+        if ioCounters.thread != thread {
+            if ioCounters.descriptor >= 0 { _ = Glibc.close(ioCounters.descriptor) }
+            ioCounters = (thread, open("/proc/thread-self/io", O_RDONLY | O_CLOEXEC))
+        }
+        guard ioCounters.descriptor >= 0 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer in
+            let count = pread(ioCounters.descriptor, buffer.baseAddress, buffer.count, 0)
+            guard count > 0 else { return nil }
+            let prefix = Array("wchar: ".utf8)
+            for line in buffer[..<count].split(separator: UInt8(ascii: "\n")) where line.starts(with: prefix) {
+                return line.dropFirst(prefix.count).reduce(0) { $0 &* 10 &+ UInt64($1 &- 48) }
+            }
+            return nil
+        }
     }
 
     // MARK: - Drawing
 
+    /// Hands the grid's rows to curses and shows them with one `doupdate`.
+    ///
+    /// Only rows the grid marks dirty are handed over: the app draws each frame over the last
+    /// one, so a row it did not touch shows what it showed. Curses compares what it is given
+    /// with the screen and sends only the differences.
     public func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
         guard !closed else { return }  // a frame after endwin() would re-enter curses mode
-        let full = previous.map { $0.columns != grid.columns || $0.rows != grid.rows } ?? true
+        let full = needsFullFrame || presentedSize.columns != grid.columns || presentedSize.rows != grid.rows
         if full { erase() }
+        needsFullFrame = false
+        presentedSize = (grid.columns, grid.rows)
         var overlays: [(column: Int, row: Int, text: String, style: Style)] = []
-        let unchanged = full ? [Bool](repeating: false, count: grid.rows) : Self.unchangedRows(grid, previous!)
-        for row in 0..<grid.rows where !unchanged[row] {
+        for row in 0..<grid.rows where full || grid.dirtyRows[row] {
             var column = 0
-            var rowChanged = false
-            defer {
-                // curses may rewrite unchanged cells of a changed row (when that is cheaper
-                // than moving the cursor), so every split-prone cluster of the row is redone.
-                if rowChanged && wholeEmojiSequences {
-                    for x in 0..<grid.columns where Self.needsOverlay(grid[column: x, row: row].text) {
-                        overlays.append((x, row, grid[column: x, row: row].text, grid[column: x, row: row].style))
-                    }
-                }
-            }
             while column < grid.columns {
-                let cell = grid[column: column, row: row]
-                if !full, let previous, previous[column: column, row: row] == cell,
-                    column + 1 >= grid.columns || previous[column: column + 1, row: row] == grid[column: column + 1, row: row]
-                {
-                    column += 1
-                    continue
-                }
-                if cell.isContinuation {
-                    column += 1
-                    continue
-                }
-                // A run of changed cells in one style goes out in one call. Clusters curses
-                // would split across cells go in as their first character, to be overwritten
-                // whole once curses is done (see `overlay`).
-                let style = cell.style
+                // A run of cells in one style goes out in one call. Clusters curses would split
+                // across cells go in as their first character, to be overwritten whole once
+                // curses is done (see `overlay`).
+                let style = grid[column: column, row: row].style
                 var text = ""
                 var end = column
                 while end < grid.columns {
@@ -119,12 +166,10 @@ public final class CursesTerminal: TerminalBackend {
                         end += 1
                         continue
                     }
-                    if end > column {
-                        guard next.style == style else { break }
-                        if !full, let previous, previous[column: end, row: row] == next { break }
-                    }
+                    guard next.style == style else { break }
                     if Self.needsOverlay(next.text) {
                         text.unicodeScalars.append(next.text.unicodeScalars.first!)
+                        if wholeEmojiSequences { overlays.append((end, row, next.text, next.style)) }
                     } else {
                         text += next.text
                     }
@@ -135,7 +180,6 @@ public final class CursesTerminal: TerminalBackend {
                 wide.append(0)
                 mvaddnwstr(Int32(row), Int32(column), wide, Int32(wide.count - 1))
                 cellsWritten += end - column
-                rowChanged = true
                 column = end
             }
         }
@@ -147,9 +191,12 @@ public final class CursesTerminal: TerminalBackend {
             curs_set(0)
         }
         wnoutrefresh(tinytalk_stdscr())
-        doupdate()
-        if !overlays.isEmpty { overlay(overlays, cursor: cursor) }
-        previous = grid
+        counting {
+            if synchronizedOutput { Self.writeRaw("\u{1B}[?2026h") }
+            doupdate()
+            if !overlays.isEmpty { overlay(overlays, cursor: cursor) }
+            if synchronizedOutput { Self.writeRaw("\u{1B}[?2026l") }
+        }
     }
 
     /// Terminals that draw ZWJ and skin-tone sequences as one glyph; `TINYTALK_EMOJI_SEQUENCES`
@@ -189,7 +236,7 @@ public final class CursesTerminal: TerminalBackend {
             output += "\u{1B}[\(item.row + 1);\(item.column + 1)H" + sgr(item.style) + item.text + "\u{1B}[0m"
         }
         if let cursor { output += "\u{1B}[\(cursor.row + 1);\(cursor.column + 1)H" }
-        Self.writeControl(output)
+        Self.writeRaw(output)
     }
 
     /// The SGR sequence for a style, for text written around curses.
@@ -213,34 +260,20 @@ public final class CursesTerminal: TerminalBackend {
         return "\u{1B}[" + codes.joined(separator: ";") + "m"
     }
 
-    /// Which rows are the same as in the last frame: most of them, most of the time, and a
-    /// row-wide comparison over the cell storage is far cheaper than cell-by-cell lookups.
-    private static func unchangedRows(_ grid: CellGrid, _ previous: CellGrid) -> [Bool] {
-        grid.cells.withUnsafeBufferPointer { new in
-            previous.cells.withUnsafeBufferPointer { old in
-                (0..<grid.rows).map { row in
-                    let start = row * grid.columns
-                    for index in start..<(start + grid.columns) where new[index] != old[index] { return false }
-                    return true
-                }
-            }
-        }
-    }
-
     public func suspend(while body: () -> Void) {
         guard !closed else { return body() }
-        Self.writeControl("\u{1B}[?2004l")
+        writeControl("\u{1B}[?2004l")
         def_prog_mode()
         endwin()
         body()
         reset_prog_mode()
-        Self.writeControl("\u{1B}[?2004h")
+        writeControl("\u{1B}[?2004h")
         invalidate()
     }
 
     /// Forgets the last frame so the next one is drawn whole (Ctrl+L, after an editor ran).
     public func invalidate() {
-        previous = nil
+        needsFullFrame = true
         clearok(tinytalk_stdscr(), true)
     }
 
@@ -308,6 +341,8 @@ public final class CursesTerminal: TerminalBackend {
             if isKeyCode {
                 if value == Code.pasteStart {
                     pasteBuffer = ""
+                } else if value == Code.synchronizedYes || value == Code.synchronizedNo {
+                    synchronizedOutput = value == Code.synchronizedYes && !closed
                 } else if let event = keyCodeEvent(value) {
                     events.append(event)
                 }
@@ -405,9 +440,20 @@ public final class CursesTerminal: TerminalBackend {
         return .key(KeyPress(key, alt: alt))
     }
 
-    /// Writes a control sequence straight to the terminal, around curses.
-    private static func writeControl(_ sequence: String) {
+    /// Writes a control sequence straight to the terminal, around curses (which has sent all it
+    /// buffered by the time `doupdate` returns).
+    private func writeControl(_ sequence: String) {
+        counting { Self.writeRaw(sequence) }
+    }
+
+    private static func writeRaw(_ sequence: String) {
         var bytes = Array(sequence.utf8)
-        _ = write(STDOUT_FILENO, &bytes, bytes.count)
+        var done = 0
+        while done < bytes.count {
+            let written = write(STDOUT_FILENO, &bytes[done], bytes.count - done)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            done += written
+        }
     }
 }

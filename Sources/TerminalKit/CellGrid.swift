@@ -11,12 +11,26 @@ public struct CellGrid: Sendable, Equatable {
     public let rows: Int
     /// All cells, row by row (`row * columns + column`).
     public private(set) var cells: [Cell]
+    /// Which rows were written to since the last ``markClean()`` (all of them in a new grid): a
+    /// grid kept from frame to frame tells the backend which rows it need not compare.
+    public private(set) var dirtyRows: [Bool]
 
     /// A grid of blank cells; negative sizes count as 0.
     public init(columns: Int, rows: Int) {
         self.columns = max(0, columns)
         self.rows = max(0, rows)
         cells = Array(repeating: .blank, count: self.columns * self.rows)
+        dirtyRows = Array(repeating: true, count: self.rows)
+    }
+
+    /// Grids are equal when their cells are; which rows are dirty does not matter.
+    public static func == (lhs: CellGrid, rhs: CellGrid) -> Bool {
+        lhs.columns == rhs.columns && lhs.rows == rhs.rows && lhs.cells == rhs.cells
+    }
+
+    /// Forgets which rows were written to (after the grid was presented).
+    public mutating func markClean() {
+        for row in dirtyRows.indices where dirtyRows[row] { dirtyRows[row] = false }
     }
 
     /// The whole grid as a rectangle at the origin.
@@ -33,6 +47,7 @@ public struct CellGrid: Sendable, Equatable {
         set {
             guard column >= 0, column < columns, row >= 0, row < rows else { return }
             cells[row * columns + column] = newValue
+            if !dirtyRows[row] { dirtyRows[row] = true }
         }
     }
 
@@ -56,6 +71,7 @@ public struct CellGrid: Sendable, Equatable {
         let limit = min(columns, maxColumn ?? columns)
         var column = column
         guard column < limit else { return column }
+        if !dirtyRows[row] { dirtyRows[row] = true }
         let safe = TerminalSafeText.neutralize(String(text))
         let rowStart = row * columns
         // Where the previous cluster went, for zero-width clusters to join.
@@ -128,6 +144,7 @@ public struct CellGrid: Sendable, Equatable {
         guard !area.isEmpty else { return }
         for row in area.row..<area.endRow {
             let rowStart = row * columns
+            if !dirtyRows[row] { dirtyRows[row] = true }
             breakWideGlyph(at: rowStart, area.column)
             if area.endColumn < columns { breakWideGlyph(at: rowStart, area.endColumn - 1) }
             for column in area.column..<area.endColumn {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Sends chat requests to Tiny Talk and streams the reply as it arrives.
 ///
@@ -32,6 +33,11 @@ public final class ChatClient: Sendable {
 
     public let configuration: Configuration
     private let http: HTTPClient
+    /// One event loop carries every connection, so a task that prefers ``replyExecutor`` runs
+    /// on the thread that receives its reply.
+    private let group: MultiThreadedEventLoopGroup
+    /// Where a task consuming a reply can run without a thread hop per piece.
+    public let replyExecutor: any TaskExecutor
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -47,12 +53,15 @@ public final class ChatClient: Sendable {
                 read: .nanoseconds(Self.nanoseconds(configuration.idleTimeout))),
             connectionPool: pool
         )
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        replyExecutor = EventLoopTaskExecutor(group.next())
+        self.http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: http)
     }
 
-    /// Closes the connection pool. Call once, after the last request.
+    /// Closes the connection pool and stops its thread. Call once, after the last request.
     public func shutdown() async throws {
         try await http.shutdown()
+        try await group.shutdownGracefully()
     }
 
     /// The reply to `request` as a stream of deltas. The stream finishes normally once the
@@ -75,7 +84,7 @@ public final class ChatClient: Sendable {
     /// Sends `request` and calls `onDelta` with each piece of the reply as it arrives; returns
     /// when the reply is complete. Throws ``APIError`` (or `CancellationError`) otherwise;
     /// deltas already delivered stand as the partial reply.
-    public func send(
+    public nonisolated(nonsending) func send(
         _ request: ChatRequest, to endpoint: Endpoint, onDelta: (ChatDelta) async throws -> Void
     ) async throws {
         try request.validate()
@@ -87,7 +96,7 @@ public final class ChatClient: Sendable {
         }
     }
 
-    private func perform(
+    private nonisolated(nonsending) func perform(
         _ request: ChatRequest, to endpoint: Endpoint, onDelta: (ChatDelta) async throws -> Void
     ) async throws {
         var http = HTTPClientRequest(url: endpoint.url)
@@ -123,7 +132,7 @@ public final class ChatClient: Sendable {
 
     /// Reads a `text/event-stream` body. With `sniff`, a body whose first byte opens a JSON
     /// object is read as one JSON reply instead.
-    private func readStream(
+    private nonisolated(nonsending) func readStream(
         _ body: HTTPClientResponse.Body, sniff: Bool, onDelta: (ChatDelta) async throws -> Void
     ) async throws {
         var parser = SSEParser()
@@ -186,7 +195,7 @@ public final class ChatClient: Sendable {
         }
     }
 
-    private func readJSON(_ body: HTTPClientResponse.Body, onDelta: (ChatDelta) async throws -> Void) async throws {
+    private nonisolated(nonsending) func readJSON(_ body: HTTPClientResponse.Body, onDelta: (ChatDelta) async throws -> Void) async throws {
         let bytes: [UInt8]
         do {
             bytes = try await Self.collect(body, limit: Self.jsonBodyLimit)
@@ -199,7 +208,7 @@ public final class ChatClient: Sendable {
         try await Self.deliver(try DeltaDecoder.decodeCompletion(bytes), to: onDelta)
     }
 
-    private static func deliver(
+    private nonisolated(nonsending) static func deliver(
         _ reply: (text: String, citations: [Citation]), to onDelta: (ChatDelta) async throws -> Void
     ) async throws {
         if !reply.text.isEmpty { try await onDelta(.text(reply.text)) }

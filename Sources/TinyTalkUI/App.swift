@@ -67,6 +67,10 @@ public final class App {
     private var finished: CheckedContinuation<Void, Never>?
     /// The pane's size at the last frame, for scrolling by pages.
     private var paneSize = (columns: 80, rows: 20)
+    /// The last frame, drawn over for the next one.
+    private var frame = CellGrid(columns: 0, rows: 0)
+    /// What the scrollback pane's rows show in `frame`.
+    private var paneRows = ScrollbackView.RowCache()
 
     static let frameInterval: Duration = .milliseconds(16)
 
@@ -119,14 +123,20 @@ public final class App {
 
     // MARK: - Drawing
 
-    /// Asks for a frame; frames are coalesced to at most one per ``frameInterval``.
+    /// Asks for a frame; frames are coalesced to at most one per ``frameInterval``. When the
+    /// last frame is older than that, the frame is drawn at once: a token trickling in at
+    /// 50 a second then costs one frame and no extra wake-up.
     public func markDirty() {
         dirty = true
         guard !frameScheduled else { return }
+        let wait = Self.frameInterval - (ContinuousClock.now - lastFrame)
+        guard wait > .zero else {
+            render()
+            return
+        }
         frameScheduled = true
-        let wait = max(.zero, Self.frameInterval - (ContinuousClock.now - lastFrame))
         Task { @MainActor [weak self] in
-            if wait > .zero { try? await Task.sleep(for: wait) }
+            try? await Task.sleep(for: wait)
             guard let self else { return }
             self.frameScheduled = false
             if self.dirty { self.render() }
@@ -136,6 +146,8 @@ public final class App {
     private var animationScheduled = false
     static let animationInterval: Duration = .milliseconds(125)
 
+    /// Spinners and the tokens/s figure move with time while a reply is on its way. Frames
+    /// drawn for arriving text show them too, so this one draws only when none came lately.
     private func scheduleAnimationFrame() {
         guard !animationScheduled else { return }
         animationScheduled = true
@@ -143,7 +155,11 @@ public final class App {
             try? await Task.sleep(for: Self.animationInterval)
             guard let self else { return }
             self.animationScheduled = false
-            self.markDirty()
+            if ContinuousClock.now - self.lastFrame >= Self.animationInterval * 0.75 {
+                self.markDirty()
+            } else if self.tabs.contains(where: { $0.state != .idle }) {
+                self.scheduleAnimationFrame()
+            }
         }
     }
 
@@ -159,31 +175,52 @@ public final class App {
         lastFrame = .now
         framesDrawn += 1
         let (columns, rows) = backend.size
-        var grid = CellGrid(columns: columns, rows: rows)
+        // The grid lives from frame to frame, so rows that stay the same are neither redrawn
+        // nor compared again by the backend.
+        var grid = frame
+        frame = CellGrid(columns: 0, rows: 0)  // hand the storage over, so writing does not copy it
+        if grid.columns != columns || grid.rows != rows {
+            grid = CellGrid(columns: columns, rows: rows)
+            paneRows.invalidate()
+        }
+        defer {
+            grid.markClean()
+            frame = grid
+        }
         guard columns >= 20, rows >= 5 else {
+            grid.fill(grid.bounds)
             grid.write("terminal too small", column: 0, row: 0, style: theme.text, maxColumn: columns)
+            paneRows.invalidate()
             backend.present(grid, cursor: nil)
             return
         }
-        TabBar.render(tabs, selected: selected, frame: framesDrawn / 4, theme: theme, into: &grid, row: 0)
+
+        let phase = Int((ContinuousClock.now - startedAt) / Self.animationInterval)
+        TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &grid, row: 0)
         let tab = currentTab
         let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
         let paneRect = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight)
         paneSize = (paneRect.columns, paneRect.rows)
         var below = 0
         var cursor: (column: Int, row: Int)?
-        if let results = searchResults {
-            renderSearch(results, into: &grid, rect: paneRect)
-        } else if pickingBot {
-            renderBotPicker(into: &grid, rect: paneRect)
-        } else if showingHelp {
-            HelpView.render(keyMap: keyMap, theme: theme, into: &grid, rect: paneRect)
-        } else if let tab {
-            below = ScrollbackView.render(tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect, markerStyle: theme.more)
+        if let tab, searchResults == nil, !pickingBot, !showingHelp {
+            below = ScrollbackView.render(
+                tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect, markerStyle: theme.more, cache: &paneRows)
         } else {
-            grid.write("No tabs are open. /new BOT opens one; Ctrl+D quits.", column: 1, row: 2, style: theme.dim)
+            paneRows.invalidate()
+            if let results = searchResults {
+                renderSearch(results, into: &grid, rect: paneRect)
+            } else if pickingBot {
+                renderBotPicker(into: &grid, rect: paneRect)
+            } else if showingHelp {
+                HelpView.render(keyMap: keyMap, theme: theme, into: &grid, rect: paneRect)
+            } else {
+                grid.fill(paneRect)
+                grid.write("No tabs are open. /new BOT opens one; Ctrl+D quits.", column: 1, row: 2, style: theme.dim)
+            }
         }
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
+
         cursor = InputBox.render(tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect)
         StatusBar.render(
             tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, temperature: tab?.bot.temperature, linesBelow: below, message: message, theme: theme,
@@ -282,7 +319,7 @@ public final class App {
         case (.character("f"), true): tab.editor.moveWordRight()
         case (.control("k"), _): tab.editor.killToLineEnd()
         case (.control("u"), _): tab.editor.killToLineStart()
-        case (.control("w"), false): tab.editor.killWordBackward()
+        case (.control("w"), false): if tab.editor.isEmpty { closeTab() } else { tab.editor.killWordBackward() }
         case (.control("y"), _): tab.editor.yank()
         case (.backspace, _): tab.editor.deleteBackward()
         case (.delete, _): tab.editor.deleteForward()
@@ -641,7 +678,7 @@ public final class App {
                     ? (words[1] as NSString).expandingTildeInPath
                     : FileManager.default.currentDirectoryPath + "/tinytalk-\(conversation.id).\(format.rawValue)"
                 do {
-                    try Data(ConversationExport.render(conversation, messages: messages, as: format).utf8).write(to: URL(fileURLWithPath: path))
+                    try await Self.write(ConversationExport.render(conversation, messages: messages, as: format), to: path)
                     self?.message = "Exported to \(path)"
                 } catch {
                     self?.message = "Could not write \(path): \(error.localizedDescription)"
@@ -651,6 +688,12 @@ public final class App {
         default:
             message = "Unknown command \(parts[0]). Commands: \(Self.commands.joined(separator: " "))"
         }
+    }
+
+    /// Writes a file away from the main thread, which writes only to the terminal (so its
+    /// write counter measures the terminal's bytes).
+    private nonisolated static func write(_ text: String, to path: String) async throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
     private func openTab(_ profile: BotProfile) {

@@ -6,7 +6,7 @@ public enum HelpView {
     static let fixed: [(String, String)] = [
         ("Alt+1…9", "jump to tab"), ("Ctrl+C", "cancel the reply; twice when idle: quit"), ("Ctrl+D", "quit (on an empty input)"),
         ("Ctrl+A/E, Home/End", "start/end of line"), ("Ctrl+B/F, ←/→", "move by character"), ("Alt+B/F", "move by word"),
-        ("Ctrl+K/U", "delete to end/start of line"), ("Ctrl+W", "delete the word before"), ("Ctrl+Y", "paste what was deleted"),
+        ("Ctrl+K/U", "delete to end/start of line"), ("Ctrl+W", "delete the word before; on an empty input: close the tab"), ("Ctrl+Y", "paste what was deleted"),
         ("↑/↓", "move between lines, then through sent messages"), ("Tab", "complete a /command"),
         ("Ctrl+X Ctrl+E", "edit the input in $EDITOR"),
     ]

@@ -7,30 +7,68 @@ public enum ScrollbackView {
     /// Lines counted below the view at most, for `-MORE(n)-`.
     public static let moreLimit = 9_999
 
+    /// What a pane's rows showed at the last frame, so rows that would be drawn the same are
+    /// left alone: a token usually changes one row, not the pane.
+    public struct RowCache {
+        var rect = Rect(column: 0, row: 0, columns: 0, rows: 0)
+        var lines: [WrappedLine?] = []
+
+        public init() {}
+
+        /// Forgets the rows (something else was drawn over the pane, or the grid is new).
+        public mutating func invalidate() {
+            rect = Rect(column: 0, row: 0, columns: 0, rows: 0)
+        }
+    }
+
     /// Draws the visible part; returns how many lines lie below the view (0 while following).
     @discardableResult
     public static func render(
         _ transcript: Transcript, scroll: ScrollState, into grid: inout CellGrid, rect: Rect, markerStyle: Style = Style(attributes: .dim)
     ) -> Int {
+        var cache = RowCache()
+        return render(transcript, scroll: scroll, into: &grid, rect: rect, markerStyle: markerStyle, cache: &cache)
+    }
+
+    /// Draws the visible part, skipping rows that `cache` says already show the same line;
+    /// returns how many lines lie below the view (0 while following).
+    @discardableResult
+    public static func render(
+        _ transcript: Transcript, scroll: ScrollState, into grid: inout CellGrid, rect: Rect, markerStyle: Style, cache: inout RowCache
+    ) -> Int {
         guard !rect.isEmpty else { return 0 }
-        grid.fill(rect)
+        if cache.rect != rect {
+            cache.rect = rect
+            cache.lines = Array(repeating: nil, count: rect.rows)
+        }
+        func show(_ line: WrappedLine, at row: Int) {
+            guard cache.lines[row] != line else { return }
+            cache.lines[row] = line
+            grid.fill(Rect(column: rect.column, row: rect.row + row, columns: rect.columns, rows: 1))
+            draw(line, into: &grid, column: rect.column, row: rect.row + row, maxColumn: rect.endColumn)
+        }
+        let blank = WrappedLine(runs: [], width: 0, isContinuation: false)
         guard let top = scroll.anchor ?? followingTop(transcript, scroll: scroll, width: rect.columns, rows: rect.rows) else {
+            for row in 0..<rect.rows { show(blank, at: row) }
             return 0
         }
         var position = top
         var row = 0
         while row < rect.rows, position.entry < transcript.count {
-            let line = transcript.line(position.line, of: position.entry, width: rect.columns)
-            draw(line, into: &grid, column: rect.column, row: rect.row + row, maxColumn: rect.endColumn)
+            show(transcript.line(position.line, of: position.entry, width: rect.columns), at: row)
             row += 1
             let following = next(position, in: transcript, width: rect.columns)
             if position == scroll.unreadAfter, following != nil, row < rect.rows {
                 let label = "── new "
-                let used = grid.write(label, column: rect.column, row: rect.row + row, style: markerStyle, maxColumn: rect.endColumn)
-                grid.write(String(repeating: "─", count: max(0, rect.endColumn - used)), column: used, row: rect.row + row, style: markerStyle, maxColumn: rect.endColumn)
+                let rule = String(repeating: "─", count: max(0, rect.columns - TextWidth.of(label)))
+                show(WrappedLine(runs: [StyledRun(label + rule, style: markerStyle)], width: rect.columns, isContinuation: false), at: row)
                 row += 1
             }
             position = following ?? Position(entry: transcript.count, line: 0)
+        }
+        while row < rect.rows {
+            show(blank, at: row)
+            row += 1
         }
         guard scroll.anchor != nil else { return 0 }
         var below = 0

@@ -21,13 +21,51 @@ enum ChatCommand {
     }
 
     static func run(_ options: Options) async throws {
+        var options = options
         let environment = try AppEnvironment.load()
         var server: LocalBotServer?
         var serving: Task<Void, Never>?
-        let store: Store
-        var profiles: [BotProfile]
+        var store: Store?
+        var profiles: [BotProfile] = []
+        var welcomeScreen: CursesTerminal?
         let keyMap = KeyMap.configured(environment.config.keys).map
+        let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
 
+        if !options.demo {
+            var missing: String?
+            do {
+                let key = try Credentials.resolve(environment: environment.variables, config: environment.config, paths: environment.paths).key
+                let opened = try environment.openStore()
+                store = opened
+                profiles = environment.config.bots.map {
+                    environment.profile(for: $0.name, key: key, endpoint: options.endpoint, origin: options.origin)
+                }
+                for name in options.bots where !profiles.contains(where: { $0.name == name || $0.id == name }) {
+                    profiles.append(environment.profile(for: name, key: key, endpoint: options.endpoint, origin: options.origin))
+                }
+                if try profiles.isEmpty && opened.openTabs().conversationIds.isEmpty { missing = "No bots are configured yet." }
+            } catch let error as CredentialError {
+                missing = error.description
+            }
+            if let missing {
+                // Nothing to chat with: explain how to set it up, on the full screen when there
+                // is one (offering the demo bots right away), else on standard error.
+                let instructions = Self.instructions(paths: environment.paths)
+                guard interactive else {
+                    StandardError.write(Self.welcome(reason: missing, paths: environment.paths))
+                    throw ExitCode(ExitStatus.usage)
+                }
+                let screen = try CursesTerminal()
+                welcomeScreen = screen
+                guard await Self.showWelcome(reason: missing, instructions: instructions, on: screen) == .demo else {
+                    screen.close()
+                    StandardError.write(Self.welcome(reason: missing, paths: environment.paths))
+                    throw ExitCode(ExitStatus.usage)
+                }
+                options.demo = true
+                options.bots = []
+            }
+        }
         if options.demo {
             // A local bot server in this process: no account, no network.
             let local = try await LocalBotServer.bind(LocalBotConfiguration(tokensPerSecond: 40))
@@ -36,26 +74,8 @@ enum ChatCommand {
             store = try Store()
             let endpoint = Endpoint(url: local.chatURL, origin: Endpoint.defaultOrigin, apiKey: APIKey("demo-key"))
             profiles = ["echo", "markdown", "story", "polyglot", "docs"].map { BotProfile(name: $0, id: $0, endpoint: endpoint) }
-        } else {
-            let key: APIKey
-            do {
-                key = try Credentials.resolve(environment: environment.variables, config: environment.config, paths: environment.paths).key
-            } catch {
-                StandardError.write(Self.welcome(reason: error.description, paths: environment.paths))
-                throw ExitCode(ExitStatus.usage)
-            }
-            store = try environment.openStore()
-            profiles = environment.config.bots.map {
-                environment.profile(for: $0.name, key: key, endpoint: options.endpoint, origin: options.origin)
-            }
-            for name in options.bots where !profiles.contains(where: { $0.name == name || $0.id == name }) {
-                profiles.append(environment.profile(for: name, key: key, endpoint: options.endpoint, origin: options.origin))
-            }
-            if try profiles.isEmpty && store.openTabs().conversationIds.isEmpty {
-                StandardError.write(Self.welcome(reason: "No bots are configured yet.", paths: environment.paths))
-                throw ExitCode(ExitStatus.usage)
-            }
         }
+        guard let store else { throw ExitCode(ExitStatus.usage) }
 
         let client = ChatClient()
         let workspace = Workspace(store: store, transport: client, context: ContextWindow(budget: environment.config.contextChars))
@@ -70,9 +90,10 @@ enum ChatCommand {
         } else {
             let known = profiles
             let key = profiles.first?.endpoint.apiKey ?? APIKey("")
+            let (endpoint, origin) = (options.endpoint, options.origin)
             let restored = try await workspace.restore { conversation in
                 known.first { $0.name == conversation.botName || $0.id == conversation.botId }
-                    ?? environment.profile(for: conversation.botName, key: key, endpoint: options.endpoint, origin: options.origin)
+                    ?? environment.profile(for: conversation.botName, key: key, endpoint: endpoint, origin: origin)
             }
             if restored == 0 {
                 for profile in profiles { try await workspace.open(profile) }
@@ -95,7 +116,8 @@ enum ChatCommand {
                 themeProblem = error.description
             }
         }
-        let terminal = CursesTerminal()
+        let terminal = try welcomeScreen ?? CursesTerminal()
+        terminal.measuresBytes = options.statsFile != nil
         let app = App(
             backend: terminal, workspace: workspace, profiles: profiles, keyMap: keyMap, theme: theme,
             startedAt: .now - ProcessStart.elapsed)
@@ -128,19 +150,49 @@ enum ChatCommand {
         signals.cancel()
         terminal.close()
         if let path = options.statsFile {
-            Self.writeStats(app, cellsWritten: terminal.cellsWritten, to: path)
+            Self.writeStats(app, cellsWritten: terminal.cellsWritten, bytesWritten: terminal.bytesWritten, synchronized: terminal.synchronizedOutput, to: path)
         }
         try? await client.shutdown()
         server?.stop()
         serving?.cancel()
     }
 
+    /// The welcome screen until the user picks the demo or quits.
+    static func showWelcome(reason: String, instructions: String, on terminal: CursesTerminal) async -> WelcomeView.Choice {
+        let theme = (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty ? Theme.standard : Theme.noColor
+        func draw() {
+            var grid = CellGrid(columns: terminal.size.columns, rows: terminal.size.rows)
+            WelcomeView.render(reason: reason, instructions: instructions, theme: theme, into: &grid)
+            terminal.present(grid, cursor: nil)
+        }
+        draw()
+        let signalled = SignalFlag()
+        let signals = SignalWatch { _ in signalled.raise() }
+        defer { signals.cancel() }
+        while !signalled.isRaised {
+            for event in terminal.readEvents() {
+                if let choice = WelcomeView.choice(for: event) { return choice }
+                if case .resize = event { draw() }
+            }
+            try? await Task.sleep(for: .milliseconds(30))
+        }
+        return .quit
+    }
+
+    /// The text of the welcome, for standard error.
     static func welcome(reason: String, paths: Paths) -> String {
         """
         tinytalk — chat with Tiny Talk bots in the terminal.
 
         \(reason)
 
+        \(instructions(paths: paths))
+        """
+    }
+
+    /// How to try the demo and how to configure bots and a key.
+    static func instructions(paths: Paths) -> String {
+        """
         To try it with no account: tinytalk --demo
 
         To chat with your bots, put them in \(paths.configFile.path):
@@ -159,7 +211,7 @@ enum ChatCommand {
     }
 
     /// Frames, frame times and stream pieces, so the drawing budgets can be checked from outside.
-    static func writeStats(_ app: App, cellsWritten: Int, to path: String) {
+    static func writeStats(_ app: App, cellsWritten: Int, bytesWritten: Int, synchronized: Bool, to path: String) {
         func milliseconds(_ duration: Duration) -> Double {
             let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
             return (value * 1000).rounded() / 1000
@@ -174,6 +226,8 @@ enum ChatCommand {
               "frameTimeMs": {"p50": \(percentile(0.5)), "p99": \(percentile(0.99)), "max": \(times.last ?? 0)},
               "firstFrameMs": \(app.firstFrameAfter.map(milliseconds) ?? 0),
               "cellsWritten": \(cellsWritten),
+              "bytesWritten": \(bytesWritten),
+              "synchronizedOutput": \(synchronized),
               "deltasReceived": \(app.deltasReceived)
             }
 

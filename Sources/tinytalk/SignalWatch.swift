@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Turns SIGINT and SIGTERM into a callback instead of an abrupt exit, so a command can stop
 /// cleanly (cancel its request, keep what it printed, restore state) and choose its exit code.
@@ -22,4 +23,13 @@ final class SignalWatch {
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
     }
+}
+
+/// Set from a signal handler, read by a loop that polls for it.
+final class SignalFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+
+    func raise() { raised.store(true, ordering: .relaxed) }
+
+    var isRaised: Bool { raised.load(ordering: .relaxed) }
 }

@@ -280,4 +280,44 @@ struct Harness {
         await harness.app.waitUntilFinished()
         #expect(harness.app.isFinished)
     }
+
+    @Test func ctrlWDeletesAWordAndClosesTheTabOnAnEmptyInput() async throws {
+        let harness = try await Harness([])
+        harness.type("two words")
+        harness.press(.control("w"))
+        await harness.waitFor("› two")
+        #expect(harness.app.currentTab?.editor.text == "two ")
+        #expect(harness.app.tabs.count == 2)
+        harness.press(.control("w"))
+        harness.press(.control("w"))
+        #expect(harness.app.tabs.count == 1)
+        let screen = await harness.waitFor("story · idle")
+        #expect(screen.hasPrefix(" 1:story"))
+    }
+}
+
+@MainActor
+@Suite struct WelcomeViewTests {
+    @Test func explainsWhatIsMissingAndOffersTheDemo() {
+        var grid = CellGrid(columns: 60, rows: 20)
+        WelcomeView.render(
+            reason: "No API key found.", instructions: "To try it with no account: tinytalk --demo\n\nPut bots in config.toml.",
+            theme: .standard, into: &grid)
+        let text = grid.text
+        #expect(text.contains("tinytalk — chat with Tiny Talk bots"))
+        #expect(text.contains("No API key found."))
+        #expect(text.contains("tinytalk --demo"))
+        #expect(grid.line(19).contains("d: try the demo bots now"))
+        #expect(WelcomeView.choice(for: .key(KeyPress(.character("d")))) == .demo)
+        #expect(WelcomeView.choice(for: .key(KeyPress(.character("q")))) == .quit)
+        #expect(WelcomeView.choice(for: .key(KeyPress(.character("x")))) == nil)
+    }
+
+    @Test func survivesAnySize() {
+        for (columns, rows) in [(1, 1), (5, 2), (20, 3), (0, 0)] {
+            var grid = CellGrid(columns: columns, rows: rows)
+            WelcomeView.render(reason: "No bots are configured yet.", instructions: "tinytalk --demo", theme: .standard, into: &grid)
+            #expect(grid.rows == rows)
+        }
+    }
 }
