@@ -28,9 +28,10 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
 /// One reply is in flight at a time. The user's message is committed before its request
 /// leaves; the reply is saved at least every ``flushInterval`` while it streams, and when it ends.
 public actor ChatSession {
-    /// The session's events, in order. One consumer.
+    /// The session's events, in order. One consumer; unused once ``observe(_:)`` was called.
     public nonisolated let events: AsyncStream<SessionEvent>
     private let continuation: AsyncStream<SessionEvent>.Continuation
+    private var observer: (@Sendable (SessionEvent) -> Void)?
 
     public let bot: BotProfile
     public private(set) var conversation: Conversation
@@ -73,6 +74,26 @@ public actor ChatSession {
         self.clock = clock
         self.retry = retry
         self.context = context
+    }
+
+    /// From now on, hands each event to `observer` on the thread that emits it, instead of
+    /// ``events``, and returns the messages so far: nothing is missed or seen twice.
+    ///
+    /// A stream's consumer is resumed through a pool thread before it reaches its actor; an
+    /// observer can forward each event straight to the queue it wants (the app's main queue),
+    /// which saves a thread wake-up per piece of a streaming reply.
+    public func observe(_ observer: @escaping @Sendable (SessionEvent) -> Void) -> [Message] {
+        self.observer = observer
+        return messages
+    }
+
+    /// Loads up to `limit` messages older than the oldest one held (a restored tab holds only
+    /// the newest ones) and returns them, oldest first; empty when the start is reached.
+    public func loadOlderMessages(limit: Int = 200) throws -> [Message] {
+        guard let oldest = messages.first else { return [] }
+        let older = try store.messages(conversationId: conversation.id, limit: limit, before: oldest.id)
+        messages.insert(contentsOf: older, at: 0)
+        return older
     }
 
     /// True while a reply is on its way.
@@ -144,6 +165,7 @@ public actor ChatSession {
     public func close() {
         cancel()
         continuation.finish()
+        observer = nil
     }
 
     // MARK: - The reply
@@ -276,7 +298,11 @@ public actor ChatSession {
     }
 
     private func emit(_ event: SessionEvent) {
-        continuation.yield(event)
+        if let observer {
+            observer(event)
+        } else {
+            continuation.yield(event)
+        }
     }
 
     private static func presentable(_ error: any Error) -> APIError {

@@ -62,7 +62,6 @@ public final class App {
     private var dirty = true
     private var frameScheduled = false
     private var lastFrame = ContinuousClock.now - .seconds(1)
-    private var pumps: [Task<Void, Never>] = []
     private var lastInterrupt: ContinuousClock.Instant?
     private var finished: CheckedContinuation<Void, Never>?
     /// The pane's size at the last frame, for scrolling by pages.
@@ -103,20 +102,22 @@ public final class App {
     }
 
     private func attach(_ tab: Workspace.Tab) async {
-        let messages = await tab.session.messages
-        let view = TabView(session: tab.session, bot: tab.bot, messages: messages, theme: theme)
-        tabs.append(view)
-        let stream = tab.session.events
-        pumps.append(
-            Task { [weak self] in
-                for await event in stream {
-                    guard let self else { return }
-                    let visible = self.tabs.indices.contains(self.selected) && self.tabs[self.selected] === view
-                    view.apply(event, visible: visible)
-                    if case .textDelta = event { self.deltasReceived += 1 }
-                    self.markDirty()
-                }
-            })
+        // Events come straight onto the main queue from the thread that emits them (the
+        // network thread, while a reply streams): one wake-up of the main thread per piece.
+        let deliver: @Sendable (SessionEvent) -> Void = { [weak self] event in
+            DispatchQueue.main.async {
+                MainActor.assumeIsolated { self?.receive(event, from: tab.session) }
+            }
+        }
+        let messages = await tab.session.observe(deliver)
+        tabs.append(TabView(session: tab.session, bot: tab.bot, messages: messages, theme: theme))
+    }
+
+    private func receive(_ event: SessionEvent, from session: ChatSession) {
+        guard let view = tabs.first(where: { $0.session === session }) else { return }  // closed
+        view.apply(event, visible: currentTab === view)
+        if case .textDelta = event { deltasReceived += 1 }
+        markDirty()
     }
 
     public var currentTab: TabView? { tabs.indices.contains(selected) ? tabs[selected] : nil }
@@ -357,7 +358,10 @@ public final class App {
         case .scrollLineUp: scroll(by: -3)
         case .scrollLineDown: scroll(by: 3)
         case .scrollTop:
-            if let tab = currentTab { ScrollbackView.scrollToTop(&tab.scroll, in: tab.transcript, width: paneSize.columns, rows: paneSize.rows) }
+            if let tab = currentTab {
+                ScrollbackView.scrollToTop(&tab.scroll, in: tab.transcript, width: paneSize.columns, rows: paneSize.rows)
+                loadOlderIfAtTop(tab)
+            }
         case .scrollBottom: currentTab?.scroll.anchor = nil
         case .editInEditor: editInEditor()
         }
@@ -468,6 +472,23 @@ public final class App {
     private func scroll(by lines: Int) {
         guard let tab = currentTab else { return }
         ScrollbackView.scroll(&tab.scroll, by: lines, in: tab.transcript, width: paneSize.columns, rows: paneSize.rows)
+        loadOlderIfAtTop(tab)
+    }
+
+    /// At the top of what a tab holds, the next older page comes in from the store above it;
+    /// the view stays on the same lines, so the next PgUp shows them.
+    private func loadOlderIfAtTop(_ tab: TabView) {
+        guard tab.scroll.anchor == ScrollState.Position(entry: 0, line: 0), tab.mayHaveOlder, !tab.loadingOlder else { return }
+        tab.loadingOlder = true
+        Task { @MainActor [weak self] in
+            let older = (try? await tab.session.loadOlderMessages()) ?? []
+            tab.loadingOlder = false
+            tab.mayHaveOlder = !older.isEmpty
+            guard !older.isEmpty else { return }
+            tab.transcript.prepend(older)
+            tab.scroll.shift(byPrependedEntries: older.count)
+            self?.markDirty()
+        }
     }
 
     private func submit() {
@@ -544,7 +565,6 @@ public final class App {
         closeConfirmation = nil
         let index = selected
         tabs.remove(at: index)
-        pumps.remove(at: index).cancel()
         selected = min(selected, max(0, tabs.count - 1))
         Task { try? await workspace.close(at: index) }
     }
@@ -552,7 +572,6 @@ public final class App {
     public func quit() {
         guard !isFinished else { return }
         isFinished = true
-        for pump in pumps { pump.cancel() }
         let sessions = tabs.map(\.session)
         Task { @MainActor [weak self] in
             for session in sessions { await session.cancel() }
@@ -601,14 +620,9 @@ public final class App {
             let index = selected
             Task { @MainActor [weak self] in
                 guard let self, let fresh = try? await self.workspace.restart(at: index) else { return }
-                self.pumps[index].cancel()
                 self.tabs.remove(at: index)
-                self.pumps.remove(at: index)
                 await self.attach(fresh)
-                let view = self.tabs.removeLast()
-                let pump = self.pumps.removeLast()
-                self.tabs.insert(view, at: index)
-                self.pumps.insert(pump, at: index)
+                self.tabs.insert(self.tabs.removeLast(), at: index)
                 self.markDirty()
                 _ = tab
             }
