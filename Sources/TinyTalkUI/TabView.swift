@@ -15,6 +15,10 @@ public final class TabView {
     public var state: SessionState = .idle
     /// A reply finished while the tab was not on screen.
     public var hasUnread = false
+    /// Whether the store may hold messages older than the first one shown (a restored tab
+    /// loads only the newest), and whether they are being loaded now.
+    var mayHaveOlder = true
+    var loadingOlder = false
     /// The last reply failed.
     public var hasError = false
     /// When the current reply's first text arrived and how much has arrived, for tokens/s.

@@ -106,6 +106,16 @@ public final class Transcript {
         revision += 1
     }
 
+    /// Puts older messages before the first entry (history paged in from the store). Cached
+    /// wrapping moves with its entries; callers shift positions they hold by `messages.count`.
+    public func prepend(_ messages: [Message]) {
+        guard !messages.isEmpty else { return }
+        entries.insert(contentsOf: messages.map(Self.entry), at: 0)
+        contextCharacters += messages.filter(\.isContext).reduce(0) { $0 + $1.content.count }
+        layouts = Dictionary(uniqueKeysWithValues: layouts.map { ($0.key + messages.count, $0.value) })
+        revision += 1
+    }
+
     /// Adds a line from the app itself (a command's result or complaint) to the scrollback.
     public func addNotice(_ text: String, isError: Bool) {
         entries.append(Entry(messageId: nil, author: isError ? .error : .system, time: Date(), text: text, state: .complete, note: nil, citations: []))

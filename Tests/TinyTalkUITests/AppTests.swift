@@ -281,6 +281,36 @@ struct Harness {
         #expect(harness.app.isFinished)
     }
 
+    @Test func scrollingToTheTopPagesInOlderHistory() async throws {
+        let store = try Store()
+        let conversation = try store.createConversation(botId: "echo", botName: "echo", systemPrompt: nil, temperature: nil)
+        for number in 1...120 {
+            _ = try store.appendMessage(conversationId: conversation.id, role: number % 2 == 1 ? .user : .assistant, content: "message \(number)")
+        }
+        let workspace = Workspace(store: store, transport: ScriptedTransport([]), restoreLimit: 30)
+        let endpoint = Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: APIKey("k"))
+        let profile = BotProfile(name: "echo", id: "echo", endpoint: endpoint)
+        _ = try await workspace.open(profile, conversationId: conversation.id)
+        let terminal = FakeTerminal(columns: 60, rows: 16)
+        let app = App(backend: terminal, workspace: workspace, profiles: [profile])
+        await app.start()
+        #expect(app.currentTab?.transcript.count == 30)
+        // Alt+Home reaches the oldest loaded message; the page before it comes in above.
+        app.handle(.key(KeyPress(.home, alt: true)))
+        var loaded = 0
+        for _ in 0..<200 where loaded <= 30 {
+            try await Task.sleep(for: .milliseconds(5))
+            loaded = app.currentTab?.transcript.count ?? 0
+        }
+        #expect(loaded == 120)
+        app.render()
+        #expect(terminal.grid.text.contains("message 91"))  // the view stayed where it was
+        for _ in 0..<100 { app.handle(.key(KeyPress(.pageUp))) }
+        app.render()
+        #expect(terminal.grid.text.contains("message 1\n") || terminal.grid.text.hasSuffix("message 1"))
+        #expect(terminal.grid.text.contains("message 2"))
+    }
+
     @Test func ctrlWDeletesAWordAndClosesTheTabOnAnEmptyInput() async throws {
         let harness = try await Harness([])
         harness.type("two words")
