@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "tinytalk", targets: ["tinytalk"]),
         .library(name: "TinyTalkAPI", targets: ["TinyTalkAPI"]),
         .library(name: "TinyTalkCore", targets: ["TinyTalkCore"]),
+        .library(name: "TinyTalkUI", targets: ["TinyTalkUI"]),
+        .library(name: "TerminalKit", targets: ["TerminalKit"]),
         .library(name: "LocalBot", targets: ["LocalBot"]),
     ],
     dependencies: [

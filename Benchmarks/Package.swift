@@ -22,6 +22,13 @@ let package = Package(
             name: "store-bench",
             dependencies: [.product(name: "TinyTalkCore", package: mainPackage)]
         ),
+        .executableTarget(
+            name: "tui-history",
+            dependencies: [
+                .product(name: "TinyTalkUI", package: mainPackage), .product(name: "TinyTalkCore", package: mainPackage),
+                .product(name: "TerminalKit", package: mainPackage),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

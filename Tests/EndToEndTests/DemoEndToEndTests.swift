@@ -118,4 +118,37 @@ struct DemoEndToEndTests {
         try screen.keys("C-c")
         try await screen.waitFor("EXITED=0")
     }
+
+    @Test func withNothingConfiguredAWelcomeExplainsAndOffersTheDemo() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        try screen.start("env -u TINYTALK_API_KEY \(environment) '\(BuiltProducts.tinytalk.path)'; echo EXITED=$?; sleep 30")
+        let welcome = try await screen.waitFor("d: try the demo bots now")
+        #expect(welcome.contains("No API key found."))
+        #expect(welcome.contains("tinytalk --demo"))
+        #expect(welcome.contains("config.toml"))
+        try screen.keys("d")
+        try await screen.waitFor("1:echo")
+        try screen.keys("hi", "Enter")
+        try await screen.waitFor("You said 1 thing.")
+        try screen.keys("C-d")
+        try await screen.waitFor("EXITED=0")
+    }
+
+    @Test func quittingTheWelcomeLeavesTheInstructionsOnTheTerminal() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        try screen.start("env -u TINYTALK_API_KEY \(environment) '\(BuiltProducts.tinytalk.path)'; echo EXITED=$?; sleep 30")
+        try await screen.waitFor("d: try the demo bots now")
+        try screen.keys("q")
+        let after = try await screen.waitFor("EXITED=2")
+        #expect(after.contains("To try it with no account: tinytalk --demo"))
+        #expect(try screen.tmux(["display-message", "-p", "-t", "main", "#{alternate_on}"]).output.hasPrefix("0"))
+    }
 }
