@@ -271,6 +271,20 @@ public final class CursesTerminal: TerminalBackend {
         invalidate()
     }
 
+    public func copyToClipboard(_ text: String) -> Bool {
+        guard !closed, Self.takesClipboardWrites(ProcessInfo.processInfo.environment) else { return false }
+        // BEL ends the sequence: older terminals know it where they do not know ST.
+        writeControl("\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}")
+        return true
+    }
+
+    /// The Linux console and a few others ignore OSC 52; everything else gets the write (a
+    /// terminal that ignores it is no worse off, and the status bar says what was done).
+    nonisolated static func takesClipboardWrites(_ environment: [String: String]) -> Bool {
+        let term = environment["TERM"] ?? ""
+        return !(term == "linux" || term == "dumb" || term.isEmpty || term.hasPrefix("vt"))
+    }
+
     /// Forgets the last frame so the next one is drawn whole (Ctrl+L, after an editor ran).
     public func invalidate() {
         needsFullFrame = true

@@ -18,4 +18,8 @@ public protocol TerminalBackend: AnyObject {
     func suspend(while body: () -> Void)
     /// Restores the terminal to how it was found. Safe to call more than once.
     func close()
+    /// Puts `text` on the system clipboard through the terminal (OSC 52, which also works over
+    /// ssh and inside tmux with `set-clipboard on`). Returns false where the terminal is known
+    /// not to take it, so the caller can save the text elsewhere.
+    func copyToClipboard(_ text: String) -> Bool
 }

@@ -24,6 +24,10 @@ public final class App {
     public private(set) var showingHelp = false
     /// Ctrl+T: the list of bots a new tab can open is on screen.
     public private(set) var pickingBot = false
+    /// Select mode (Ctrl+S): the entry of the current tab's transcript that is selected.
+    public private(set) var selectedEntry: Int?
+    /// Where copies too large for the terminal's clipboard are saved.
+    public var copyDirectory = FileManager.default.temporaryDirectory
     /// `/search`: the hits on screen, and the one selected.
     public private(set) var searchResults: (query: String, hits: [SearchHit], selected: Int)?
     /// Frames drawn so far.
@@ -206,7 +210,8 @@ public final class App {
         var cursor: (column: Int, row: Int)?
         if let tab, searchResults == nil, !pickingBot, !showingHelp {
             below = ScrollbackView.render(
-                tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect, markerStyle: theme.more, cache: &paneRows)
+                tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect, markerStyle: theme.more, highlight: selectedEntry,
+                cache: &paneRows)
         } else {
             paneRows.invalidate()
             if let results = searchResults {
@@ -271,6 +276,10 @@ public final class App {
         }
         if showingHelp && (press.key == .escape || press == KeyPress(.function(1)) || press.key == .character("q")) {
             showingHelp = false
+            return
+        }
+        if selectedEntry != nil {
+            handleSelection(press)
             return
         }
         if var results = searchResults {
@@ -364,7 +373,117 @@ public final class App {
             }
         case .scrollBottom: currentTab?.scroll.anchor = nil
         case .editInEditor: editInEditor()
+        case .select: startSelection()
         }
+    }
+
+    // MARK: - Select mode and copying
+
+    static let selectionHint = "Select: ↑/↓ message · y copy · c code · 1–9 code block N · Esc done"
+
+    private func startSelection() {
+        guard let tab = currentTab, let last = tab.transcript.entries.lastIndex(where: { $0.messageId != nil }) else {
+            message = "Nothing to select yet."
+            return
+        }
+        selectedEntry = last
+        reveal(last, in: tab)
+        message = Self.selectionHint
+    }
+
+    private func handleSelection(_ press: KeyPress) {
+        guard let tab = currentTab, let entry = selectedEntry, tab.transcript.entries.indices.contains(entry) else {
+            selectedEntry = nil
+            return
+        }
+        let entries = tab.transcript.entries
+        switch press.key {
+        case .up, .character("k"):
+            if let previous = entries[..<entry].lastIndex(where: { $0.messageId != nil }) { selectedEntry = previous }
+        case .down, .character("j"):
+            if let following = entries[(entry + 1)...].firstIndex(where: { $0.messageId != nil }) { selectedEntry = following }
+        case .character("y"):
+            copy(entries[entry].text, what: "the message")
+            selectedEntry = nil
+            return
+        case .character(let key) where key == "c" || (key.wholeNumberValue.map { (1...9).contains($0) } ?? false):
+            let number = key.wholeNumberValue ?? 1
+            let blocks = Transcript.codeBlocks(in: entries[entry].text)
+            guard blocks.indices.contains(number - 1) else {
+                message = blocks.isEmpty ? "That message has no code block." : "That message has \(blocks.count) code block\(blocks.count == 1 ? "" : "s")."
+                return
+            }
+            copy(blocks[number - 1], what: "code block \(number)")
+            selectedEntry = nil
+            return
+        case .escape, .control("c"), .control("s"), .character("q"):
+            selectedEntry = nil
+            message = nil
+            return
+        default:
+            break
+        }
+        reveal(selectedEntry!, in: tab)
+        message = Self.selectionHint
+    }
+
+    /// Scrolls so entry `index` starts at the top of the pane (or follows, near the bottom).
+    private func reveal(_ index: Int, in tab: TabView) {
+        let position = ScrollState.Position(entry: index, line: 0)
+        if let bottomTop = ScrollbackView.topWhenFollowing(tab.transcript, width: paneSize.columns, rows: paneSize.rows),
+            !ScrollbackView.isBefore(position, bottomTop)
+        {
+            tab.scroll.anchor = nil
+        } else {
+            tab.scroll.anchor = position
+        }
+    }
+
+    /// Puts text on the clipboard through the terminal; text too large for that, or a terminal
+    /// that cannot take it, goes to a file instead, and the status bar says which.
+    private func copy(_ text: String, what: String) {
+        // Terminals cut or refuse OSC 52 payloads much beyond this (xterm, tmux, kitty differ).
+        let clipboardLimit = 74_000
+        let fits = text.utf8.count <= clipboardLimit
+        if fits, backend.copyToClipboard(text) {
+            message = "Copied \(what) to the clipboard (\(text.count) characters)."
+            return
+        }
+        let reason = fits ? "this terminal takes no clipboard writes" : "too large for the terminal's clipboard"
+        let stamp = Int(Date().timeIntervalSince1970)
+        let path = copyDirectory.appendingPathComponent("tinytalk-copy-\(stamp).txt").path
+        Task { @MainActor [weak self] in
+            do {
+                try await Self.write(text, to: path)
+                self?.message = "Saved \(what) to \(path) (\(reason))."
+            } catch {
+                self?.message = "Could not save the copy to \(path): \(error.localizedDescription)"
+            }
+            self?.markDirty()
+        }
+    }
+
+    /// `/copy` and `/copy code [N]`: the last reply, or its Nth code block.
+    private func copyCommand(_ argument: String) {
+        guard let tab = currentTab, let reply = tab.transcript.entries.last(where: { $0.author == .bot }) else {
+            message = "There is no reply to copy yet."
+            return
+        }
+        let words = argument.split(separator: " ").map(String.init)
+        guard let first = words.first else {
+            copy(reply.text, what: "the last reply")
+            return
+        }
+        guard first == "code", words.count <= 2, let number = words.count == 2 ? Int(words[1]) : 1, number >= 1 else {
+            message = "/copy copies the last reply; /copy code [N] its Nth code block."
+            return
+        }
+        let blocks = Transcript.codeBlocks(in: reply.text)
+        guard blocks.indices.contains(number - 1) else {
+            message = blocks.isEmpty ? "The last reply has no code block." : "The last reply has \(blocks.count) code block\(blocks.count == 1 ? "" : "s")."
+            return
+        }
+        copy(blocks[number - 1], what: "code block \(number)")
     }
 
     private func renderSearch(_ results: (query: String, hits: [SearchHit], selected: Int), into grid: inout CellGrid, rect: Rect) {
@@ -464,6 +583,7 @@ public final class App {
     private func select(_ index: Int) {
         guard tabs.indices.contains(index) else { return }
         currentTab?.scroll.unreadAfter = nil  // leaving a tab marks what it showed as read
+        selectedEntry = nil
         selected = index
         tabs[index].hasUnread = false
         Task { try? await workspace.select(index) }
@@ -582,7 +702,7 @@ public final class App {
 
     // MARK: - Commands
 
-    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/export", "/search", "/theme", "/help", "/quit"]
+    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/export", "/search", "/theme", "/copy", "/raw", "/help", "/quit"]
 
     private func completeCommand(_ tab: TabView) {
         let text = tab.editor.text
@@ -602,6 +722,11 @@ public final class App {
         case "/quit": quit()
         case "/help": showingHelp = true
         case "/retry": regenerate()
+        case "/copy": copyCommand(argument)
+        case "/raw":
+            guard let tab = currentTab else { return }
+            tab.transcript.showsSource.toggle()
+            message = tab.transcript.showsSource ? "Replies shown as their Markdown source (/raw again: styled)." : "Replies styled."
         case "/close": closeTab()
         case "/new":
             let name = argument.isEmpty ? currentTab?.bot.name ?? "" : argument

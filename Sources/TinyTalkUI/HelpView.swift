@@ -9,11 +9,13 @@ public enum HelpView {
         ("Ctrl+K/U", "delete to end/start of line"), ("Ctrl+W", "delete the word before; on an empty input: close the tab"), ("Ctrl+Y", "paste what was deleted"),
         ("↑/↓", "move between lines, then through sent messages"), ("Tab", "complete a /command"),
         ("Ctrl+X Ctrl+E", "edit the input in $EDITOR"),
+        ("select mode", "↑/↓ message, y copy it, c or 1…9 copy a code block, Esc done"),
     ]
 
     static let commands: [(String, String)] = [
         ("/new BOT", "open a tab"), ("/close", "close this tab"), ("/retry", "ask the last message again"),
-        ("/clear", "start a new conversation in this tab"), ("/temp N", "temperature 0–2"), ("/system TEXT", "system prompt"), ("/export md|json [PATH]", "save this conversation"), ("/search WORDS", "find in every conversation"), ("/theme [NAME]", "list or switch themes"),
+        ("/clear", "start a new conversation in this tab"), ("/temp N", "temperature 0–2"), ("/system TEXT", "system prompt"), ("/export md|json [PATH]", "save this conversation"), ("/search WORDS", "find in every conversation"), ("/theme [NAME]", "list or switch themes"), ("/copy [code [N]]", "copy the last reply, or its Nth code block"),
+        ("/raw", "show replies as Markdown source / styled"),
         ("/help", "this help"), ("/quit", "quit"),
     ]
 

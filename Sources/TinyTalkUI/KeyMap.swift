@@ -9,6 +9,7 @@ public enum Action: String, Sendable, CaseIterable {
     case scrollUp = "scroll-up", scrollDown = "scroll-down", scrollLineUp = "scroll-line-up", scrollLineDown = "scroll-line-down"
     case scrollTop = "scroll-top", scrollBottom = "scroll-bottom"
     case editInEditor = "edit-in-editor"
+    case select
 }
 
 /// Which key presses trigger which actions: weechat-like defaults, changed by `[keys]`.
@@ -37,6 +38,7 @@ public struct KeyMap: Sendable, Equatable {
         KeyPress(.pageDown, alt: true): .scrollLineDown,
         KeyPress(.home, alt: true): .scrollTop,
         KeyPress(.end, alt: true): .scrollBottom,
+        KeyPress(.control("s")): .select,
     ])
 
     public init(bindings: [KeyPress: Action]) {

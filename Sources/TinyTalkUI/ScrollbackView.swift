@@ -31,10 +31,12 @@ public enum ScrollbackView {
     }
 
     /// Draws the visible part, skipping rows that `cache` says already show the same line;
-    /// returns how many lines lie below the view (0 while following).
+    /// returns how many lines lie below the view (0 while following). The header of entry
+    /// `highlight` (select mode) is drawn reversed.
     @discardableResult
     public static func render(
-        _ transcript: Transcript, scroll: ScrollState, into grid: inout CellGrid, rect: Rect, markerStyle: Style, cache: inout RowCache
+        _ transcript: Transcript, scroll: ScrollState, into grid: inout CellGrid, rect: Rect, markerStyle: Style, highlight: Int? = nil,
+        cache: inout RowCache
     ) -> Int {
         guard !rect.isEmpty else { return 0 }
         if cache.rect != rect {
@@ -55,7 +57,12 @@ public enum ScrollbackView {
         var position = top
         var row = 0
         while row < rect.rows, position.entry < transcript.count {
-            show(transcript.line(position.line, of: position.entry, width: rect.columns), at: row)
+            var line = transcript.line(position.line, of: position.entry, width: rect.columns)
+            if position.entry == highlight && position.line == 0 {
+                for index in line.runs.indices { line.runs[index].style.attributes.insert(.reverse) }
+                line.runs.append(StyledRun(" ◂ selected ", style: markerStyle))
+            }
+            show(line, at: row)
             row += 1
             let following = next(position, in: transcript, width: rect.columns)
             if position == scroll.unreadAfter, following != nil, row < rect.rows {

@@ -208,6 +208,16 @@ struct AskTransport: ChatTransport {
         request.stream = stream
         return client.stream(request, to: endpoint)
     }
+
+    nonisolated(nonsending) func send(
+        _ request: ChatRequest, to endpoint: Endpoint, onDelta: (ChatDelta) async throws -> Void
+    ) async throws {
+        var request = request
+        request.stream = stream
+        try await client.send(request, to: endpoint, onDelta: onDelta)
+    }
+
+    var taskExecutor: (any TaskExecutor)? { client.replyExecutor }
 }
 
 /// Writes reply text to stdout as it arrives; on a terminal, neutralises anything that could

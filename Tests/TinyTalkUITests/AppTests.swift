@@ -31,6 +31,13 @@ final class FakeTerminal: TerminalBackend {
     }
     func invalidate() {}
     func close() { closed = true }
+    /// What was put on the clipboard; nil makes copies fail as on a terminal without OSC 52.
+    var clipboard: [String]? = []
+    func copyToClipboard(_ text: String) -> Bool {
+        guard clipboard != nil else { return false }
+        clipboard!.append(text)
+        return true
+    }
 }
 
 /// Replies with scripted text pieces; `pause` waits 0.3 s, `long pause` 1.5 s, `hang` until cancelled.
@@ -311,6 +318,54 @@ struct Harness {
         #expect(terminal.grid.text.contains("message 2"))
     }
 
+    @Test func selectModeCopiesAMessageOrItsCodeBlocks() async throws {
+        let reply = "Try this:\n\n```swift\nlet x = 1\n```\n\nor\n\n~~~sh\necho hi\n~~~\n"
+        let harness = try await Harness([[reply]], columns: 120, rows: 30)
+        harness.type("how?")
+        harness.press(.enter)
+        await harness.waitFor("echo hi")
+        await harness.waitFor("echo · idle")
+        harness.press(.control("s"))
+        let screen = await harness.waitFor("◂ selected")
+        #expect(screen.contains("Select: ↑/↓ message"))
+        harness.press(.character("2"))
+        await harness.waitFor("Copied code block 2 to the clipboard")
+        #expect(harness.terminal.clipboard == ["echo hi"])
+        harness.press(.control("s"))
+        harness.press(.up)  // the question
+        harness.press(.character("y"))
+        await harness.waitFor("Copied the message")
+        #expect(harness.terminal.clipboard?.last == "how?")
+        harness.type("/copy code")
+        harness.press(.enter)
+        await harness.waitFor("Copied code block 1")
+        #expect(harness.terminal.clipboard?.last == "let x = 1")
+        harness.type("/copy code 3")
+        harness.press(.enter)
+        await harness.waitFor("The last reply has 2 code blocks.")
+    }
+
+    @Test func aCopyTheTerminalCannotTakeIsSavedToAFile() async throws {
+        let harness = try await Harness([["a reply worth keeping"]], columns: 160)
+        harness.terminal.clipboard = nil
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tt-copy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        harness.app.copyDirectory = folder
+        harness.type("hi")
+        harness.press(.enter)
+        await harness.waitFor("a reply worth keeping")
+        await harness.waitFor("echo · idle")
+        harness.type("/copy")
+        harness.press(.enter)
+        await harness.waitFor("Saved the last reply to \(folder.path)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files.count == 1)
+        if let file = files.first {
+            #expect(try String(contentsOfFile: folder.appendingPathComponent(file).path, encoding: .utf8) == "a reply worth keeping")
+        }
+    }
+
     @Test func ctrlWDeletesAWordAndClosesTheTabOnAnEmptyInput() async throws {
         let harness = try await Harness([])
         harness.type("two words")
@@ -349,5 +404,14 @@ struct Harness {
             WelcomeView.render(reason: "No bots are configured yet.", instructions: "tinytalk --demo", theme: .standard, into: &grid)
             #expect(grid.rows == rows)
         }
+    }
+}
+
+@Suite struct CodeBlockTests {
+    @MainActor @Test func fencesOfBothKindsAndAnUnclosedOne() {
+        let text = "intro\n```python\nprint(1)\n\nprint(2)\n```\n  ~~~~\n  a ``` b\n  ~~~~\n````\nopen to the end"
+        #expect(Transcript.codeBlocks(in: text) == ["print(1)\n\nprint(2)", "a ``` b", "open to the end"])
+        #expect(Transcript.codeBlocks(in: "no code, just `inline`") == [])
+        #expect(Transcript.codeBlocks(in: "```\n```") == [""])
     }
 }
