@@ -8,6 +8,8 @@ import TerminalKit
 public final class CursesTerminal: TerminalBackend {
     /// The size of the last frame; a frame of another size is drawn whole.
     private var presentedSize = (columns: -1, rows: -1)
+    /// Whether the terminal's cursor is on (curs_set).
+    private var cursorShown: Bool?
     /// Set by ``invalidate()``: the next frame is drawn whole.
     private var needsFullFrame = true
     private var closed = false
@@ -67,6 +69,9 @@ public final class CursesTerminal: TerminalBackend {
         keypad(tinytalk_stdscr(), true)
         nodelay(tinytalk_stdscr(), true)
         set_escdelay(25)
+        // No typeahead checks: curses would poll the keyboard and flush its output in pieces
+        // while updating, several system calls a frame for nothing (input is read separately).
+        typeahead(-1)
         if has_colors() {
             start_color()
             use_default_colors()
@@ -184,12 +189,13 @@ public final class CursesTerminal: TerminalBackend {
             }
         }
         tinytalk_set_style(tinytalk_a_normal(), 0)
-        if let cursor, cursor.column >= 0, cursor.row >= 0, cursor.column < grid.columns, cursor.row < grid.rows {
-            curs_set(1)
-            move(Int32(cursor.row), Int32(cursor.column))
-        } else {
-            curs_set(0)
+        let showsCursor = cursor.map { $0.column >= 0 && $0.row >= 0 && $0.column < grid.columns && $0.row < grid.rows } ?? false
+        if showsCursor != cursorShown {
+            // curs_set writes at once; calling it only on a change keeps a frame to one write.
+            curs_set(showsCursor ? 1 : 0)
+            cursorShown = showsCursor
         }
+        if showsCursor, let cursor { move(Int32(cursor.row), Int32(cursor.column)) }
         wnoutrefresh(tinytalk_stdscr())
         counting {
             if synchronizedOutput { Self.writeRaw("\u{1B}[?2026h") }
@@ -288,6 +294,7 @@ public final class CursesTerminal: TerminalBackend {
     /// Forgets the last frame so the next one is drawn whole (Ctrl+L, after an editor ran).
     public func invalidate() {
         needsFullFrame = true
+        cursorShown = nil
         clearok(tinytalk_stdscr(), true)
     }
 
