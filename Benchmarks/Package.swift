@@ -11,7 +11,9 @@ let package = Package(
     name: "tinytalk-benchmarks",
     platforms: [.macOS(.v14)],
     dependencies: [
-        .package(path: "..")
+        .package(path: ".."),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -21,6 +23,13 @@ let package = Package(
         .executableTarget(
             name: "store-bench",
             dependencies: [.product(name: "TinyTalkCore", package: mainPackage)]
+        ),
+        .executableTarget(
+            name: "receive-floor",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "tui-history",
