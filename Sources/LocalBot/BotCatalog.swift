@@ -145,7 +145,8 @@ public enum BotCatalog {
         summary: "answers with escape sequences a client must not obey"
     ) { _, _ in
         let text = "Plain, then \u{1B}[31mred?\u{1B}[0m, a title \u{1B}]0;pwned\u{07}, a clipboard write "
-            + "\u{1B}]52;c;aGVsbG8=\u{07}, a C1 clear \u{9B}2J, a bidi override \u{202E}desrever\u{202C}. The end."
+            + "\u{1B}]52;c;aGVsbG8=\u{07}, a C1 clear \u{9B}2J, a bidi override \u{202E}desrever\u{202C}, "
+            + "a hidden link \u{1B}]8;;https://evil.example/\u{1B}\\click\u{1B}]8;;\u{1B}\\. The end."
         return (text, [])
     }
 }

@@ -151,4 +151,44 @@ struct DemoEndToEndTests {
         #expect(after.contains("To try it with no account: tinytalk --demo"))
         #expect(try screen.tmux(["display-message", "-p", "-t", "main", "#{alternate_on}"]).output.hasPrefix("0"))
     }
+
+    @Test func aReplyFullOfEscapeSequencesIsShownNotObeyed() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        try await screen.startDemo(in: home)
+        try screen.tmux(["set-option", "-g", "set-clipboard", "on"])
+        try screen.keys("/new mischief", "Enter")
+        try await screen.waitFor("mischief · idle")
+        try screen.keys("go", "Enter")
+        let shown = try await screen.waitFor("The end.")
+        #expect(shown.contains("␛[31mred?␛[0m"), "\(shown)")
+        #expect(shown.contains("␛]52;c;aGVsbG8=␇"))
+        #expect(shown.contains("␛]8;;https://evil.example/␛\\click"))
+        #expect(shown.contains("desrever"))
+        let title = try screen.tmux(["display-message", "-p", "-t", "main", "#{pane_title}"]).output
+        #expect(!title.contains("pwned"))
+        // The clipboard write never reached tmux, which would have kept it as a paste buffer.
+        let buffers = try screen.tmux(["list-buffers"]).output
+        #expect(!buffers.contains("hello"))
+        try screen.keys("C-d")
+        try await screen.waitFor("EXITED=0")
+    }
+
+    @Test func citedSourcesAreListedUnderTheReply() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        try await screen.startDemo(in: home)
+        try screen.keys("/new docs", "Enter")
+        try await screen.waitFor("docs · idle")
+        try screen.keys("where are my keys?", "Enter")
+        let shown = try await screen.waitFor("[2] Allowed origins")
+        #expect(shown.contains("[1] Managing API keys https://tinytalk.ai/docs/api-keys"))
+        #expect(shown.contains("https://tinytalk.ai/docs/origins"))
+        try screen.keys("C-d")
+        try await screen.waitFor("EXITED=0")
+    }
 }

@@ -24,7 +24,7 @@ struct TerminalSafetyTests {
         #expect(screen.contains("␛[31mred?␛[0m"), "\(screen)")
         #expect(screen.contains("␛]0;pwned␇"))
         #expect(screen.contains("␛]52;c;aGVsbG8=␇"))
-        #expect(screen.contains("a bidi override desrever. The end."))
+        #expect(screen.contains("a bidi override desrever, a hidden link ␛]8;;https://evil.example/␛\\click␛]8;;␛\\. The end."))
         let title = try tmux(socket, ["display-message", "-p", "-t", "main", "#{pane_title}"]).output
         #expect(!title.contains("pwned"))
     }
