@@ -83,7 +83,9 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "TinyTalkAPITests", dependencies: ["TinyTalkAPI", "TestSupport"]),
         .testTarget(name: "TinyTalkCoreTests", dependencies: ["TinyTalkCore", "LocalBot"]),
-        .testTarget(name: "TinyTalkUITests", dependencies: ["TinyTalkUI", "TerminalKit", "TinyTalkCore"]),
+        .testTarget(
+            name: "TinyTalkUITests", dependencies: ["TinyTalkUI", "TerminalKit", "TinyTalkCore", "TestSupport"], exclude: ["Markdown/Goldens"]
+        ),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend"]),
         .testTarget(
             name: "LocalBotTests",

@@ -10,9 +10,22 @@ public struct Theme: Sendable, Equatable {
     public var systemHeader: Style
     public var errorHeader: Style
     public var errorText: Style
-    /// Inline and fenced code.
+    /// Inline code.
     public var code: Style
     public var link: Style
+    /// Markdown headings in replies.
+    public var heading: Style
+    /// Block quotes in replies (their bar and text).
+    public var quote: Style
+    /// Fenced code blocks: the block's colours, which fill its lines to the width.
+    public var codeBlock: Style
+    /// A code block's language label.
+    public var codeLabel: Style
+    /// Syntax colours inside fenced code: keywords, strings, comments, numbers.
+    public var syntaxKeyword: Style
+    public var syntaxString: Style
+    public var syntaxComment: Style
+    public var syntaxNumber: Style
     public var tabActive: Style
     public var tabInactive: Style
     /// A tab with a reply the user has not seen.
@@ -30,7 +43,9 @@ public struct Theme: Sendable, Equatable {
         [
         ("text", \.text), ("dim", \.dim), ("user_header", \.userHeader), ("bot_header", \.botHeader),
         ("system_header", \.systemHeader), ("error_header", \.errorHeader), ("error_text", \.errorText), ("code", \.code),
-        ("link", \.link), ("tab_active", \.tabActive), ("tab_inactive", \.tabInactive), ("tab_activity", \.tabActivity),
+        ("link", \.link), ("heading", \.heading), ("quote", \.quote), ("code_block", \.codeBlock), ("code_label", \.codeLabel),
+        ("syntax_keyword", \.syntaxKeyword), ("syntax_string", \.syntaxString), ("syntax_comment", \.syntaxComment),
+        ("syntax_number", \.syntaxNumber), ("tab_active", \.tabActive), ("tab_inactive", \.tabInactive), ("tab_activity", \.tabActivity),
         ("tab_error", \.tabError), ("status_bar", \.statusBar), ("status_accent", \.statusAccent), ("input", \.input),
         ("more", \.more), ("selection", \.selection),
         ]
@@ -48,6 +63,14 @@ public struct Theme: Sendable, Equatable {
         errorText: Style(foreground: .ansi(9)),
         code: Style(foreground: .ansi(11), background: .indexed(236)),
         link: Style(foreground: .ansi(12), attributes: .underline),
+        heading: Style(foreground: .ansi(13), attributes: .bold),
+        quote: Style(foreground: .ansi(7), attributes: .italic),
+        codeBlock: Style(foreground: .ansi(15), background: .indexed(235)),
+        codeLabel: Style(foreground: .ansi(14), background: .indexed(237), attributes: .bold),
+        syntaxKeyword: Style(foreground: .ansi(13), background: .indexed(235), attributes: .bold),
+        syntaxString: Style(foreground: .ansi(10), background: .indexed(235)),
+        syntaxComment: Style(foreground: .indexed(244), background: .indexed(235), attributes: .italic),
+        syntaxNumber: Style(foreground: .ansi(11), background: .indexed(235)),
         tabActive: Style(foreground: .ansi(0), background: .ansi(14), attributes: .bold),
         tabInactive: Style(foreground: .ansi(7), background: .indexed(236)),
         tabActivity: Style(foreground: .ansi(11), background: .indexed(236), attributes: .bold),
@@ -67,6 +90,7 @@ public struct Theme: Sendable, Equatable {
             theme[keyPath: element.keyPath].background = .terminalDefault
         }
         theme.tabActive.attributes = [.reverse, .bold]
+        theme.codeLabel.attributes = [.reverse, .bold]
         theme.statusBar.attributes = .reverse
         theme.statusAccent.attributes = [.reverse, .bold]
         return theme

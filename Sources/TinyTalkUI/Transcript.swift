@@ -46,8 +46,41 @@ public final class Transcript {
 
     private struct Layout {
         var header: [WrappedLine]
-        var body: LineWrapper
+        var body: Body
         var footer: [WrappedLine]
+    }
+
+    /// A message's text as lines: replies styled as Markdown, everything else as plain text.
+    private enum Body {
+        case plain(LineWrapper)
+        case markdown(MarkdownLayout)
+
+        var count: Int {
+            switch self {
+            case .plain(let wrapper): wrapper.lines.count
+            case .markdown(let layout): layout.count
+            }
+        }
+
+        func line(_ index: Int) -> WrappedLine {
+            switch self {
+            case .plain(let wrapper): wrapper.lines[index]
+            case .markdown(let layout): layout.line(index)
+            }
+        }
+
+        mutating func append(_ text: String, style: Style) {
+            switch self {
+            case .plain(var wrapper):
+                self = .plain(LineWrapper(width: 1))  // let go of the storage so it is not copied
+                wrapper.append(text, style: style)
+                self = .plain(wrapper)
+            case .markdown(var layout):
+                self = .plain(LineWrapper(width: 1))
+                layout.append(text)
+                self = .markdown(layout)
+            }
+        }
     }
 
     private var layouts: [Int: Layout] = [:]
@@ -182,7 +215,7 @@ public final class Transcript {
     /// line after it).
     public func lineCount(of index: Int, width: Int) -> Int {
         let layout = self.layout(of: index, width: width)
-        return layout.header.count + max(1, layout.body.lines.count) + layout.footer.count + 1
+        return layout.header.count + max(1, layout.body.count) + layout.footer.count + 1
     }
 
     /// Line `line` of entry `index` at `width`.
@@ -191,9 +224,9 @@ public final class Transcript {
         var position = line
         if position < layout.header.count { return layout.header[position] }
         position -= layout.header.count
-        let bodyCount = max(1, layout.body.lines.count)
+        let bodyCount = max(1, layout.body.count)
         if position < bodyCount {
-            var body = layout.body.lines.isEmpty ? WrappedLine(runs: [], width: 0, isContinuation: false) : layout.body.lines[position]
+            var body = layout.body.count == 0 ? WrappedLine(runs: [], width: 0, isContinuation: false) : layout.body.line(position)
             if position == bodyCount - 1 && entries[index].state == .streaming && body.width < width {
                 body.runs.append(StyledRun("▌", style: theme.dim))
                 body.width += 1
@@ -222,8 +255,17 @@ public final class Transcript {
         }
         let header = LineWrapper.wrap(
             [StyledRun(name, style: headerStyle), StyledRun(" " + Self.time.string(from: entry.time), style: theme.dim)], width: width)
-        var body = LineWrapper(width: width)
-        body.append(entry.text, style: entry.author == .error ? theme.errorText : theme.text)
+        let body: Body
+        if entry.author == .bot && !showsSource {
+            var markdown = MarkdownLayout(width: width, theme: theme)
+            markdown.append(entry.text)
+            if entry.state != .streaming { markdown.finish() }
+            body = .markdown(markdown)
+        } else {
+            var wrapper = LineWrapper(width: width)
+            wrapper.append(entry.text, style: entry.author == .error ? theme.errorText : theme.text)
+            body = .plain(wrapper)
+        }
         var footer: [StyledRun] = []
         for (number, citation) in entry.citations.enumerated() {
             footer.append(StyledRun("\n[\(number + 1)] \(citation.title ?? citation.url ?? "source")", style: theme.dim))

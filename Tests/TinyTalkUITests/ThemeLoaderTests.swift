@@ -15,6 +15,14 @@ import TinyTalkUI
         defer { try? FileManager.default.removeItem(at: user) }
         let loader = ThemeLoader.standard(environment: [:], userDirectory: user)
         #expect(Set(["default", "light", "high-contrast", "gruvbox"]).isSubset(of: Set(loader.names())))
+        for name in ["default", "light", "high-contrast", "gruvbox"] {
+            let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("themes")
+            let file = try String(contentsOf: themes.appendingPathComponent("\(name).toml"), encoding: .utf8)
+            for element in Theme.elements {
+                #expect(file.contains("[\(element.name)]\n"), "\(name) does not name \(element.name)")
+            }
+        }
         for name in ["light", "high-contrast", "gruvbox"] {
             let (theme, warnings) = try loader.load(name)
             #expect(warnings.isEmpty, "\(name): \(warnings)")
