@@ -32,6 +32,10 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "markdown-stream",
+            dependencies: [.product(name: "TinyTalkUI", package: mainPackage), .product(name: "TerminalKit", package: mainPackage)]
+        ),
+        .executableTarget(
             name: "tui-history",
             dependencies: [
                 .product(name: "TinyTalkUI", package: mainPackage), .product(name: "TinyTalkCore", package: mainPackage),

@@ -69,6 +69,14 @@ public final class Transcript {
             }
         }
 
+        /// Lays out what arrived since the last frame (a streaming reply's last line).
+        mutating func settle() {
+            guard case .markdown(var layout) = self else { return }
+            self = .plain(LineWrapper(width: 1))
+            layout.settle()
+            self = .markdown(layout)
+        }
+
         mutating func append(_ text: String, style: Style) {
             switch self {
             case .plain(var wrapper):
@@ -243,7 +251,10 @@ public final class Transcript {
             layouts.removeAll()
             layoutWidth = width
         }
-        if let cached = layouts[index] { return cached }
+        if layouts[index] != nil {
+            layouts[index]!.body.settle()
+            return layouts[index]!
+        }
         let entry = entries[index]
         let headerStyle: Style
         let name: String
@@ -259,7 +270,7 @@ public final class Transcript {
         if entry.author == .bot && !showsSource {
             var markdown = MarkdownLayout(width: width, theme: theme)
             markdown.append(entry.text)
-            if entry.state != .streaming { markdown.finish() }
+            if entry.state == .streaming { markdown.settle() } else { markdown.finish() }
             body = .markdown(markdown)
         } else {
             var wrapper = LineWrapper(width: width)

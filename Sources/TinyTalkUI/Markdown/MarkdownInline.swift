@@ -28,7 +28,9 @@ enum MarkdownInline {
     ///   - line: the source line, without its newline.
     ///   - base: the style of plain text (a paragraph's, a heading's, a quote's).
     static func runs(_ line: Substring, base: Style, theme: Theme) -> [StyledRun] {
-        var atoms = tokenize(Array(line), base: base, theme: theme)
+        // Most lines of prose have nothing inline to style: one run, no parsing.
+        if !line.utf8.contains(where: { Self.special[Int($0)] }) { return line.isEmpty ? [] : [StyledRun(String(line), style: base)] }
+        var atoms = tokenize(line, base: base, theme: theme)
         resolveEmphasis(&atoms)
         var runs: [StyledRun] = []
         for atom in atoms where !atom.text.isEmpty {
@@ -47,9 +49,28 @@ enum MarkdownInline {
         return runs
     }
 
+    /// Bytes that can start inline markup (`h` for bare addresses).
+    private static let special: [Bool] = (0..<256).map { "\\`*_[<h".utf8.contains(UInt8($0)) }
+
+    @inline(__always)
+    private static func isSpecial(_ character: Character) -> Bool {
+        guard let ascii = character.asciiValue else { return false }
+        return special[Int(ascii)]
+    }
+
     private static let escapable: Set<Character> = Set("\\`*_{}[]()#+-.!|<>~\"'")
 
-    private static func tokenize(_ characters: [Character], base: Style, theme: Theme) -> [Atom] {
+    private static func tokenize(_ line: Substring, base: Style, theme: Theme) -> [Atom] {
+        // The characters, and where each starts, so plain stretches are copied as slices.
+        var characters: [Character] = []
+        var offsets: [String.Index] = []
+        var position = line.startIndex
+        while position < line.endIndex {
+            offsets.append(position)
+            characters.append(line[position])
+            position = line.index(after: position)
+        }
+        offsets.append(line.endIndex)
         var atoms: [Atom] = []
         var text = ""
         func flush() {
@@ -92,7 +113,7 @@ enum MarkdownInline {
                 if let link = link(in: characters, from: index) {
                     flush()
                     // Emphasis inside the link text pairs only there.
-                    var inner = tokenize(Array(link.text), base: theme.link, theme: theme)
+                    var inner = tokenize(Substring(link.text), base: theme.link, theme: theme)
                     resolveEmphasis(&inner)
                     for position in inner.indices {
                         if case .text = inner[position].kind { inner[position].kind = .styled(theme.link) }
@@ -108,7 +129,7 @@ enum MarkdownInline {
                 }
             case "<":
                 if let end = characters[(index + 1)...].firstIndex(of: ">"),
-                    case let inside = String(characters[(index + 1)..<end]), isURL(inside), !inside.contains(" ")
+                    case let inside = String(characters[(index + 1)..<end]), isURL(inside), !inside.contains(where: { $0 == " " })
                 {
                     flush()
                     atoms.append(Atom(text: inside, kind: .styled(theme.link)))
@@ -127,8 +148,10 @@ enum MarkdownInline {
                 atoms.append(Atom(text: String(characters[index..<end]), kind: .styled(theme.link)))
                 index = end
             default:
-                text.append(character)
-                index += 1
+                var next = index + 1
+                while next < characters.count, !isSpecial(characters[next]) { next += 1 }
+                text += line[offsets[index]..<offsets[next]]
+                index = next
             }
         }
         flush()
@@ -231,11 +254,16 @@ enum MarkdownInline {
     }
 
     private static func startsWithURL(_ characters: [Character], at index: Int) -> Bool {
-        for prefix in ["https://", "http://"] where index + prefix.count < characters.count {
-            if String(characters[index..<(index + prefix.count)]) == prefix { return true }
+        func has(_ prefix: [Character]) -> Bool {
+            guard index + prefix.count < characters.count else { return false }
+            for (offset, character) in prefix.enumerated() where characters[index + offset] != character { return false }
+            return true
         }
-        return false
+        return has(Self.https) || has(Self.http)
     }
+
+    private static let https = Array("https://")
+    private static let http = Array("http://")
 
     private static func isURL(_ text: String) -> Bool {
         text.hasPrefix("https://") || text.hasPrefix("http://") || text.hasPrefix("mailto:")

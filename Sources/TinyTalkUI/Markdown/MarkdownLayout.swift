@@ -27,6 +27,8 @@ public struct MarkdownLayout: Sendable {
     /// The line still arriving, styled provisionally.
     private var tail: [WrappedLine] = []
     private var state = BlockState()
+    /// Text came since the tail was laid out.
+    private var tailIsStale = false
     /// Where the unfinished last source line starts in `source`.
     private var partialStart: String.Index
     public private(set) var isFinished = false
@@ -46,7 +48,7 @@ public struct MarkdownLayout: Sendable {
         return layout.lines
     }
 
-    /// How many lines there are.
+    /// How many lines there are (as of the last ``settle()`` while streaming).
     public var count: Int { finished.count + state.tableLines.count + tail.count }
 
     /// Line `index` (0 ..< ``count``).
@@ -60,30 +62,41 @@ public struct MarkdownLayout: Sendable {
     /// All lines (for tests; the app reads them by index).
     public var lines: [WrappedLine] { finished + state.tableLines + tail }
 
-    /// Appends streamed text: finished source lines are laid out for good, the rest
-    /// provisionally.
+    /// Appends streamed text: finished source lines are laid out for good; the line still
+    /// arriving is laid out by the next ``settle()``, so a burst of pieces between two frames
+    /// costs one layout of it, not one per piece.
     public mutating func append(_ text: String) {
         guard !text.isEmpty, !isFinished else { return }
         let offset = source.utf8.distance(from: source.startIndex, to: partialStart)
         source += text
         partialStart = source.utf8.index(source.startIndex, offsetBy: offset)
-        var renderer = Renderer(width: width, theme: theme)
-        while let newline = source[partialStart...].firstIndex(of: "\n") {
-            let line = source[partialStart..<newline]
-            renderer.process(line, state: &state, into: &finished, provisional: false)
-            partialStart = source.index(after: newline)
+        if text.utf8.contains(UInt8(ascii: "\n")) {
+            var renderer = Renderer(width: width, theme: theme)
+            while let newline = source.utf8[partialStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = source[partialStart..<newline]
+                renderer.process(line, state: &state, into: &finished, provisional: false)
+                partialStart = source.index(after: newline)
+            }
         }
+        tailIsStale = true
+    }
+
+    /// Lays out the line still arriving, provisionally, if text came since the last time. Call
+    /// before reading ``count`` and ``line(_:)`` while the reply streams.
+    public mutating func settle() {
+        guard tailIsStale, !isFinished else { return }
+        tailIsStale = false
         // While the reply streams, its last line is the one being written, even when empty
         // (the text so far ends with a newline): that is where the cursor mark goes.
         tail = [Renderer.blank]
         let partial = source[partialStart...]
-        if !partial.isEmpty {
-            tail = []
-            // The open table stays drawn above; the arriving line is styled on its own.
-            var scratch = state
-            scratch.tableLines = []
-            renderer.process(partial, state: &scratch, into: &tail, provisional: true)
-        }
+        guard !partial.isEmpty else { return }
+        tail = []
+        // The open table stays drawn above; the arriving line is styled on its own.
+        var scratch = state
+        scratch.tableLines = []
+        var renderer = Renderer(width: width, theme: theme)
+        renderer.process(partial, state: &scratch, into: &tail, provisional: true)
     }
 
     /// The reply is complete: its last line is laid out for good and open blocks are closed.
@@ -99,6 +112,7 @@ public struct MarkdownLayout: Sendable {
         state.tableLines = []
         state.table = nil
         tail = []
+        tailIsStale = false
         isFinished = true
     }
 }
@@ -109,7 +123,7 @@ extension MarkdownLayout {
         /// Inside a fenced code block: its fence and language.
         var fence: (marker: Character, length: Int, indent: Int, language: SyntaxHighlighter.Language?)?
         /// An open table: its rows (cells as source text) and column alignments.
-        var table: (rows: [[Substring]], alignments: [Alignment])?
+        var table: (rows: [[[StyledRun]]], alignments: [Alignment])?
         var tableLines: [WrappedLine] = []
         /// A blank line came: one empty line goes before the next content.
         var pendingBlank = false
@@ -157,8 +171,8 @@ extension MarkdownLayout {
             }
 
             if state.table != nil {
-                if !provisional, line.contains("|"), !line.allSatisfy({ $0 == " " }) {
-                    state.table!.rows.append(cells(of: line))
+                if !provisional, line.utf8.contains(UInt8(ascii: "|")), !line.allSatisfy({ $0 == " " }) {
+                    state.table!.rows.append(styledCells(cells(of: line), header: false))
                     state.tableLines = tableLines(state.table!)
                     return
                 }
@@ -177,7 +191,7 @@ extension MarkdownLayout {
             if indent < 4, let marker = content.first, marker == "`" || marker == "~" {
                 let run = content.prefix(while: { $0 == marker }).count
                 let info = content.dropFirst(run).trimmingCharacters(in: .whitespaces)
-                if run >= 3, marker == "~" || !info.contains("`") {
+                if run >= 3, marker == "~" || !info.utf8.contains(UInt8(ascii: "`")) {
                     let language = info.split(separator: " ").first.map(String.init) ?? ""
                     state.fence = (marker, run, indent, SyntaxHighlighter.language(named: language))
                     state.listIndent = []
@@ -187,7 +201,7 @@ extension MarkdownLayout {
             }
             if !provisional, let candidate, let alignments = delimiterRow(line), alignments.count == candidate.cells.count {
                 output.removeLast(min(candidate.lineCount, output.count))
-                let table = (rows: [candidate.cells], alignments: alignments)
+                let table = (rows: [styledCells(candidate.cells, header: true)], alignments: alignments)
                 state.table = table
                 state.tableLines = tableLines(table)
                 return
@@ -195,8 +209,15 @@ extension MarkdownLayout {
             if indent < 4, let level = headingLevel(content) {
                 var style = theme.heading
                 if level == 1 { style.attributes.insert(.underline) }
-                let text = content.dropFirst(level).trimmingCharacters(in: .whitespaces)
-                let stripped = text.replacingOccurrences(of: #"\s#+$"#, with: "", options: .regularExpression)
+                var text = content.dropFirst(level).drop(while: { $0 == " " || $0 == "\t" })
+                while text.last == " " || text.last == "\t" { text = text.dropLast() }
+                // A closing run of #s goes, when a space sets it apart.
+                let closing = text.reversed().prefix(while: { $0 == "#" }).count
+                if closing > 0, closing == text.count || text.dropLast(closing).last == " " {
+                    text = text.dropLast(closing)
+                    while text.last == " " { text = text.dropLast() }
+                }
+                let stripped = text
                 state.listIndent = []
                 emit(wrap(MarkdownInline.runs(Substring(stripped), base: style, theme: theme), first: [], rest: []))
                 return
@@ -242,7 +263,7 @@ extension MarkdownLayout {
             state.listIndent = []
             let lines = wrap(MarkdownInline.runs(content, base: theme.text, theme: theme), first: [], rest: [])
             emit(lines)
-            if line.contains("|") { state.headerCandidate = (cells(of: line), lines.count) }
+            if line.utf8.contains(UInt8(ascii: "|")) { state.headerCandidate = (cells(of: line), lines.count) }
         }
 
         // MARK: Blocks
@@ -288,6 +309,9 @@ extension MarkdownLayout {
         /// before the others; a prefix that leaves too little room is dropped.
         private func wrap(_ runs: [StyledRun], first: [StyledRun], rest: [StyledRun]) -> [WrappedLine] {
             let prefixWidth = first.reduce(0) { $0 + TextWidth.of($1.text) }
+            if prefixWidth < width, let fits = Self.singleLine(runs, width: width - prefixWidth) {
+                return [WrappedLine(runs: first + runs, width: prefixWidth + fits, isContinuation: false)]
+            }
             guard prefixWidth > 0, width - prefixWidth >= 8 || width - prefixWidth >= width / 2 else {
                 let lines = LineWrapper.wrap(runs, width: width)
                 return lines.isEmpty ? [Self.blank] : lines
@@ -297,6 +321,21 @@ extension MarkdownLayout {
             return lines.enumerated().map { index, line in
                 WrappedLine(runs: (index == 0 ? first : rest) + line.runs, width: prefixWidth + line.width, isContinuation: index > 0)
             }
+        }
+
+        /// The width of `runs` when they are printable ASCII that fits on one line with no
+        /// space at either end (wrapping would leave them as they are); nil otherwise.
+        private static func singleLine(_ runs: [StyledRun], width: Int) -> Int? {
+            var total = 0
+            for run in runs {
+                for byte in run.text.utf8 {
+                    guard byte >= 0x20, byte < 0x7F else { return nil }
+                }
+                total += run.text.utf8.count
+                if total > width { return nil }
+            }
+            guard total > 0, runs.first?.text.utf8.first != 0x20, runs.last?.text.utf8.last != 0x20 else { return nil }
+            return total
         }
 
         // MARK: Code
@@ -339,9 +378,16 @@ extension MarkdownLayout {
                 used = current.isEmpty ? 0 : 1
             }
             for run in runs {
+                // Printable ASCII that fits goes in whole (the common case).
+                if used + run.text.utf8.count <= width, run.text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+                    current.append(run)
+                    used += run.text.utf8.count
+                    continue
+                }
                 var piece = ""
                 for character in run.text {
-                    let cell = max(0, TextWidth.of(String(character)))
+                    // Controls are pictures and tabs spaces by now: ASCII is one column.
+                    let cell = character.isASCII ? 1 : max(0, TextWidth.of(String(character)))
                     if used + cell > width {
                         if !piece.isEmpty { current.append(StyledRun(piece, style: run.style)) }
                         piece = ""
@@ -360,7 +406,7 @@ extension MarkdownLayout {
         // MARK: Tables
 
         func cells(of line: Substring) -> [Substring] {
-            var text = line.trimmingCharacters(in: .whitespaces)[...]
+            var text = trimmed(line)
             if text.hasPrefix("|") { text = text.dropFirst() }
             if text.hasSuffix("|") && !text.hasSuffix("\\|") { text = text.dropLast() }
             var cells: [Substring] = []
@@ -379,14 +425,20 @@ extension MarkdownLayout {
                 index = text.index(after: index)
             }
             cells.append(text[start...])
-            return cells.map { Substring($0.trimmingCharacters(in: .whitespaces)) }
+            return cells.map(trimmed)
+        }
+
+        private func trimmed(_ text: Substring) -> Substring {
+            var result = text.drop(while: { $0 == " " || $0 == "\t" })
+            while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
+            return result
         }
 
         private func delimiterRow(_ line: Substring) -> [Alignment]? {
-            guard line.contains("-") else { return nil }
+            guard line.utf8.contains(UInt8(ascii: "-")) else { return nil }
             var alignments: [Alignment] = []
             for cell in cells(of: line) {
-                guard !cell.isEmpty, cell.allSatisfy({ $0 == "-" || $0 == ":" }), cell.contains("-") else { return nil }
+                guard !cell.isEmpty, cell.allSatisfy({ $0 == "-" || $0 == ":" }), cell.utf8.contains(UInt8(ascii: "-")) else { return nil }
                 let left = cell.hasPrefix(":")
                 let right = cell.hasSuffix(":")
                 alignments.append(left && right ? .center : right ? .right : .left)
@@ -394,15 +446,18 @@ extension MarkdownLayout {
             return alignments
         }
 
-        func tableLines(_ table: (rows: [[Substring]], alignments: [Alignment])) -> [WrappedLine] {
+        /// A row's cells styled once, when the row arrives (the table is laid out again with
+        /// each new row, its cells are not styled again).
+        func styledCells(_ cells: [Substring], header: Bool) -> [[StyledRun]] {
+            var base = theme.text
+            if header { base.attributes.insert(.bold) }
+            return cells.map { MarkdownInline.runs($0, base: base, theme: theme) }
+        }
+
+        func tableLines(_ table: (rows: [[[StyledRun]]], alignments: [Alignment])) -> [WrappedLine] {
             let columns = table.alignments.count
-            let rows: [[[StyledRun]]] = table.rows.enumerated().map { index, cells in
-                (0..<columns).map { column in
-                    let text = column < cells.count ? cells[column] : ""
-                    var base = theme.text
-                    if index == 0 { base.attributes.insert(.bold) }
-                    return MarkdownInline.runs(text, base: base, theme: theme)
-                }
+            let rows: [[[StyledRun]]] = table.rows.map { cells in
+                (0..<columns).map { column in column < cells.count ? cells[column] : [] }
             }
             func measure(_ runs: [StyledRun]) -> Int {
                 runs.reduce(0) { $0 + TextWidth.of(TerminalSafeText.neutralize($1.text).replacingOccurrences(of: "\t", with: "    ")) }

@@ -52,76 +52,84 @@ enum SyntaxHighlighter {
         ], lineComment: "#", blockComment: nil, stringQuotes: ["\"", "'"])
 
     /// The line in styled runs; text outside any token keeps `base`.
+    ///
+    /// It works on UTF-8 bytes: every token it looks for is ASCII, and bytes of other
+    /// characters only ever extend a word, so no slice splits a character.
     static func runs(_ line: String, language: Language?, theme: Theme, base: Style) -> [StyledRun] {
         guard let language, !line.isEmpty else { return line.isEmpty ? [] : [StyledRun(line, style: base)] }
-        let characters = Array(line)
+        let bytes = Array(line.utf8)
         var runs: [StyledRun] = []
-        func add(_ text: some StringProtocol, _ style: Style) {
-            guard !text.isEmpty else { return }
+        func add(_ start: Int, _ end: Int, _ style: Style) {
+            guard end > start else { return }
+            let text = String(decoding: bytes[start..<end], as: UTF8.self)
             if let last = runs.last, last.style == style {
                 runs[runs.count - 1].text += text
             } else {
-                runs.append(StyledRun(String(text), style: style))
+                runs.append(StyledRun(text, style: style))
             }
         }
+        func isWordByte(_ byte: UInt8) -> Bool {
+            byte >= 0x80 || byte == UInt8(ascii: "_") || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+        }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        let lineComment = language.lineComment.map { Array($0.utf8) }
+        let blockComment = language.blockComment.map { (Array($0.open.utf8), Array($0.close.utf8)) }
+        let quotes = Set(language.stringQuotes.compactMap(\.asciiValue))
         var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            if let comment = language.lineComment, matches(comment, characters, at: index),
-                comment != "#" || index == 0 || characters[index - 1].isWhitespace
+        while index < bytes.count {
+            let byte = bytes[index]
+            if let comment = lineComment, matches(comment, bytes, at: index),
+                comment != [UInt8(ascii: "#")] || index == 0 || bytes[index - 1] == 0x20 || bytes[index - 1] == 0x09
             {
-                add(String(characters[index...]), theme.syntaxComment)
+                add(index, bytes.count, theme.syntaxComment)
                 break
             }
-            if let block = language.blockComment, matches(block.open, characters, at: index) {
-                var end = index + block.open.count
-                while end < characters.count, !matches(block.close, characters, at: end) { end += 1 }
-                end = min(characters.count, end + block.close.count)
-                add(String(characters[index..<end]), theme.syntaxComment)
+            if let (open, close) = blockComment, matches(open, bytes, at: index) {
+                var end = index + open.count
+                while end < bytes.count, !matches(close, bytes, at: end) { end += 1 }
+                end = min(bytes.count, end + close.count)
+                add(index, end, theme.syntaxComment)
                 index = end
                 continue
             }
-            if language.stringQuotes.contains(character) {
+            if quotes.contains(byte) {
                 var end = index + 1
-                while end < characters.count, characters[end] != character {
-                    end += characters[end] == "\\" ? 2 : 1
-                }
-                end = min(characters.count, end + 1)
-                add(String(characters[index..<end]), theme.syntaxString)
+                while end < bytes.count, bytes[end] != byte { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+                end = min(bytes.count, end + 1)
+                add(index, end, theme.syntaxString)
                 index = end
                 continue
             }
-            if character.isNumber, index == 0 || !(characters[index - 1].isLetter || characters[index - 1] == "_") {
+            if isDigit(byte), index == 0 || !isWordByte(bytes[index - 1]) {
                 var end = index
-                while end < characters.count, characters[end].isNumber || characters[end] == "." || characters[end] == "_"
-                    || characters[end].isHexDigit || characters[end] == "x"
-                {
-                    end += 1
-                }
-                add(String(characters[index..<end]), theme.syntaxNumber)
+                while end < bytes.count, isWordByte(bytes[end]) && bytes[end] < 0x80 || bytes[end] == UInt8(ascii: ".") { end += 1 }
+                add(index, end, theme.syntaxNumber)
                 index = end
                 continue
             }
-            if character.isLetter || character == "_" {
+            if isWordByte(byte) {
                 var end = index
-                while end < characters.count, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" { end += 1 }
-                let word = String(characters[index..<end])
-                add(word, language.keywords.contains(word) ? theme.syntaxKeyword : base)
+                while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+                let word = String(decoding: bytes[index..<end], as: UTF8.self)
+                add(index, end, language.keywords.contains(word) ? theme.syntaxKeyword : base)
                 index = end
                 continue
             }
-            add(String(character), base)
-            index += 1
+            var end = index + 1
+            while end < bytes.count, !isWordByte(bytes[end]), !quotes.contains(bytes[end]), bytes[end] != lineComment?.first,
+                bytes[end] != blockComment?.0.first
+            {
+                end += 1
+            }
+            add(index, end, base)
+            index = end
         }
         return runs
     }
 
-    private static func matches(_ token: String, _ characters: [Character], at index: Int) -> Bool {
-        var position = index
-        for character in token {
-            guard position < characters.count, characters[position] == character else { return false }
-            position += 1
-        }
+    private static func matches(_ token: [UInt8], _ bytes: [UInt8], at index: Int) -> Bool {
+        guard index + token.count <= bytes.count else { return false }
+        for offset in token.indices where bytes[index + offset] != token[offset] { return false }
         return true
     }
 }

@@ -66,6 +66,7 @@ import Testing
                     let size = random.next(in: 1...7)
                     layout.append(String(rest.prefix(size)))
                     rest = rest.dropFirst(size)
+                    if random.chance(50) { layout.settle() }
                     // Reading mid-stream must be possible and bounded by the width.
                     for index in 0..<layout.count { #expect(layout.line(index).width <= width) }
                 }
@@ -85,6 +86,7 @@ import Testing
     @Test func anOpenFenceShowsAsCodeWhileItStreams() {
         var layout = MarkdownLayout(width: 30, theme: .standard)
         layout.append("Look:\n```swift\nlet x = 1\nlet y")
+        layout.settle()
         let lines = layout.lines
         #expect(lines.map(\.text).contains(" swift" + String(repeating: " ", count: 24)))
         #expect(lines.last?.runs.contains { $0.style == Theme.standard.syntaxKeyword } == true)
@@ -94,8 +96,10 @@ import Testing
     @Test func anUnclosedMarkerShowsAsWrittenThenSettles() {
         var layout = MarkdownLayout(width: 40, theme: .standard)
         layout.append("This is **important")
+        layout.settle()
         #expect(layout.lines.last?.text == "This is **important")
         layout.append(" stuff** indeed")
+        layout.settle()
         let settled = layout.lines.last!
         #expect(settled.text == "This is important stuff indeed")
         #expect(settled.runs.contains { $0.text == "important stuff" && $0.style.attributes.contains(.bold) })
@@ -104,9 +108,11 @@ import Testing
     @Test func aTableLaysOutAgainAsRowsArrive() {
         var layout = MarkdownLayout(width: 60, theme: .standard)
         layout.append("| a | b |\n|---|---|\n| 1 | 2 |\n")
+        layout.settle()
         // While streaming, the last line is the one being written (empty after a newline).
         #expect(layout.lines.map(\.text) == ["a │ b", "──┼──", "1 │ 2", ""])
         layout.append("| longer cell | x |\n")
+        layout.settle()
         #expect(layout.lines.map(\.text) == ["a           │ b", "────────────┼──", "1           │ 2", "longer cell │ x", ""])
         layout.finish()
         #expect(layout.lines.count == 4)
