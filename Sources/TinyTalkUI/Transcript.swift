@@ -77,6 +77,14 @@ public final class Transcript {
             self = .markdown(layout)
         }
 
+        /// The reply is complete.
+        mutating func finish() {
+            guard case .markdown(var layout) = self else { return }
+            self = .plain(LineWrapper(width: 1))
+            layout.finish()
+            self = .markdown(layout)
+        }
+
         mutating func append(_ text: String, style: Style) {
             switch self {
             case .plain(var wrapper):
@@ -139,7 +147,11 @@ public final class Transcript {
                 entries[index].state = .failed
                 entries[index].note = error.message
             }
-            layouts[index] = nil
+            // The reply's lines stay; only its end is settled and its note (if any) added.
+            if layouts[index] != nil {
+                layouts[index]!.body.finish()
+                layouts[index]!.footer = footerLines(of: entries[index], width: layoutWidth)
+            }
         case .messageRemoved(let id):
             guard let index = index(of: id) else { return }
             contextCharacters -= entries[index].text.count
@@ -246,6 +258,24 @@ public final class Transcript {
         return WrappedLine(runs: [], width: 0, isContinuation: false)
     }
 
+    /// Cited sources, and what became of an interrupted or failed reply, under its text.
+    private func footerLines(of entry: Entry, width: Int) -> [WrappedLine] {
+        var footer: [StyledRun] = []
+        for (number, citation) in entry.citations.enumerated() {
+            footer.append(StyledRun("\n[\(number + 1)] \(citation.title ?? citation.url ?? "source")", style: theme.dim))
+            if let url = citation.url, citation.title != nil { footer.append(StyledRun(" " + url, style: theme.link)) }
+        }
+        switch entry.state {
+        case .interrupted:
+            footer.append(StyledRun("\n[interrupted: \(entry.note ?? "cancelled")]", style: theme.dim))
+        case .failed:
+            footer.append(StyledRun("\n\(entry.note ?? "The request failed.") — press Ctrl+R to retry", style: theme.errorText))
+        case .complete, .streaming:
+            break
+        }
+        return footer.isEmpty ? [] : Array(LineWrapper.wrap(footer, width: width).dropFirst())
+    }
+
     private func layout(of index: Int, width: Int) -> Layout {
         if width != layoutWidth {
             layouts.removeAll()
@@ -277,20 +307,7 @@ public final class Transcript {
             wrapper.append(entry.text, style: entry.author == .error ? theme.errorText : theme.text)
             body = .plain(wrapper)
         }
-        var footer: [StyledRun] = []
-        for (number, citation) in entry.citations.enumerated() {
-            footer.append(StyledRun("\n[\(number + 1)] \(citation.title ?? citation.url ?? "source")", style: theme.dim))
-            if let url = citation.url, citation.title != nil { footer.append(StyledRun(" " + url, style: theme.link)) }
-        }
-        switch entry.state {
-        case .interrupted:
-            footer.append(StyledRun("\n[interrupted: \(entry.note ?? "cancelled")]", style: theme.dim))
-        case .failed:
-            footer.append(StyledRun("\n\(entry.note ?? "The request failed.") — press Ctrl+R to retry", style: theme.errorText))
-        case .complete, .streaming:
-            break
-        }
-        let footerLines = footer.isEmpty ? [] : Array(LineWrapper.wrap(footer, width: width).dropFirst())
+        let footerLines = footerLines(of: entry, width: width)
         let layout = Layout(header: header, body: body, footer: footerLines)
         layouts[index] = layout
         return layout

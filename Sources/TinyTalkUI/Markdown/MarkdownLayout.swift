@@ -29,6 +29,17 @@ public struct MarkdownLayout: Sendable {
     private var state = BlockState()
     /// Text came since the tail was laid out.
     private var tailIsStale = false
+    /// The arriving paragraph line's plain start, wrapped once (see `settleParagraph`).
+    private var paragraph: Paragraph?
+
+    private struct Paragraph: Sendable {
+        var lineStart: String.Index
+        /// Up to here the line is plain text, wrapped in `wrapper`.
+        var plainEnd: String.Index
+        /// Inline markup came: the plain start grows no further.
+        var blocked: Bool
+        var wrapper: LineWrapper
+    }
     /// Where the unfinished last source line starts in `source`.
     private var partialStart: String.Index
     public private(set) var isFinished = false
@@ -92,11 +103,59 @@ public struct MarkdownLayout: Sendable {
         let partial = source[partialStart...]
         guard !partial.isEmpty else { return }
         tail = []
+        if let lines = settleParagraph(partial) {
+            tail = lines
+            return
+        }
         // The open table stays drawn above; the arriving line is styled on its own.
         var scratch = state
         scratch.tableLines = []
         var renderer = Renderer(width: width, theme: theme)
         renderer.process(partial, state: &scratch, into: &tail, provisional: true)
+    }
+
+    /// A long paragraph line arriving piece by piece (a reply that is one long line, say) is
+    /// wrapped incrementally: its start, up to the last space before any inline markup, is
+    /// plain text whatever follows, so it goes into a kept wrapper once; only the rest is
+    /// styled and wrapped again. Nil when the arriving line is not a plain paragraph line.
+    private mutating func settleParagraph(_ partial: Substring) -> [WrappedLine]? {
+        guard state.fence == nil, state.table == nil, state.listIndent.isEmpty, let first = partial.utf8.first,
+            first >= 0x80 || (first | 0x20 >= 0x61 && first | 0x20 <= 0x7A)
+        else { return nil }
+        if paragraph?.lineStart != partialStart {
+            paragraph = Paragraph(lineStart: partialStart, plainEnd: partialStart, blocked: false, wrapper: LineWrapper(width: width))
+        }
+        var cached = paragraph!
+        paragraph = nil  // let go of the storage, so appending does not copy it
+        if !cached.blocked {
+            let bytes = source.utf8
+            var position = cached.plainEnd
+            var lastSpace = cached.plainEnd
+            var previous: UInt8 = cached.plainEnd > partialStart ? bytes[bytes.index(before: cached.plainEnd)] : 0x20
+            while position < source.endIndex {
+                let byte = bytes[position]
+                let next = bytes.index(after: position)
+                if "\\`*_[<".utf8.contains(byte)
+                    || (byte == UInt8(ascii: "h") && previous == 0x20 && source.utf8[position...].starts(with: "http".utf8))
+                {
+                    cached.blocked = true
+                    break
+                }
+                if byte == 0x20 { lastSpace = next }
+                previous = byte
+                position = next
+            }
+            if lastSpace > cached.plainEnd {
+                cached.wrapper.append(String(source[cached.plainEnd..<lastSpace]), style: theme.text)
+                cached.plainEnd = lastSpace
+            }
+        }
+        var wrapper = cached.wrapper
+        wrapper.append(contentsOf: MarkdownInline.runs(source[cached.plainEnd...], base: theme.text, theme: theme))
+        paragraph = cached
+        var lines = wrapper.lines.isEmpty ? [Renderer.blank] : wrapper.lines
+        if state.pendingBlank && state.started { lines.insert(Renderer.blank, at: 0) }
+        return lines
     }
 
     /// The reply is complete: its last line is laid out for good and open blocks are closed.
@@ -105,7 +164,12 @@ public struct MarkdownLayout: Sendable {
         var renderer = Renderer(width: width, theme: theme)
         let partial = source[partialStart...]
         if !partial.isEmpty {
-            renderer.process(partial, state: &state, into: &finished, provisional: false)
+            // A plain paragraph line laid out as it arrived is final as it is.
+            if let lines = settleParagraph(partial) {
+                finished += lines
+            } else {
+                renderer.process(partial, state: &state, into: &finished, provisional: false)
+            }
             partialStart = source.endIndex
         }
         finished += state.tableLines
@@ -113,6 +177,7 @@ public struct MarkdownLayout: Sendable {
         state.table = nil
         tail = []
         tailIsStale = false
+        paragraph = nil
         isFinished = true
     }
 }

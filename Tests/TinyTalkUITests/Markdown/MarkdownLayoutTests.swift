@@ -118,6 +118,28 @@ import Testing
         #expect(layout.lines.count == 4)
     }
 
+    @Test func aLongLineArrivingInPiecesWrapsAsTheWholeWould() {
+        var random = SplitMix64(seed: 5)
+        let words = (1...300).map { "w\($0)" + (random.chance(10) ? " 日本" : "") }.joined(separator: " ") + " then **bold** and `code`"
+        var layout = MarkdownLayout(width: 37, theme: .standard)
+        var sent = ""
+        var rest = Substring(words)
+        while !rest.isEmpty {
+            let piece = String(rest.prefix(random.next(in: 1...9)))
+            rest = rest.dropFirst(piece.count)
+            layout.append(piece)
+            sent += piece
+            layout.settle()
+            // Without open markers, the line in progress reads exactly as the finished text would.
+            if !sent.contains("*") && !sent.contains("`") {
+                #expect(layout.lines.map(\.text) == MarkdownLayout.render(sent, width: 37, theme: .standard).map(\.text))
+            }
+        }
+        layout.finish()
+        #expect(layout.lines == MarkdownLayout.render(words, width: 37, theme: .standard))
+        #expect(layout.lines.contains { $0.runs.contains { $0.text == "bold" && $0.style.attributes.contains(.bold) } })
+    }
+
     @Test func codeBlockLinesAreNeverReflowed() {
         let lines = MarkdownLayout.render("```\nwords that would wrap at spaces in a paragraph\n```", width: 20, theme: .standard)
         #expect(lines.map(\.text) == [" code               ", "words that would wra", "↪p at spaces in a pa", "↪ragraph            "])
