@@ -34,6 +34,8 @@ public final class CursesTerminal: TerminalBackend {
     /// terminals known to draw them as one two-column glyph. Elsewhere (tmux 3.3 gives a skin
     /// tone columns of its own) they show as their first emoji, which keeps every column right.
     private let wholeEmojiSequences: Bool
+    /// Whether links go out as OSC 8 hyperlinks.
+    private let hyperlinks: Bool
 
     /// Key codes for sequences terminfo does not name, defined at start with `define_key`.
     private enum Code {
@@ -58,6 +60,7 @@ public final class CursesTerminal: TerminalBackend {
     /// - Throws: ``StartFailure`` when curses does not know the terminal (`TERM`).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(StartFailure) {
         wholeEmojiSequences = Self.drawsEmojiSequencesWhole(environment)
+        hyperlinks = Self.sendsHyperlinks(environment)
         setlocale(LC_ALL, "")
         guard let screen = newterm(nil, tinytalk_stdout(), tinytalk_stdin()) else {
             throw StartFailure(description: "This terminal (TERM=\(environment["TERM"] ?? "")) is unknown to curses; try TERM=xterm-256color.")
@@ -156,6 +159,7 @@ public final class CursesTerminal: TerminalBackend {
         needsFullFrame = false
         presentedSize = (grid.columns, grid.rows)
         var overlays: [(column: Int, row: Int, text: String, style: Style)] = []
+        var links: [(column: Int, row: Int, text: String, style: Style)] = []
         for row in 0..<grid.rows where full || grid.dirtyRows[row] {
             var column = 0
             while column < grid.columns {
@@ -181,6 +185,7 @@ public final class CursesTerminal: TerminalBackend {
                     end += 1
                 }
                 apply(style)
+                if style.link != 0 && hyperlinks { links.append((column, row, text, style)) }
                 var wide = Array(text.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
                 wide.append(0)
                 mvaddnwstr(Int32(row), Int32(column), wide, Int32(wide.count - 1))
@@ -200,9 +205,24 @@ public final class CursesTerminal: TerminalBackend {
         counting {
             if synchronizedOutput { Self.writeRaw("\u{1B}[?2026h") }
             doupdate()
-            if !overlays.isEmpty { overlay(overlays, cursor: cursor) }
+            // Links go over the text curses drew, as the same text inside OSC 8 brackets.
+            if !overlays.isEmpty || !links.isEmpty { overlay(links + overlays, cursor: cursor) }
             if synchronizedOutput { Self.writeRaw("\u{1B}[?2026l") }
         }
+    }
+
+    /// `text` as an OSC 8 hyperlink to `url` (which ``Hyperlinks`` allowed: no controls).
+    nonisolated static func hyperlink(_ text: String, to url: String) -> String {
+        "\u{1B}]8;;\(url)\u{1B}\\" + text + "\u{1B}]8;;\u{1B}\\"
+    }
+
+    /// Whether links are sent as OSC 8 hyperlinks: everywhere but the Linux console and dumb
+    /// terminals (a terminal that does not know the sequence ignores it), unless
+    /// `TINYTALK_HYPERLINKS=0`.
+    nonisolated static func sendsHyperlinks(_ environment: [String: String]) -> Bool {
+        guard environment["TINYTALK_HYPERLINKS"] != "0" else { return false }
+        let term = environment["TERM"] ?? ""
+        return !(term == "linux" || term == "dumb" || term.isEmpty)
     }
 
     /// Terminals that draw ZWJ and skin-tone sequences as one glyph; `TINYTALK_EMOJI_SEQUENCES`
@@ -239,7 +259,13 @@ public final class CursesTerminal: TerminalBackend {
     private func overlay(_ overlays: [(column: Int, row: Int, text: String, style: Style)], cursor: (column: Int, row: Int)?) {
         var output = ""
         for item in overlays {
-            output += "\u{1B}[\(item.row + 1);\(item.column + 1)H" + sgr(item.style) + item.text + "\u{1B}[0m"
+            output += "\u{1B}[\(item.row + 1);\(item.column + 1)H" + sgr(item.style)
+            if let url = Hyperlinks.url(for: item.style.link), hyperlinks {
+                output += Self.hyperlink(item.text, to: url)
+            } else {
+                output += item.text
+            }
+            output += "\u{1B}[0m"
         }
         if let cursor { output += "\u{1B}[\(cursor.row + 1);\(cursor.column + 1)H" }
         Self.writeRaw(output)
@@ -468,13 +494,15 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     private static func writeRaw(_ sequence: String) {
-        var bytes = Array(sequence.utf8)
-        var done = 0
-        while done < bytes.count {
-            let written = write(STDOUT_FILENO, &bytes[done], bytes.count - done)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            done += written
+        let bytes = Array(sequence.utf8)
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let written = write(STDOUT_FILENO, buffer.baseAddress! + done, buffer.count - done)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                done += written
+            }
         }
     }
 }

@@ -21,6 +21,9 @@ public struct Style: Sendable, Hashable {
     public var background: Color
     /// Bold, dim, italic, underline, reverse.
     public var attributes: Attributes
+    /// The address the text links to (a ``Hyperlinks`` number; 0 for none), which terminals
+    /// that know OSC 8 let the user open.
+    public var link: UInt32 = 0
 
     /// - Parameters:
     ///   - foreground: the text colour; the terminal's own by default.

@@ -263,7 +263,10 @@ public final class Transcript {
         var footer: [StyledRun] = []
         for (number, citation) in entry.citations.enumerated() {
             footer.append(StyledRun("\n[\(number + 1)] \(citation.title ?? citation.url ?? "source")", style: theme.dim))
-            if let url = citation.url, citation.title != nil { footer.append(StyledRun(" " + url, style: theme.link)) }
+            if let url = citation.url, citation.title != nil {
+                footer.append(StyledRun(" ", style: theme.dim))
+                footer.append(StyledRun(url, style: MarkdownInline.linked(url, theme)))
+            }
         }
         switch entry.state {
         case .interrupted:

@@ -29,4 +29,13 @@ import Testing
         #expect(CursesTerminal.drawsEmojiSequencesWhole(["TINYTALK_EMOJI_SEQUENCES": "whole", "TMUX": "x"]))
         #expect(!CursesTerminal.drawsEmojiSequencesWhole(["TINYTALK_EMOJI_SEQUENCES": "first", "TERM": "xterm-kitty"]))
     }
+
+    @Test func linksAreSentAsOSC8WhereTerminalsCanTakeThem() {
+        #expect(CursesTerminal.hyperlink("docs", to: "https://tinytalk.ai/docs") == "\u{1B}]8;;https://tinytalk.ai/docs\u{1B}\\docs\u{1B}]8;;\u{1B}\\")
+        #expect(CursesTerminal.sendsHyperlinks(["TERM": "xterm-256color"]))
+        #expect(!CursesTerminal.sendsHyperlinks(["TERM": "linux"]))
+        #expect(!CursesTerminal.sendsHyperlinks(["TERM": "xterm-256color", "TINYTALK_HYPERLINKS": "0"]))
+        #expect(CursesTerminal.takesClipboardWrites(["TERM": "tmux-256color"]))
+        #expect(!CursesTerminal.takesClipboardWrites(["TERM": "linux"]))
+    }
 }

@@ -191,4 +191,21 @@ struct DemoEndToEndTests {
         try screen.keys("C-d")
         try await screen.waitFor("EXITED=0")
     }
+
+    @Test func aPastedBlockLandsInTheInputAndIsNotSentLineByLine() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        try await screen.startDemo(in: home)
+        try screen.tmux(["set-buffer", "first pasted line\nsecond pasted line"])
+        try screen.tmux(["paste-buffer", "-p", "-t", "main"])  // bracketed, as the app asked for
+        let pasted = try await screen.waitFor("second pasted line")
+        #expect(pasted.contains("› first pasted line"))
+        #expect(!pasted.contains("You said"))
+        try screen.keys("Enter")
+        try await screen.waitFor("You said 1 thing. Last: “first pasted line")
+        try screen.keys("C-d")
+        try await screen.waitFor("EXITED=0")
+    }
 }

@@ -52,6 +52,13 @@ enum MarkdownInline {
     /// Bytes that can start inline markup (`h` for bare addresses).
     private static let special: [Bool] = (0..<256).map { "\\`*_[<h".utf8.contains(UInt8($0)) }
 
+    /// The link style, opening `url` where the terminal can.
+    static func linked(_ url: String, _ theme: Theme) -> Style {
+        var style = theme.link
+        style.link = Hyperlinks.id(for: url)
+        return style
+    }
+
     @inline(__always)
     private static func isSpecial(_ character: Character) -> Bool {
         guard let ascii = character.asciiValue else { return false }
@@ -113,10 +120,18 @@ enum MarkdownInline {
                 if let link = link(in: characters, from: index) {
                     flush()
                     // Emphasis inside the link text pairs only there.
-                    var inner = tokenize(Substring(link.text), base: theme.link, theme: theme)
+                    var style = theme.link
+                    style.link = Hyperlinks.id(for: link.url)
+                    var inner = tokenize(Substring(link.text), base: style, theme: theme)
                     resolveEmphasis(&inner)
                     for position in inner.indices {
-                        if case .text = inner[position].kind { inner[position].kind = .styled(theme.link) }
+                        switch inner[position].kind {
+                        case .text: inner[position].kind = .styled(style)
+                        case .styled(var own):
+                            own.link = style.link
+                            inner[position].kind = .styled(own)
+                        case .delimiter: break
+                        }
                     }
                     atoms += inner
                     if link.url != link.text {
@@ -132,7 +147,7 @@ enum MarkdownInline {
                     case let inside = String(characters[(index + 1)..<end]), isURL(inside), !inside.contains(where: { $0 == " " })
                 {
                     flush()
-                    atoms.append(Atom(text: inside, kind: .styled(theme.link)))
+                    atoms.append(Atom(text: inside, kind: .styled(linked(inside, theme))))
                     index = end + 1
                 } else {
                     text.append(character)
@@ -145,7 +160,8 @@ enum MarkdownInline {
                 // Trailing punctuation ends the sentence, not the address.
                 while end > index, ".,;:!?)'\"".contains(characters[end - 1]) { end -= 1 }
                 flush()
-                atoms.append(Atom(text: String(characters[index..<end]), kind: .styled(theme.link)))
+                let url = String(characters[index..<end])
+                atoms.append(Atom(text: url, kind: .styled(linked(url, theme))))
                 index = end
             default:
                 var next = index + 1

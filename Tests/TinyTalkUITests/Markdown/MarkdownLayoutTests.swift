@@ -140,6 +140,25 @@ import Testing
         #expect(layout.lines.contains { $0.runs.contains { $0.text == "bold" && $0.style.attributes.contains(.bold) } })
     }
 
+    @Test func linksOpenTheirAddressWhereTheTerminalCan() {
+        let lines = MarkdownLayout.render(
+            "See [the docs](https://tinytalk.ai/docs), <https://a.example/x> and https://b.example/y. Not [this](javascript:alert(1)).",
+            width: 200, theme: .standard)
+        let linked = lines[0].runs.filter { $0.style.link != 0 }
+        #expect(linked.map(\.text) == ["the docs", "https://a.example/x", "https://b.example/y"])
+        #expect(linked.map { Hyperlinks.url(for: $0.style.link) } == ["https://tinytalk.ai/docs", "https://a.example/x", "https://b.example/y"])
+        #expect(lines[0].runs.first { $0.text == "this" }?.style.link == 0)
+    }
+
+    @Test func onlyHarmlessAddressesBecomeHyperlinks() {
+        #expect(Hyperlinks.id(for: "https://x.example/a") == Hyperlinks.id(for: "https://x.example/a"))
+        #expect(Hyperlinks.id(for: "https://x.example/a") != Hyperlinks.id(for: "https://x.example/b"))
+        #expect(Hyperlinks.id(for: "mailto:someone@example.com") != 0)
+        for bad in ["javascript:alert(1)", "file:///etc/passwd", "https://x.example/\u{1B}]52;c;aGk=\u{07}", "https://x y", ""] {
+            #expect(Hyperlinks.id(for: bad) == 0, "\(bad)")
+        }
+    }
+
     @Test func codeBlockLinesAreNeverReflowed() {
         let lines = MarkdownLayout.render("```\nwords that would wrap at spaces in a paragraph\n```", width: 20, theme: .standard)
         #expect(lines.map(\.text) == [" code               ", "words that would wra", "↪p at spaces in a pa", "↪ragraph            "])
@@ -149,6 +168,8 @@ import Testing
 
     /// One letter per cell for its style, so goldens check colours as well as text.
     static func styleLetter(_ style: Style) -> Character {
+        var style = style
+        style.link = 0  // links are checked on their own
         let theme = Theme.standard
         let named: [(Style, Character)] = [
             (theme.text, "t"), (theme.dim, "d"), (theme.code, "c"), (theme.link, "l"), (theme.heading, "h"), (theme.quote, "q"),
