@@ -366,6 +366,24 @@ struct Harness {
         }
     }
 
+    @Test func repliesAreStyledAndRawShowsTheirSource() async throws {
+        let harness = try await Harness([["# Plan\n\nThis is **bold** and `code`.\n\n- one\n- two"]])
+        harness.type("plan?")
+        harness.press(.enter)
+        let styled = await harness.waitFor("• two")
+        #expect(styled.contains("Plan\n"))
+        #expect(styled.contains("This is bold and code."))
+        #expect(!styled.contains("**"))
+        harness.type("/raw")
+        harness.press(.enter)
+        let raw = await harness.waitFor("This is **bold** and `code`.")
+        #expect(raw.contains("# Plan"))
+        #expect(raw.contains("- two"))
+        harness.type("/raw")
+        harness.press(.enter)
+        await harness.waitFor("This is bold and code.")
+    }
+
     @Test func ctrlWDeletesAWordAndClosesTheTabOnAnEmptyInput() async throws {
         let harness = try await Harness([])
         harness.type("two words")
