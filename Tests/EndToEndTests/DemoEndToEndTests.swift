@@ -208,4 +208,32 @@ struct DemoEndToEndTests {
         try screen.keys("C-d")
         try await screen.waitFor("EXITED=0")
     }
+
+    @Test func markdownRepliesAreStyledAndACodeBlockCopiesThroughTheTerminal() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        try await screen.startDemo(in: home)
+        try screen.tmux(["set-option", "-g", "set-clipboard", "on"])
+        try screen.keys("M-2")
+        try await screen.waitFor("markdown · idle")
+        try screen.keys("hi", "Enter")
+        let shown = try await screen.waitFor("See the docs (https://tinytalk.ai/docs) for more.")
+        #expect(shown.contains("Here is everything a reply can hold"))
+        #expect(!shown.contains("**everything**"))
+        #expect(shown.contains("• Streams arrive token by token"))
+        #expect(shown.contains("│ A quote, set apart"))
+        #expect(shown.contains("tinytalk │       yes        │     yes"))
+        try await screen.waitFor("markdown · idle")
+        try screen.keys("C-s")
+        try await screen.waitFor("◂ selected")
+        try screen.keys("c")
+        try await screen.waitFor("Copied code block 1 to the clipboard")
+        // tmux with set-clipboard on keeps what OSC 52 sent as its newest paste buffer.
+        let buffer = try screen.tmux(["show-buffer"]).output
+        #expect(buffer.hasPrefix("let greeting = \"Hello, terminal\""), "\(buffer)")
+        try screen.keys("C-d")
+        try await screen.waitFor("EXITED=0")
+    }
 }
