@@ -77,14 +77,15 @@ public enum ScrollbackView {
             show(blank, at: row)
             row += 1
         }
-        guard scroll.anchor != nil else { return 0 }
-        var below = 0
-        var cursor: Position? = position.entry < transcript.count ? position : nil
-        while let current = cursor, below < moreLimit {
-            below += 1
-            cursor = next(current, in: transcript, width: rect.columns)
+        guard scroll.anchor != nil, position.entry < transcript.count else { return 0 }
+        // Counted a message at a time, so a long history below costs its messages, not its lines.
+        var below = transcript.lineCount(of: position.entry, width: rect.columns) - position.line
+        var entry = position.entry + 1
+        while entry < transcript.count, below < moreLimit {
+            below += transcript.lineCount(of: entry, width: rect.columns)
+            entry += 1
         }
-        return below
+        return min(below, moreLimit)
     }
 
     public typealias Position = ScrollState.Position

@@ -100,6 +100,8 @@ public final class Transcript {
     }
 
     private var layouts: [Int: Layout] = [:]
+    /// The entry whose streaming text came in since its lines were last laid out.
+    private var unsettled: Int?
     private var layoutWidth = 0
     private static let time: DateFormatter = {
         let formatter = DateFormatter()
@@ -130,7 +132,10 @@ public final class Transcript {
             guard let index = index(of: id) else { return }
             entries[index].text += text
             contextCharacters += text.count
-            if layouts[index] != nil { layouts[index]!.body.append(text, style: theme.text) }
+            if layouts[index] != nil {
+                layouts[index]!.body.append(text, style: theme.text)
+                unsettled = index
+            }
         case .citations(let id, let citations):
             guard let index = index(of: id) else { return }
             entries[index].citations += citations
@@ -175,6 +180,7 @@ public final class Transcript {
         entries.insert(contentsOf: messages.map(Self.entry), at: 0)
         contextCharacters += messages.filter(\.isContext).reduce(0) { $0 + $1.content.count }
         layouts = Dictionary(uniqueKeysWithValues: layouts.map { ($0.key + messages.count, $0.value) })
+        unsettled = unsettled.map { $0 + messages.count }
         revision += 1
     }
 
@@ -234,6 +240,12 @@ public final class Transcript {
     /// How many lines entry `index` takes at `width` (its header, text, notes and the blank
     /// line after it).
     public func lineCount(of index: Int, width: Int) -> Int {
+        // The common case, a settled message at the current width, without copying its layout.
+        if width == layoutWidth, index != unsettled,
+            let count = layouts[index].map({ $0.header.count + max(1, $0.body.count) + $0.footer.count + 1 })
+        {
+            return count
+        }
         let layout = self.layout(of: index, width: width)
         return layout.header.count + max(1, layout.body.count) + layout.footer.count + 1
     }
@@ -284,10 +296,11 @@ public final class Transcript {
             layouts.removeAll()
             layoutWidth = width
         }
-        if layouts[index] != nil {
+        if index == unsettled, layouts[index] != nil {
             layouts[index]!.body.settle()
-            return layouts[index]!
+            unsettled = nil
         }
+        if let cached = layouts[index] { return cached }
         let entry = entries[index]
         let headerStyle: Style
         let name: String
