@@ -246,24 +246,24 @@ public actor ChatSession {
     }
 
     private func receive(_ delta: ChatDelta) {
-        guard var current = reply, let index = messages.lastIndex(where: { $0.id == current.messageId }) else { return }
+        // `reply` is changed in place: a copy of it would make every piece copy the whole text.
+        guard let messageId = reply?.messageId, let index = messages.lastIndex(where: { $0.id == messageId }) else { return }
         switch delta {
         case .text(let text):
             if state != .streaming { setState(.streaming) }
-            current.text += text
+            reply!.text += text
             messages[index].content += text
-            emit(.textDelta(messageId: current.messageId, text: text))
+            emit(.textDelta(messageId: messageId, text: text))
         case .citations(let citations):
-            current.citations += citations
+            reply!.citations += citations
             messages[index].citations += citations
-            emit(.citations(messageId: current.messageId, citations))
+            emit(.citations(messageId: messageId, citations))
         }
         let now = clock.now
-        if now - current.lastFlush >= Self.flushInterval {
-            current.lastFlush = now
-            try? store.updateMessage(id: current.messageId, content: current.text, state: .streaming, citations: current.citations)
+        if now - reply!.lastFlush >= Self.flushInterval {
+            reply!.lastFlush = now
+            try? store.updateMessage(id: messageId, content: reply!.text, state: .streaming, citations: reply!.citations)
         }
-        reply = current
     }
 
     private func finish(_ outcome: ReplyOutcome) {
