@@ -1,5 +1,13 @@
 import TinyTalkAPI
 
+/// What a bot is asked: the conversation and the request's settings.
+public struct BotQuestion: Sendable {
+    public var messages: [ChatMessage]
+    public var temperature: Double?
+    /// The model the request named, if any.
+    public var model: String?
+}
+
 /// A bot the local server hosts: an id to address it by and a way to answer a conversation.
 public struct Bot: Sendable {
     /// The id a request's `botId` names (a short name; the `uuid` is accepted too).
@@ -8,11 +16,11 @@ public struct Bot: Sendable {
     public var name: String
     public var summary: String
     /// The reply to a conversation, and the sources it cites.
-    public var answer: @Sendable (_ messages: [ChatMessage], _ temperature: Double?) -> (text: String, citations: [Citation])
+    public var answer: @Sendable (BotQuestion) -> (text: String, citations: [Citation])
 
     public init(
         id: String, uuid: String, name: String, summary: String,
-        answer: @escaping @Sendable (_ messages: [ChatMessage], _ temperature: Double?) -> (text: String, citations: [Citation])
+        answer: @escaping @Sendable (BotQuestion) -> (text: String, citations: [Citation])
     ) {
         self.id = id
         self.uuid = uuid

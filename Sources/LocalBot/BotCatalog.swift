@@ -12,7 +12,8 @@ public enum BotCatalog {
     public static let echo = Bot(
         id: "echo", uuid: "00000000-0000-4000-8000-000000000001", name: "Echo",
         summary: "repeats what it received: how many things you said, the last one, the system prompt"
-    ) { messages, temperature in
+    ) { question in
+        let messages = question.messages
         let said = messages.filter { $0.role == .user }
         let replies = messages.filter { $0.role == .assistant }.count
         let system = messages.first { $0.role == .system }?.content
@@ -23,7 +24,8 @@ public enum BotCatalog {
             text += " Before that: " + said.dropLast().map { "“\($0.content)”" }.joined(separator: ", ") + "."
         }
         text += " System prompt: " + (system.map { "“\($0)”" } ?? "none") + "."
-        text += " Temperature: " + (temperature.map { JSONText.number($0) } ?? "the bot's default") + "."
+        text += " Temperature: " + (question.temperature.map { JSONText.number($0) } ?? "the bot's default") + "."
+        if let model = question.model { text += " Model: \(model)." }
         return (text, [])
     }
 
@@ -31,8 +33,8 @@ public enum BotCatalog {
     public static let markdown = Bot(
         id: "markdown", uuid: "00000000-0000-4000-8000-000000000002", name: "Markdown",
         summary: "answers with headings, lists, code and a table"
-    ) { messages, _ in
-        let topic = messages.last { $0.role == .user }?.content ?? "your question"
+    ) { question in
+        let topic = question.messages.last { $0.role == .user }?.content ?? "your question"
         let text = """
             # A tour of Markdown
 
@@ -70,7 +72,7 @@ public enum BotCatalog {
     public static let story = Bot(
         id: "story", uuid: "00000000-0000-4000-8000-000000000003", name: "Story",
         summary: "tells a long story in many paragraphs"
-    ) { _, _ in
+    ) { _ in
         let openings = [
             "The lighthouse keeper counted the ships again", "Far below the harbour, the tide pulled at the old chains",
             "Nobody in the village remembered who first lit the lamp", "By morning the fog had swallowed the pier",
@@ -97,7 +99,7 @@ public enum BotCatalog {
     public static let polyglot = Bot(
         id: "polyglot", uuid: "00000000-0000-4000-8000-000000000004", name: "Polyglot",
         summary: "answers in many scripts, with emoji and combining marks"
-    ) { _, _ in
+    ) { _ in
         let text = """
             Hello! 你好，世界。こんにちは、元気ですか？ 안녕하세요.
             Family: 👩‍👩‍👧‍👦  Thumbs: 👍🏽  Flags: 🇯🇵 🇫🇷 🇧🇷  Heart: ❤️
@@ -112,12 +114,12 @@ public enum BotCatalog {
     public static let docs = Bot(
         id: "docs", uuid: "00000000-0000-4000-8000-000000000005", name: "Docs",
         summary: "answers from a knowledge base and cites its sources"
-    ) { messages, _ in
-        let question = messages.last { $0.role == .user }?.content ?? ""
-        let text = "From the handbook, on “\(question)”: keys live in the dashboard [1], and every request needs an allowed Origin [2]."
+    ) { asked in
+        let question = asked.messages.last { $0.role == .user }?.content ?? ""
+        let text = "From the handbook, on “\(question)”: keys live in the dashboard [1], and a private agent answers only with one [2]."
         let citations = [
             Citation(id: "kb-1", url: "https://tinytalk.ai/docs/api-keys", title: "Managing API keys", type: "url"),
-            Citation(id: "kb-2", url: "https://tinytalk.ai/docs/origins", title: "Allowed origins", type: "url"),
+            Citation(id: "kb-2", url: "https://tinytalk.ai/docs/private-agents", title: "Private agents", type: "url"),
         ]
         return (text, citations)
     }
@@ -127,8 +129,8 @@ public enum BotCatalog {
     public static let count = Bot(
         id: "count", uuid: "00000000-0000-4000-8000-000000000006", name: "Count",
         summary: "answers with N numbered words (send a number)"
-    ) { messages, _ in
-        let digits = messages.last { $0.role == .user }?.content.filter(\.isNumber) ?? ""
+    ) { question in
+        let digits = question.messages.last { $0.role == .user }?.content.filter(\.isNumber) ?? ""
         let requested = min(Int(digits) ?? 1000, 1_000_000)
         var text = ""
         text.reserveCapacity(requested * 7)
@@ -143,7 +145,7 @@ public enum BotCatalog {
     public static let mischief = Bot(
         id: "mischief", uuid: "00000000-0000-4000-8000-000000000007", name: "Mischief",
         summary: "answers with escape sequences a client must not obey"
-    ) { _, _ in
+    ) { _ in
         let text = "Plain, then \u{1B}[31mred?\u{1B}[0m, a title \u{1B}]0;pwned\u{07}, a clipboard write "
             + "\u{1B}]52;c;aGVsbG8=\u{07}, a C1 clear \u{9B}2J, a bidi override \u{202E}desrever\u{202C}, "
             + "a hidden link \u{1B}]8;;https://evil.example/\u{1B}\\click\u{1B}]8;;\u{1B}\\. The end."

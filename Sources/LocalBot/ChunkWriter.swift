@@ -6,12 +6,13 @@ import TinyTalkAPI
 struct ChunkWriter {
     let id: String
     let created: Int
-    let model = "localbot-1"
+    let model: String
     let lineEnd: String
 
-    init(crlf: Bool) {
+    init(crlf: Bool, model: String) {
         id = "chatcmpl-local-" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
         created = Int(Date().timeIntervalSince1970)
+        self.model = model
         lineEnd = crlf ? "\r\n" : "\n"
     }
 
@@ -43,6 +44,17 @@ struct ChunkWriter {
         chunk(delta: "{}", finishReason: "stop")
     }
 
+    /// The last chunk of a stream: no choices, only the tokens the reply cost.
+    func usageChunk(promptTokens: Int, completionTokens: Int) -> String {
+        event(
+            data: "{\"id\":\"\(id)\",\"object\":\"chat.completion.chunk\",\"created\":\(created),\"model\":\"\(model)\",\"choices\":[],\"usage\":\(Self.usage(promptTokens, completionTokens))}"
+        )
+    }
+
+    static func usage(_ prompt: Int, _ completion: Int) -> String {
+        "{\"prompt_tokens\":\(prompt),\"completion_tokens\":\(completion),\"total_tokens\":\(prompt + completion)}"
+    }
+
     func done() -> String {
         event(data: "[DONE]")
     }
@@ -51,15 +63,19 @@ struct ChunkWriter {
         event(data: "{\"error\":{\"message\":\(JSONText.quoted(message)),\"type\":\"server_error\"}}", name: "error")
     }
 
-    func citations(_ citations: [Citation]) -> String {
-        event(data: "{\"citedResources\":\(Self.json(citations))}", name: "message_payload")
+    /// The cited sources after `[DONE]`: a `message_payload` event, or (`named: false`) a plain
+    /// data line saying what it is.
+    func citations(_ citations: [Citation], named: Bool = true) -> String {
+        named
+            ? event(data: "{\"citedResources\":\(Self.json(citations))}", name: "message_payload")
+            : event(data: "{\"type\":\"message_payload\",\"payload\":{\"citedResources\":\(Self.json(citations))}}")
     }
 
     /// A whole non-streamed reply.
-    func completion(text: String, citations: [Citation], promptCharacters: Int) -> String {
+    func completion(text: String, citations: [Citation], promptTokens: Int) -> String {
         var body = "{\"id\":\"\(id)\",\"object\":\"chat.completion\",\"created\":\(created),\"model\":\"\(model)\","
         body += "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\(JSONText.quoted(text))},\"finish_reason\":\"stop\"}],"
-        body += "\"usage\":{\"prompt_tokens\":\(promptCharacters / 4),\"completion_tokens\":\(text.count / 4),\"total_tokens\":\((promptCharacters + text.count) / 4)}"
+        body += "\"usage\":\(Self.usage(promptTokens, ReplyTokens.split(text).count))"
         if !citations.isEmpty {
             body += ",\"payload\":{\"citedResources\":\(Self.json(citations))}"
         }

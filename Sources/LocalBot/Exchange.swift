@@ -72,24 +72,44 @@ struct Exchange {
             return try await reject(status: status, message, extraHeaders: extra)
         }
 
-        let reply = request.bot.answer(request.messages, request.temperature)
-        let writer = ChunkWriter(crlf: fault.crlf)
+        var rateHeaders: [(String, String)] = []
+        if let limit = fault.rateLimit, !request.hasValidKey {
+            let verdict = server.anonymousRequests.admit(limit: limit, window: fault.rateWindow ?? 60)
+            rateHeaders = verdict.headers
+            guard verdict.allowed else {
+                return try await reject(
+                    status: 429,
+                    "Rate limit exceeded: \(limit) requests per \(JSONText.number(fault.rateWindow ?? 60)) s without an API key. Slow down, or send a key.",
+                    extraHeaders: [("Retry-After", String(verdict.retryAfter))] + rateHeaders)
+            }
+        }
+
+        let reply = request.bot.answer(BotQuestion(messages: request.messages, temperature: request.temperature, model: request.model))
+        let writer = ChunkWriter(crlf: fault.crlf, model: request.model ?? LocalBotConfiguration.defaultModel)
+        let promptTokens = request.messages.reduce(0) { $0 + $1.content.count } / 4 + 1
         guard request.stream else {
-            let prompt = request.messages.reduce(0) { $0 + $1.content.count }
             log("\(request.bot.id) 200 json (\(reply.text.count) characters)")
             return try await send(
                 status: 200, contentType: "application/json",
-                body: writer.completion(text: reply.text, citations: reply.citations, promptCharacters: prompt))
+                body: writer.completion(text: reply.text, citations: reply.citations, promptTokens: promptTokens),
+                extraHeaders: rateHeaders)
         }
-        return try await stream(reply, with: writer, fault: fault, botId: request.bot.id)
+        return try await stream(
+            reply, with: writer, fault: fault, botId: request.bot.id, promptTokens: promptTokens, extraHeaders: rateHeaders)
     }
 
     private func stream(
-        _ reply: (text: String, citations: [Citation]), with writer: ChunkWriter, fault: LocalBotFault, botId: String
+        _ reply: (text: String, citations: [Citation]), with writer: ChunkWriter, fault: LocalBotFault, botId: String,
+        promptTokens: Int, extraHeaders: [(String, String)]
     ) async throws -> Bool {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
+        if fault.jsonLabel {
+            headers.add(name: "Content-Type", value: "application/json")
+        } else if !fault.noContentType {
+            headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
+        }
         headers.add(name: "Cache-Control", value: "no-cache")
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers)))
 
         var output = EventOutput(outbound: outbound, byteWrites: fault.byteWrites, batched: configuration.tokensPerSecond <= 0)
@@ -122,11 +142,17 @@ struct Exchange {
             try await output.emit(writer.contentChunk(tokens[index]))
         }
         try await output.emit(writer.finishChunk())
+        try await output.emit(writer.usageChunk(promptTokens: promptTokens, completionTokens: tokens.count))
         if !fault.noDone {
             try await output.emit(writer.done())
             if !reply.citations.isEmpty {
-                try await output.emit(writer.citations(reply.citations))
+                try await output.emit(writer.citations(reply.citations, named: !fault.payloadAsData))
             }
+        }
+        if fault.keepOpen {
+            // As a server that never ends the response: the client must let go by itself.
+            try await output.flush()
+            try await Task.sleep(for: .seconds(30))
         }
         try await output.finish()
         log("\(botId) 200 stream (\(tokens.count) deltas)")

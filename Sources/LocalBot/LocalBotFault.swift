@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Written as a comma-separated list, in the `X-LocalBot-Fault` header or `serve --fault`:
 /// `drop-after=N`, `status=CODE[,retry-after=S]`, `html-error`, `stall=S`, `byte-writes`,
-/// `error-event-after=N`, `crlf`, `no-done`.
+/// `error-event-after=N`, `crlf`, `no-done`, `rate-limit=N[,rate-window=S]`, `json-label`,
+/// `no-content-type`, `payload-as-data`, `keep-open`.
 public struct LocalBotFault: Sendable, Equatable {
     /// Close the connection after this many content deltas, without ending the response.
     public var dropAfter: Int?
@@ -24,6 +25,19 @@ public struct LocalBotFault: Sendable, Equatable {
     public var crlf = false
     /// Never send `data: [DONE]`.
     public var noDone = false
+    /// Allow this many requests without a valid key per window, then answer 429 with
+    /// `Retry-After` and `X-RateLimit-*` headers, as the service limits anonymous use.
+    public var rateLimit: Int?
+    /// The rate-limit window in seconds (default 60).
+    public var rateWindow: Double?
+    /// Label a stream `application/json`, as some proxies do.
+    public var jsonLabel = false
+    /// Send a stream with no `Content-Type` at all.
+    public var noContentType = false
+    /// Send the cited sources after `[DONE]` as a plain data line, not a `message_payload` event.
+    public var payloadAsData = false
+    /// Keep the connection open after the reply (and its sources) instead of ending the response.
+    public var keepOpen = false
 
     public init() {}
 
@@ -56,13 +70,27 @@ public struct LocalBotFault: Sendable, Equatable {
             case "error-event-after": errorEventAfter = try int()
             case "crlf": crlf = true
             case "no-done": noDone = true
+            case "rate-limit": rateLimit = try int()
+            case "rate-window":
+                guard let value, let seconds = Double(value), seconds > 0, seconds.isFinite else {
+                    throw LocalBotFaultError(message: "fault '\(item)' needs seconds, as in rate-window=10")
+                }
+                rateWindow = seconds
+            case "json-label": jsonLabel = true
+            case "no-content-type": noContentType = true
+            case "payload-as-data": payloadAsData = true
+            case "keep-open": keepOpen = true
             default:
-                throw LocalBotFaultError(
-                    message: "unknown fault '\(item)' (known: drop-after=N, status=CODE[,retry-after=S], html-error, stall=S, byte-writes, error-event-after=N, crlf, no-done)"
-                )
+                throw LocalBotFaultError(message: "unknown fault '\(item)' (known: \(Self.known))")
             }
         }
     }
+}
+
+extension LocalBotFault {
+    /// Every fault, as `--help` and errors list them.
+    public static let known =
+        "drop-after=N, status=CODE[,retry-after=S], html-error, stall=S, byte-writes, error-event-after=N, crlf, no-done, rate-limit=N[,rate-window=S], json-label, no-content-type, payload-as-data, keep-open"
 }
 
 public struct LocalBotFaultError: Error, Sendable, CustomStringConvertible {

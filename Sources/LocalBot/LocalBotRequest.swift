@@ -6,34 +6,23 @@ struct LocalBotRequest {
     var bot: Bot
     var messages: [ChatMessage]
     var temperature: Double?
+    var model: String?
     var stream: Bool
+    /// The request carried a valid key: no rate limit applies.
+    var hasValidKey: Bool
 
     struct Rejection: Error {
         var status: Int
         var message: String
     }
 
-    /// Validates like Tiny Talk: key (401), origin (403), body (400), bot (404).
+    /// Validates like Tiny Talk: body (400), bot (404), key for a private bot (401), origin
+    /// (403), model (400 unknown, 403 not on the plan).
     static func validate(
         headers: [(name: String, value: String)], body: [UInt8], configuration: LocalBotConfiguration
     ) -> Result<LocalBotRequest, Rejection> {
         func header(_ name: String) -> String? {
             headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
-        }
-        if !configuration.keys.isEmpty {
-            guard let key = header("Api-Key"), !key.isEmpty else {
-                return .failure(Rejection(status: 401, message: "Missing API key: send it in the Api-Key header."))
-            }
-            guard configuration.keys.contains(key) else {
-                return .failure(Rejection(status: 401, message: "Invalid API key."))
-            }
-        }
-        if !configuration.allowedOrigins.isEmpty {
-            let origin = header("Origin") ?? ""
-            guard configuration.allowedOrigins.contains(origin) else {
-                let shown = origin.isEmpty ? "(none)" : origin
-                return .failure(Rejection(status: 403, message: "Origin \(shown) is not allowed for this bot."))
-            }
         }
         guard let json = try? JSONSerialization.jsonObject(with: Data(body)), let object = json as? [String: Any] else {
             return .failure(Rejection(status: 400, message: "The request body is not a JSON object."))
@@ -62,10 +51,47 @@ struct LocalBotRequest {
             }
             temperature = number.doubleValue
         }
+        var model: String?
+        if let value = object["model"], !(value is NSNull) {
+            guard let name = value as? String, !name.isEmpty else {
+                return .failure(Rejection(status: 400, message: "model must be a model name such as \(LocalBotConfiguration.defaultModel)."))
+            }
+            model = name
+        }
         let stream = (object["stream"] as? Bool) ?? true
         guard let bot = BotCatalog.bot(for: botId) else {
             return .failure(Rejection(status: 404, message: "Bot \(botId) not found."))
         }
-        return .success(LocalBotRequest(bot: bot, messages: messages, temperature: temperature, stream: stream))
+        let key = header("Api-Key").flatMap { $0.isEmpty ? nil : $0 }
+        let validKey = key.map { configuration.keys.contains($0) || configuration.privateBots.values.contains($0) } ?? false
+        if let entry = configuration.privateBots[bot.id] {
+            guard let key else {
+                return .failure(Rejection(status: 401, message: "This agent is private: send an API key in the Api-Key header."))
+            }
+            guard entry.map({ $0 == key }) ?? configuration.keys.contains(key) else {
+                return .failure(Rejection(status: 401, message: "Invalid API key for this agent."))
+            }
+        }
+        if !configuration.allowedOrigins.isEmpty {
+            let origin = header("Origin") ?? ""
+            guard configuration.allowedOrigins.contains(origin) else {
+                let shown = origin.isEmpty ? "(none)" : origin
+                return .failure(Rejection(status: 403, message: "Origin \(shown) is not allowed for this bot."))
+            }
+        }
+        if let model {
+            guard LocalBotConfiguration.knownModels.contains(model) else {
+                return .failure(Rejection(status: 400, message: "Unknown model \(model)."))
+            }
+            guard configuration.planModels.contains(model) else {
+                return .failure(
+                    Rejection(
+                        status: 403,
+                        message: "The model \(model) is not available on your plan (available: \(configuration.planModels.joined(separator: ", ")))."))
+            }
+        }
+        return .success(
+            LocalBotRequest(
+                bot: bot, messages: messages, temperature: temperature, model: model, stream: stream, hasValidKey: validKey))
     }
 }

@@ -17,6 +17,8 @@ public final class LocalBotServer: Sendable {
     public let configuration: LocalBotConfiguration
     /// The port the server listens on (the chosen one when the configuration asked for 0).
     public let port: Int
+    /// Requests without a valid key, for the `rate-limit` fault.
+    let anonymousRequests = RateWindow()
     private let listener: NIOAsyncChannel<Connection, Never>
 
     /// `http://127.0.0.1:PORT/v1/chat/completions`

@@ -21,8 +21,9 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRequest(String)
     /// Refused before sending: the key would cross a network in clear text.
     case insecureEndpoint(host: String)
-    /// The server answered with an error status.
-    case http(status: Int, message: String, retryAfter: Double?)
+    /// The server answered with an error status: its message, the wait it asked for
+    /// (`Retry-After`, seconds), its rate-limit window, and whether the request carried a key.
+    case http(status: Int, message: String, retryAfter: Double?, rateLimit: RateLimit? = nil, keySent: Bool = true)
     /// The connection could not be made or broke before a response.
     case transport(TransportFailure, detail: String)
     case timedOut(TimeoutPhase)
@@ -39,14 +40,9 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidRequest(let text):
             return text
         case .insecureEndpoint(let host):
-            return "Refusing to send the API key to \(host) over plain http://: anyone on the network could read it. Use https://, or http:// only to a loopback address (127.0.0.1, ::1, localhost)."
-        case .http(let status, let message, let retryAfter):
-            var text = "The server answered \(status) \(Self.reason(for: status))"
-            text += message.isEmpty ? "." : ": \(message)"
-            if let retryAfter {
-                text += " (retry after \(Self.seconds(retryAfter)))"
-            }
-            return text
+            return "Refusing to send the conversation (and any API key) to \(host) over plain http://: anyone on the network could read it. Use https://, or http:// only to a loopback address (127.0.0.1, ::1, localhost)."
+        case .http(let status, let message, let retryAfter, let rateLimit, let keySent):
+            return Self.explain(status: status, message: message, retryAfter: retryAfter, rateLimit: rateLimit, keySent: keySent)
         case .transport(let failure, let detail):
             let lead: String
             switch failure {
@@ -75,7 +71,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether sending the same request again may succeed: rate limits, server faults, broken connections.
     public var isRetryable: Bool {
         switch self {
-        case .http(let status, _, _):
+        case .http(let status, _, _, _, _):
             return status == 408 || status == 429 || (500...599).contains(status)
         case .transport, .timedOut, .truncated:
             return true
@@ -84,10 +80,45 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The server's requested wait before a retry, when it gave one.
+    /// The server's requested wait before a retry, when it gave one: `Retry-After`, else for a
+    /// 429 the time until its rate-limit window resets.
     public var retryAfter: Double? {
-        if case .http(_, _, let retryAfter) = self { return retryAfter }
+        guard case .http(let status, _, let retryAfter, let rateLimit, _) = self else { return nil }
+        return retryAfter ?? (status == 429 ? rateLimit?.secondsUntilReset() : nil)
+    }
+
+    /// The HTTP status, for an error the server answered with.
+    public var status: Int? {
+        if case .http(let status, _, _, _, _) = self { return status }
         return nil
+    }
+
+    /// The server's words for a refusal, as they will be shown.
+    private static func explain(status: Int, message: String, retryAfter: Double?, rateLimit: RateLimit?, keySent: Bool) -> String {
+        let answered = "the server answered \(status) \(reason(for: status))" + (message.isEmpty ? "" : ": \(message)")
+        switch status {
+        case 401:
+            let lead = keySent
+                ? "The API key was refused: this agent is private and takes a valid key of its owner's account"
+                : "This agent is private: it answers only with an API key, and none was sent"
+            return "\(lead) (\(answered))."
+        case 403 where message.lowercased().contains("origin"):
+            return "The bot does not accept requests from this Origin (\(answered)). Set origin to one allowed on the bot's details page."
+        case 403:
+            return "Refused by a plan limit on messages or model access (\(answered)). Retrying will not help: check the plan on the Tiny Talk dashboard, or choose a model the plan includes."
+        case 429:
+            var text = "Rate limited"
+            if let window = rateLimit?.description(), !window.isEmpty { text += ": \(window)" }
+            text += " (\(answered))"
+            if let retryAfter { text += "; it asks to wait \(seconds(retryAfter))" }
+            return text + "."
+        case 404:
+            return "Not found (\(answered)). Check the bot's id: Settings → General on Tiny Talk shows it."
+        default:
+            var text = "The server answered \(status) \(reason(for: status))" + (message.isEmpty ? "." : ": \(message)")
+            if let retryAfter { text += " (retry after \(seconds(retryAfter)))" }
+            return text
+        }
     }
 
     static func reason(for status: Int) -> String {
@@ -109,6 +140,9 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func seconds(_ value: Double) -> String {
+        guard value.isFinite, value < 1e9 else { return "a very long time" }
+        if value >= 3600 { return "\(Int((value / 3600).rounded())) h" }
+        if value >= 300 { return "\(Int((value / 60).rounded())) min" }
         if value == value.rounded() { return "\(Int(value)) s" }
         return "\((value * 10).rounded() / 10) s"
     }

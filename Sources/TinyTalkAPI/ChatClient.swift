@@ -15,14 +15,18 @@ public final class ChatClient: Sendable {
         /// How long an open connection may stay silent before the reply is given up on.
         public var idleTimeout: Duration
         public var userAgent: String
+        /// How long to keep reading after `[DONE]` for cited sources before letting the
+        /// connection go, for servers that keep it open.
+        public var afterDoneWait: Duration
 
         public init(
             connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
-            userAgent: String = "tinytalk/\(TinyTalkVersion.current)"
+            userAgent: String = "tinytalk/\(TinyTalkVersion.current)", afterDoneWait: Duration = .seconds(2)
         ) {
             self.connectTimeout = connectTimeout
             self.idleTimeout = idleTimeout
             self.userAgent = userAgent
+            self.afterDoneWait = afterDoneWait
         }
     }
 
@@ -116,103 +120,148 @@ public final class ChatClient: Sendable {
 
         guard (200..<300).contains(response.status.code) else {
             let body = (try? await Self.collect(response.body, limit: Self.errorBodyLimit)) ?? []
+            let headers = response.headers
             throw APIError.http(
                 status: Int(response.status.code),
                 message: DeltaDecoder.errorMessage(fromBody: body),
-                retryAfter: Self.retryAfter(response.headers.first(name: "Retry-After")))
+                retryAfter: Self.retryAfter(headers.first(name: "Retry-After")),
+                rateLimit: RateLimit { headers.first(name: $0) },
+                keySent: endpoint.apiKey != nil)
         }
+        let label = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
+        try await read(response.body, label: label, onDelta: onDelta)
+    }
 
-        let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
-        if contentType.contains("json") {
-            try await readJSON(response.body, onDelta: onDelta)
-        } else {
-            try await readStream(response.body, sniff: !contentType.contains("event-stream"), onDelta: onDelta)
+    /// Reads a reply body: a stream of server-sent events or one JSON object, told apart by its
+    /// first bytes (a stream labelled `application/json`, or not labelled, is still a stream);
+    /// the label decides only when the bytes cannot.
+    private nonisolated(nonsending) func read(
+        _ body: HTTPClientResponse.Body, label: String, onDelta: (ChatDelta) async throws -> Void
+    ) async throws {
+        var iterator = body.makeAsyncIterator()
+        var start: [UInt8] = []
+        var kind = BodyKind.undecided
+        while kind == .undecided, let buffer = try await next(&iterator) {
+            start.append(contentsOf: buffer.readableBytesView)
+            kind = start.count > Self.errorBodyLimit ? .other : BodyKind.of(start)
+        }
+        if kind == .undecided || kind == .other {
+            kind = label.contains("event-stream") ? .stream : label.contains("json") ? .json : kind
+        }
+        switch kind {
+        case .stream:
+            try await readStream(start: start, rest: iterator, onDelta: onDelta)
+        case .json:
+            var bytes = start
+            while let buffer = try await next(&iterator) {
+                bytes.append(contentsOf: buffer.readableBytesView)
+                guard bytes.count <= Self.jsonBodyLimit else {
+                    throw APIError.invalidResponse("the reply is larger than \(Self.jsonBodyLimit / 1024 / 1024) MiB")
+                }
+            }
+            let reply = try DeltaDecoder.decodeCompletion(bytes)
+            if !reply.text.isEmpty { try await onDelta(.text(reply.text)) }
+            if !reply.citations.isEmpty { try await onDelta(.citations(reply.citations)) }
+            if let usage = reply.usage { try await onDelta(.usage(usage)) }
+        case .undecided:
+            throw APIError.truncated(detail: "the server sent no reply at all")
+        case .other:
+            let shown = label.isEmpty ? "an unlabelled body" : label
+            throw APIError.invalidResponse(
+                "expected a stream of events or a JSON reply, got \(shown): \(TextExcerpt.clean(String(decoding: start, as: UTF8.self), limit: 120))")
         }
     }
 
-    /// Reads a `text/event-stream` body. With `sniff`, a body whose first byte opens a JSON
-    /// object is read as one JSON reply instead.
+    /// Reads a stream of events whose first bytes (`start`) were already read. After `[DONE]`
+    /// the reply is whole: what follows (cited sources) is read for at most
+    /// ``Configuration/afterDoneWait``, then the connection is let go, open or not.
     private nonisolated(nonsending) func readStream(
-        _ body: HTTPClientResponse.Body, sniff: Bool, onDelta: (ChatDelta) async throws -> Void
+        start: [UInt8], rest: sending HTTPClientResponse.Body.AsyncIterator, onDelta: (ChatDelta) async throws -> Void
     ) async throws {
+        var iterator = rest
         var parser = SSEParser()
         var decoder = DeltaDecoder()
         var outputs: [DeltaDecoder.Output] = []
-        var iterator = body.makeAsyncIterator()
-        var sniffing = sniff
-
-        func nextBuffer() async throws -> ByteBuffer? {
-            do {
-                return try await iterator.next()
-            } catch {
-                try Task.checkCancellation()
-                if error is CancellationError { throw error }
-                // After [DONE] the reply is whole; a connection that breaks while we wait for
-                // the optional sources does not change that.
-                if decoder.isComplete { return nil }
-                throw mapMidStream(error)
-            }
+        Self.decode(start, parser: &parser, decoder: &decoder, into: &outputs)
+        try await Self.deliver(outputs, to: onDelta)
+        while !decoder.isComplete, let buffer = try await next(&iterator) {
+            buffer.withUnsafeReadableBytes { Self.decode($0, parser: &parser, decoder: &decoder, into: &outputs) }
+            try await Self.deliver(outputs, to: onDelta)
         }
-
-        while let buffer = try await nextBuffer() {
-            if sniffing {
-                let first = buffer.readableBytesView.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
-                if first == UInt8(ascii: "{") {
-                    var bytes = Array(buffer.readableBytesView)
-                    while let more = try await nextBuffer() {
-                        bytes.append(contentsOf: more.readableBytesView)
-                        guard bytes.count <= Self.jsonBodyLimit else { throw APIError.invalidResponse("the reply is too large") }
-                    }
-                    try await Self.deliver(try DeltaDecoder.decodeCompletion(bytes), to: onDelta)
-                    return
-                }
-                if first != nil { sniffing = false }
-            }
-            outputs.removeAll(keepingCapacity: true)
-            buffer.withUnsafeReadableBytes { raw in
-                parser.feed(raw) { event in
-                    let output = decoder.decode(event)
-                    // Text that arrived in one network read is delivered as one delta.
-                    if case .text(let more) = output, case .text(let earlier)? = outputs.last {
-                        outputs[outputs.count - 1] = .text(earlier + more)
-                    } else if output != .nothing {
-                        outputs.append(output)
-                    }
-                }
-            }
-            for output in outputs {
-                switch output {
-                case .text(let text): try await onDelta(.text(text))
-                case .citations(let citations): try await onDelta(.citations(citations))
-                case .failure(let message): throw APIError.errorEvent(message)
-                case .done, .nothing: break
-                }
-            }
+        if decoder.isComplete {
+            let tail = await Self.tail(of: iterator, within: configuration.afterDoneWait)
+            Self.decode(tail, parser: &parser, decoder: &decoder, into: &outputs)
+            try await Self.deliver(outputs, to: onDelta)
         }
         parser.finish()
-        if !decoder.isComplete {
+        guard decoder.isComplete else {
             throw APIError.truncated(detail: "the connection closed without a [DONE] event")
         }
+        if let usage = decoder.usage { try await onDelta(.usage(usage)) }
     }
 
-    private nonisolated(nonsending) func readJSON(_ body: HTTPClientResponse.Body, onDelta: (ChatDelta) async throws -> Void) async throws {
-        let bytes: [UInt8]
-        do {
-            bytes = try await Self.collect(body, limit: Self.jsonBodyLimit)
-        } catch let error as APIError {
-            throw error
-        } catch {
-            try Task.checkCancellation()
-            throw mapMidStream(error)
+    /// Parses bytes of the stream into what they mean for the reply, replacing `outputs`.
+    private static func decode(
+        _ bytes: some ContiguousBytes, parser: inout SSEParser, decoder: inout DeltaDecoder, into outputs: inout [DeltaDecoder.Output]
+    ) {
+        outputs.removeAll(keepingCapacity: true)
+        bytes.withUnsafeBytes { raw in
+            parser.feed(raw) { event in
+                let output = decoder.decode(event)
+                // Text that arrived in one network read is delivered as one delta.
+                if case .text(let more) = output, case .text(let earlier)? = outputs.last {
+                    outputs[outputs.count - 1] = .text(earlier + more)
+                } else if output != .nothing {
+                    outputs.append(output)
+                }
+            }
         }
-        try await Self.deliver(try DeltaDecoder.decodeCompletion(bytes), to: onDelta)
     }
 
     private nonisolated(nonsending) static func deliver(
-        _ reply: (text: String, citations: [Citation]), to onDelta: (ChatDelta) async throws -> Void
+        _ outputs: [DeltaDecoder.Output], to onDelta: (ChatDelta) async throws -> Void
     ) async throws {
-        if !reply.text.isEmpty { try await onDelta(.text(reply.text)) }
-        if !reply.citations.isEmpty { try await onDelta(.citations(reply.citations)) }
+        for output in outputs {
+            switch output {
+            case .text(let text): try await onDelta(.text(text))
+            case .citations(let citations): try await onDelta(.citations(citations))
+            case .failure(let message): throw APIError.errorEvent(message)
+            case .done, .nothing: break
+            }
+        }
+    }
+
+    /// The next piece of the body, or nil at its end; a broken connection is an ``APIError``.
+    private nonisolated(nonsending) func next(
+        _ iterator: inout HTTPClientResponse.Body.AsyncIterator
+    ) async throws -> ByteBuffer? {
+        do {
+            return try await iterator.next(isolation: #isolation)
+        } catch {
+            try Task.checkCancellation()
+            if error is CancellationError { throw error }
+            throw mapMidStream(error)
+        }
+    }
+
+    /// What a server sends after `[DONE]` (cited sources), read until the body ends or `limit`
+    /// passes. Then the body is dropped, which closes a connection the server kept open.
+    private static func tail(of iterator: sending HTTPClientResponse.Body.AsyncIterator, within limit: Duration) async -> [UInt8] {
+        let reader = Task { [iterator] in
+            var iterator = iterator
+            var bytes: [UInt8] = []
+            // A connection that breaks now does not change the reply: it was complete.
+            while bytes.count < errorBodyLimit, let buffer = try? await iterator.next() {
+                bytes.append(contentsOf: buffer.readableBytesView)
+            }
+            return bytes
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            reader.cancel()
+        }
+        defer { timer.cancel() }
+        return await withTaskCancellationHandler { await reader.value } onCancel: { reader.cancel() }
     }
 
     private static func collect(_ body: HTTPClientResponse.Body, limit: Int) async throws -> [UInt8] {
@@ -275,10 +324,11 @@ public final class ChatClient: Sendable {
         return .truncated(detail: "the connection closed mid-reply")
     }
 
-    private static func redacted(_ error: APIError, key: APIKey) -> APIError {
+    private static func redacted(_ error: APIError, key: APIKey?) -> APIError {
+        guard let key else { return error }
         switch error {
-        case .http(let status, let message, let retryAfter):
-            return .http(status: status, message: key.redact(message), retryAfter: retryAfter)
+        case .http(let status, let message, let retryAfter, let rateLimit, let keySent):
+            return .http(status: status, message: key.redact(message), retryAfter: retryAfter, rateLimit: rateLimit, keySent: keySent)
         case .transport(let failure, let detail):
             return .transport(failure, detail: key.redact(detail))
         case .errorEvent(let message):
@@ -295,13 +345,14 @@ public final class ChatClient: Sendable {
     /// `Retry-After` as seconds: either a number of seconds or an HTTP date.
     static func retryAfter(_ value: String?) -> Double? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return seconds }
+        // A number from the network: clamped to a year, so no later arithmetic can overflow.
+        if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return min(seconds, 366 * 86_400) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: value) else { return nil }
-        return max(0, date.timeIntervalSinceNow.rounded(.up))
+        return min(max(0, date.timeIntervalSinceNow.rounded(.up)), 366 * 86_400)
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

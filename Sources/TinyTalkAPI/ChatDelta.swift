@@ -4,4 +4,6 @@ public enum ChatDelta: Sendable, Equatable {
     case text(String)
     /// Knowledge-base sources the reply cited.
     case citations([Citation])
+    /// The tokens the reply cost, when the server said (once, at the end).
+    case usage(Usage)
 }

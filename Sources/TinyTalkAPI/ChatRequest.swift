@@ -7,13 +7,17 @@ public struct ChatRequest: Sendable, Equatable {
     public var messages: [ChatMessage]
     /// Omitted from the body when `nil`, so the bot's own setting applies.
     public var temperature: Double?
-    /// `true` asks for a server-sent-events stream; `false` for one JSON object.
+    /// Overrides the bot's configured model (it must be on the plan); omitted when `nil`.
+    public var model: String?
+    /// `true` asks for a server-sent-events stream; `false` for one JSON object. Always sent:
+    /// left out, the bot's own setting would decide.
     public var stream: Bool
 
-    public init(botId: String, messages: [ChatMessage], temperature: Double? = nil, stream: Bool = true) {
+    public init(botId: String, messages: [ChatMessage], temperature: Double? = nil, model: String? = nil, stream: Bool = true) {
         self.botId = botId
         self.messages = messages
         self.temperature = temperature
+        self.model = model.flatMap { $0.isEmpty ? nil : $0 }
         self.stream = stream
     }
 
@@ -28,6 +32,18 @@ public struct ChatRequest: Sendable, Equatable {
         if let temperature {
             try Self.validate(temperature: temperature)
         }
+        if let model {
+            try Self.validate(model: model)
+        }
+    }
+
+    /// A model name is one word of printable characters, as the service names them (`gpt-4o-mini`).
+    public static func validate(model: String) throws(APIError) {
+        guard !model.isEmpty, model.count <= 100,
+            !model.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
+        else {
+            throw .invalidRequest("The model name \"\(model)\" is not usable: it must be one word, such as gpt-4o-mini.")
+        }
     }
 
     /// Checks a temperature against the range the service accepts.
@@ -39,18 +55,20 @@ public struct ChatRequest: Sendable, Equatable {
         }
     }
 
-    /// The request's headers, in order: `Api-Key`, `Origin`, `Content-Type`, `Accept`, `User-Agent`.
+    /// The request's headers, in order: `Api-Key` and `Origin` (each only when the endpoint has
+    /// one), `Content-Type`, `Accept`, `User-Agent`.
     public func headers(for endpoint: Endpoint, userAgent: String) -> [(name: String, value: String)] {
-        [
-            ("Api-Key", endpoint.apiKey.secret),
-            ("Origin", endpoint.origin),
-            ("Content-Type", "application/json"),
-            ("Accept", stream ? "text/event-stream" : "application/json"),
-            ("User-Agent", userAgent),
-        ]
+        var headers: [(name: String, value: String)] = []
+        if let key = endpoint.apiKey { headers.append(("Api-Key", key.secret)) }
+        if let origin = endpoint.origin { headers.append(("Origin", origin)) }
+        headers.append(("Content-Type", "application/json"))
+        headers.append(("Accept", stream ? "text/event-stream" : "application/json"))
+        headers.append(("User-Agent", userAgent))
+        return headers
     }
 
-    /// The JSON body: `botId`, `messages`, `temperature` (only when set), `stream`, in that order.
+    /// The JSON body: `botId`, `messages`, `model` and `temperature` (each only when set),
+    /// `stream`, in that order.
     public func jsonBody() -> [UInt8] {
         var out = JSONText()
         out.raw("{\"botId\":")
@@ -65,6 +83,10 @@ public struct ChatRequest: Sendable, Equatable {
             out.raw("}")
         }
         out.raw("]")
+        if let model {
+            out.raw(",\"model\":")
+            out.string(model)
+        }
         if let temperature {
             out.raw(",\"temperature\":")
             out.raw(JSONText.number(temperature))

@@ -16,6 +16,8 @@ public struct DeltaDecoder: Sendable {
 
     /// True once `data: [DONE]` has been seen.
     public private(set) var isComplete = false
+    /// The token counts, once a chunk carried them (usually the last, with empty `choices`).
+    public private(set) var usage: Usage?
 
     public init() {}
 
@@ -38,6 +40,7 @@ public struct DeltaDecoder: Sendable {
         if fields.hasError {
             return .failure(Self.presentable(fields.errorMessage) ?? Self.errorText(from: data))
         }
+        if let reported = fields.usage, !reported.isEmpty { usage = reported }
         if let content = fields.deltaContent, !content.isEmpty {
             return .text(content)
         }
@@ -62,9 +65,16 @@ public struct DeltaDecoder: Sendable {
         }
     }
 
+    /// A whole reply read from a body that is one JSON object.
+    public struct Completion: Sendable, Equatable {
+        public var text: String
+        public var citations: [Citation]
+        public var usage: Usage?
+    }
+
     /// The reply in a body that is one JSON object (`"stream": false`, or a server that ignored
-    /// the stream flag): `choices[0].message.content` and `payload.citedResources`.
-    public static func decodeCompletion(_ body: [UInt8]) throws(APIError) -> (text: String, citations: [Citation]) {
+    /// the stream flag): `choices[0].message.content`, `payload.citedResources` and `usage`.
+    public static func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion {
         let scanned = body.withUnsafeBufferPointer { buffer in
             JSONScanner.scanObject(buffer).map { fields in
                 (fields, fields.mayCarryCitations ? Citation.leniently(in: buffer) : [])
@@ -78,7 +88,7 @@ public struct DeltaDecoder: Sendable {
             throw .errorEvent(presentable(fields.errorMessage) ?? "the server reported an error without a message")
         }
         if let text = fields.messageContent ?? fields.deltaContent {
-            return (text, citations)
+            return Completion(text: text, citations: citations, usage: fields.usage.flatMap { $0.isEmpty ? nil : $0 })
         }
         if let message = presentable(fields.message) {
             throw .errorEvent(message)

@@ -1,21 +1,27 @@
 import Foundation
 
 /// Where and as whom a request is sent: URL, `Origin` header and key.
+///
+/// Both the key and the origin are optional: public agents answer without a key, and only a
+/// bot whose owner restricts origins needs an `Origin` header. What is not set is not sent.
 public struct Endpoint: Sendable, Equatable {
     public static let defaultURL = "https://api.tinytalk.ai/v1/chat/completions"
-    public static let defaultOrigin = "https://tinytalk.local"
 
     public var url: String
-    public var origin: String
-    public var apiKey: APIKey
+    /// The `Origin` header, when the bot's owner allows only some origins.
+    public var origin: String?
+    /// The `Api-Key` header, for private agents (and a higher rate limit).
+    public var apiKey: APIKey?
 
-    public init(url: String = Endpoint.defaultURL, origin: String = Endpoint.defaultOrigin, apiKey: APIKey) {
+    /// An empty origin or key counts as none.
+    public init(url: String = Endpoint.defaultURL, origin: String? = nil, apiKey: APIKey? = nil) {
         self.url = url
-        self.origin = origin
-        self.apiKey = apiKey
+        self.origin = origin.flatMap { $0.isEmpty ? nil : $0 }
+        self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// Refuses URLs that are malformed, and any that would send the key in clear text over a network.
+    /// Refuses URLs that are malformed, and any that would send the conversation (and the key) in
+    /// clear text over a network.
     public func validate() throws(APIError) {
         guard let components = URLComponents(string: url),
             let scheme = components.scheme?.lowercased(),
@@ -32,12 +38,6 @@ public struct Endpoint: Sendable, Equatable {
             }
         default:
             throw .invalidRequest("The endpoint \"\(url)\" must use https:// (or http:// to a loopback address).")
-        }
-        if apiKey.isEmpty {
-            throw .invalidRequest("The API key is empty.")
-        }
-        if origin.isEmpty {
-            throw .invalidRequest("The Origin is empty: set it to one of the origins allowed on the bot's details page.")
         }
     }
 

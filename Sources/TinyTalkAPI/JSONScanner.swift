@@ -12,6 +12,8 @@ struct ChunkFields {
     var message: String?
     /// A key that may hold cited sources (`payload`, `citedResources`, a `message_payload` type, …).
     var mayCarryCitations = false
+    /// A top-level `usage` object: the reply's token counts.
+    var usage: Usage?
 }
 
 /// A single-pass, validating JSON reader over bytes that pulls out just the fields the chat
@@ -72,6 +74,9 @@ struct JSONScanner {
             case .citationContainer:
                 fields.mayCarryCitations = true
                 try scanner.skipValue()
+            case .usage:
+                guard scanner.peek() == UInt8(ascii: "{") else { return try scanner.skipValue() }
+                fields.usage = try scanner.scanUsage()
             case .type:
                 if scanner.peek() == UInt8(ascii: "\"") {
                     if try scanner.readString() == "message_payload" { fields.mayCarryCitations = true }
@@ -117,6 +122,37 @@ struct JSONScanner {
         return content
     }
 
+    /// `{"prompt_tokens": 12, "completion_tokens": 30, "total_tokens": 42}`; other members are
+    /// skipped, and a count that is not a whole number in range is left out.
+    private mutating func scanUsage() throws(Invalid) -> Usage {
+        var usage = Usage()
+        try forEachMember { scanner, key throws(Invalid) in
+            switch key {
+            case .promptTokens: usage.promptTokens = try scanner.readCount()
+            case .completionTokens: usage.completionTokens = try scanner.readCount()
+            case .totalTokens: usage.totalTokens = try scanner.readCount()
+            default: try scanner.skipValue()
+            }
+        }
+        return usage
+    }
+
+    /// A non-negative whole number (clamped to a billion), or nil for any other value.
+    private mutating func readCount() throws(Invalid) -> Int? {
+        guard let first = peek(), (0x30...0x39).contains(first) else {
+            try skipValue()
+            return nil
+        }
+        let start = index
+        try skipNumber()
+        var value = 0
+        for byte in bytes[start..<index] {
+            guard (0x30...0x39).contains(byte) else { return nil }  // a fraction or an exponent
+            value = min(value * 10 + Int(byte - 0x30), 1_000_000_000)
+        }
+        return value
+    }
+
     private mutating func scanForMessage() throws(Invalid) -> String? {
         var message: String?
         try forEachMember { scanner, key throws(Invalid) in
@@ -132,7 +168,8 @@ struct JSONScanner {
     // MARK: - Keys
 
     enum Key {
-        case choices, error, message, citationContainer, type, delta, content, other
+        case choices, error, message, citationContainer, type, delta, content, usage
+        case promptTokens, completionTokens, totalTokens, other
     }
 
     private static func classify(_ key: UnsafeBufferPointer<UInt8>) -> Key {
@@ -143,6 +180,10 @@ struct JSONScanner {
         case 4 where equals("type"): return .type
         case 5 where equals("delta"): return .delta
         case 5 where equals("error"): return .error
+        case 5 where equals("usage"): return .usage
+        case 12 where equals("total_tokens"): return .totalTokens
+        case 13 where equals("prompt_tokens"): return .promptTokens
+        case 17 where equals("completion_tokens"): return .completionTokens
         case 7 where equals("choices"): return .choices
         case 7 where equals("message"): return .message
         case 7 where equals("content"): return .content

@@ -9,12 +9,17 @@ public struct BotProfile: Sendable, Equatable {
     public var endpoint: Endpoint
     public var temperature: Double?
     public var systemPrompt: String?
+    /// The model to ask for instead of the bot's own.
+    public var model: String?
 
-    public init(name: String, id: String, endpoint: Endpoint, temperature: Double? = nil, systemPrompt: String? = nil) {
+    public init(
+        name: String, id: String, endpoint: Endpoint, temperature: Double? = nil, systemPrompt: String? = nil, model: String? = nil
+    ) {
         self.name = name
         self.id = id
         self.endpoint = endpoint
         self.temperature = temperature
         self.systemPrompt = systemPrompt
+        self.model = model
     }
 }

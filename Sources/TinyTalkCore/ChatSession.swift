@@ -33,7 +33,7 @@ public actor ChatSession {
     private let continuation: AsyncStream<SessionEvent>.Continuation
     private var observer: (@Sendable (SessionEvent) -> Void)?
 
-    public let bot: BotProfile
+    public private(set) var bot: BotProfile
     public private(set) var conversation: Conversation
     public private(set) var messages: [Message]
     public private(set) var state: SessionState = .idle
@@ -57,6 +57,7 @@ public actor ChatSession {
         var messageId: Int64
         var text = ""
         var citations: [Citation] = []
+        var usage: Usage?
         var lastFlush: Duration
         var task: Task<Void, Never>?
     }
@@ -154,11 +155,32 @@ public actor ChatSession {
         try startReply(to: index)
     }
 
-    /// Changes the system prompt and temperature used from the next request on.
-    public func configure(systemPrompt: String?, temperature: Double?) throws {
-        try store.updateSettings(conversationId: conversation.id, systemPrompt: systemPrompt, temperature: temperature)
-        conversation.systemPrompt = systemPrompt
-        conversation.temperature = temperature
+    /// One of a conversation's settings, changed on its own so that two changes close together
+    /// cannot undo each other.
+    public enum Setting: Sendable, Equatable {
+        case systemPrompt(String?)
+        case temperature(Double?)
+        case model(String?)
+    }
+
+    /// Changes one setting from the next request on, saved first; returns the conversation as it now is.
+    @discardableResult
+    public func configure(_ setting: Setting) throws -> Conversation {
+        var changed = conversation
+        switch setting {
+        case .systemPrompt(let text): changed.systemPrompt = text
+        case .temperature(let value): changed.temperature = value
+        case .model(let name): changed.model = name
+        }
+        try store.updateSettings(
+            conversationId: changed.id, systemPrompt: changed.systemPrompt, temperature: changed.temperature, model: changed.model)
+        conversation = changed
+        return changed
+    }
+
+    /// Uses `key` (nil: none) from the next request on: a key was given for a private agent.
+    public func setAPIKey(_ key: APIKey?) {
+        bot.endpoint.apiKey = key
     }
 
     /// Ends the event stream (the tab is closing). A reply in flight is cancelled first.
@@ -187,7 +209,8 @@ public actor ChatSession {
         let window = context.messages(
             system: conversation.systemPrompt, history: Array(messages[..<userIndex]), latest: latest)
         if window.dropped > 0 { emit(.contextTrimmed(droppedTurns: window.dropped)) }
-        let request = ChatRequest(botId: conversation.botId, messages: window.messages, temperature: conversation.temperature)
+        let request = ChatRequest(
+            botId: conversation.botId, messages: window.messages, temperature: conversation.temperature, model: conversation.model)
 
         let placeholder: Message
         do {
@@ -258,11 +281,16 @@ public actor ChatSession {
             reply!.citations += citations
             messages[index].citations += citations
             emit(.citations(messageId: messageId, citations))
+        case .usage(let usage):
+            reply!.usage = usage
+            messages[index].usage = usage
+            emit(.usage(messageId: messageId, usage))
         }
         let now = clock.now
         if now - reply!.lastFlush >= Self.flushInterval {
             reply!.lastFlush = now
-            try? store.updateMessage(id: messageId, content: reply!.text, state: .streaming, citations: reply!.citations)
+            try? store.updateMessage(
+                id: messageId, content: reply!.text, state: .streaming, citations: reply!.citations, usage: reply!.usage)
         }
     }
 
@@ -276,7 +304,8 @@ public actor ChatSession {
         case .interrupted(let failure): (state, error) = (.interrupted, failure?.message ?? "cancelled")
         case .failed(let failure): (state, error) = (.failed, failure.message)
         }
-        try? store.updateMessage(id: current.messageId, content: current.text, state: state, error: error, citations: current.citations)
+        try? store.updateMessage(
+            id: current.messageId, content: current.text, state: state, error: error, citations: current.citations, usage: current.usage)
         if let index = messages.lastIndex(where: { $0.id == current.messageId }) {
             messages[index].state = state
             messages[index].error = error

@@ -7,6 +7,7 @@ import TinyTalkAPI
 /// endpoint = "https://api.tinytalk.ai/v1/chat/completions"
 /// origin = "https://example.com"
 /// temperature = 0.2
+/// model = "gpt-4o-mini"
 /// theme = "dusk"
 /// context_chars = 24000
 /// api_key_command = "pass show tinytalk"
@@ -30,10 +31,12 @@ public struct Config: Sendable, Equatable {
 
     /// The chat completions URL; `nil` means ``Endpoint/defaultURL``.
     public var endpoint: String?
-    /// The `Origin` header; `nil` means ``Endpoint/defaultOrigin``.
+    /// The `Origin` header; `nil` sends none (only bots whose owner restricts origins need one).
     public var origin: String?
     /// 0 to 2; `nil` leaves the choice to each bot's own setting.
     public var temperature: Double?
+    /// The model every bot is asked for unless it names its own; `nil` leaves each bot's own.
+    public var model: String?
     /// The name of the colour theme.
     public var theme: String?
     /// How many characters of earlier messages each request may carry (always positive).
@@ -52,13 +55,14 @@ public struct Config: Sendable, Equatable {
 
     /// A configuration; the defaults are those of an empty file.
     public init(
-        endpoint: String? = nil, origin: String? = nil, temperature: Double? = nil, theme: String? = nil,
+        endpoint: String? = nil, origin: String? = nil, temperature: Double? = nil, model: String? = nil, theme: String? = nil,
         contextChars: Int = Config.defaultContextChars, apiKeyCommand: String? = nil, apiKey: APIKey? = nil,
         keys: [String: String] = [:], bots: [BotConfig] = []
     ) {
         self.endpoint = endpoint
         self.origin = origin
         self.temperature = temperature
+        self.model = model
         self.theme = theme
         self.contextChars = contextChars
         self.apiKeyCommand = apiKeyCommand
@@ -69,7 +73,7 @@ public struct Config: Sendable, Equatable {
 
     /// The top-level keys `config.toml` may hold, in the order the documentation lists them.
     public static let knownKeys = [
-        "endpoint", "origin", "temperature", "theme", "context_chars", "api_key_command", "api_key", "keys", "bot",
+        "endpoint", "origin", "temperature", "model", "theme", "context_chars", "api_key_command", "api_key", "keys", "bot",
     ]
 
     /// Parses and validates the text of a configuration file.
@@ -114,9 +118,15 @@ public struct Config: Sendable, Equatable {
         bot?.endpoint ?? endpoint ?? Endpoint.defaultURL
     }
 
-    /// The `Origin` for a bot's requests: the bot's own, else the top-level one, else the default.
-    public func origin(for bot: BotConfig?) -> String {
-        bot?.origin ?? origin ?? Endpoint.defaultOrigin
+    /// The `Origin` for a bot's requests: the bot's own, else the top-level one, else none.
+    public func origin(for bot: BotConfig?) -> String? {
+        bot?.origin ?? origin
+    }
+
+    /// The model for a bot's requests: the bot's own, else the top-level one, else `nil` (the
+    /// bot's configured model on the service).
+    public func model(for bot: BotConfig?) -> String? {
+        bot?.model ?? model
     }
 
     /// The temperature for a bot's requests: the bot's own, else the top-level one, else `nil`

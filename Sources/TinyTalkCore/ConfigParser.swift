@@ -36,6 +36,7 @@ struct ConfigParser {
         if let value = root["endpoint"] { config.endpoint = endpoint(value, key: "endpoint", at) }
         if let value = root["origin"] { config.origin = origin(value, key: "origin", at) }
         if let value = root["temperature"] { config.temperature = temperature(value, key: "temperature", at) }
+        if let value = root["model"] { config.model = model(value, key: "model", at) }
         if let value = root["theme"] {
             config.theme = nonEmptyString(value, key: "theme", at, expected: "a theme name such as \"dusk\"")
         }
@@ -244,6 +245,18 @@ struct ConfigParser {
         return text
     }
 
+    private mutating func model(_ value: TOMLValueConvertible, key: String, _ place: Place) -> String? {
+        let expected = "a model name such as \"gpt-4o-mini\""
+        guard let text = nonEmptyString(value, key: key, place, expected: expected) else { return nil }
+        do {
+            try ChatRequest.validate(model: text)
+        } catch {
+            report(key, place, "must be \(expected) (one word); found \(VisibleText.quoted(text))")
+            return nil
+        }
+        return text
+    }
+
     private mutating func origin(_ value: TOMLValueConvertible, key: String, _ place: Place) -> String? {
         let expected = "an origin the bot allows, such as \"https://example.com\""
         guard let text = string(value, key: key, place, expected: expected) else { return nil }
@@ -336,6 +349,17 @@ struct ConfigParser {
         if let value = table["system"] { bot.system = string(value, key: "system", place, expected: "a string (the system prompt)") }
         if let value = table["origin"] { bot.origin = origin(value, key: "origin", place) }
         if let value = table["endpoint"] { bot.endpoint = endpoint(value, key: "endpoint", place) }
+        if let value = table["model"] { bot.model = model(value, key: "model", place) }
+        if let value = table["api_key_command"] {
+            bot.apiKeyCommand = nonEmptyString(
+                value, key: "api_key_command", place, expected: "a shell command that prints this bot's key, such as \"pass show tinytalk/support\"")
+        }
+        if let value = table["api_key_file"] {
+            bot.apiKeyFile = nonEmptyString(value, key: "api_key_file", place, expected: "the path of a file holding this bot's key (mode 600)")
+        }
+        if bot.apiKeyCommand != nil && bot.apiKeyFile != nil {
+            report("api_key_file", place, "give this bot api_key_command or api_key_file, not both")
+        }
         return problems.count == before ? bot : nil
     }
 

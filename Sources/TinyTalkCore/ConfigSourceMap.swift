@@ -29,6 +29,8 @@ struct ConfigSourceMap {
 
     private var keyLines: [KeyLine] = []
     private var headerLines: [Section: Int] = [:]
+    /// The last line that holds something of a section (a key, a value's continuation).
+    private var lastLines: [Section: Int] = [:]
 
     init(text: String) {
         var section = Section.root
@@ -40,6 +42,7 @@ struct ConfigSourceMap {
             if line.last == "\r" { line = line.dropLast() }
             if let delimiter = openString {
                 if Self.occurrences(of: delimiter, in: line) % 2 == 1 { openString = nil }
+                lastLines[section] = number
                 continue
             }
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
@@ -51,6 +54,7 @@ struct ConfigSourceMap {
                     arrayCounts[name] = index + 1
                     section = .arrayElement(name, index)
                     headerLines[section] = headerLines[section] ?? number
+                    lastLines[section] = number
                 }
                 continue
             }
@@ -59,11 +63,13 @@ struct ConfigSourceMap {
                     let name = Self.normalizedName(trimmed[trimmed.index(after: trimmed.startIndex)..<end])
                     section = .table(name)
                     headerLines[section] = headerLines[section] ?? number
+                    lastLines[section] = number
                 }
                 continue
             }
             guard let (key, value) = Self.keyAndValue(trimmed) else { continue }
             keyLines.append(KeyLine(line: number, section: section, key: key, value: value))
+            lastLines[section] = number
             for delimiter in ["\"\"\"", "'''"] where value.hasPrefix(delimiter) {
                 if Self.occurrences(of: delimiter, in: value) % 2 == 1 { openString = delimiter }
             }
@@ -91,6 +97,13 @@ struct ConfigSourceMap {
     /// The line of the header that opens a section.
     func headerLine(of section: Section) -> Int? {
         headerLines[section]
+    }
+
+    /// The lines a section written under its own header spans: from the header to its last key
+    /// or value line (comments and blank lines after that are not counted).
+    func span(of section: Section) -> ClosedRange<Int>? {
+        guard let first = headerLines[section], let last = lastLines[section], last >= first else { return nil }
+        return first...last
     }
 
     /// The raw values written for `key` anywhere in the file (used to keep them out of messages).

@@ -1,4 +1,5 @@
 import Foundation
+import TinyTalkAPI
 
 /// A conversation with one bot.
 public struct Conversation: Sendable, Equatable, Identifiable {
@@ -11,12 +12,14 @@ public struct Conversation: Sendable, Equatable, Identifiable {
     public var title: String
     public var systemPrompt: String?
     public var temperature: Double?
+    /// The model asked for instead of the bot's own; nil: the bot's.
+    public var model: String?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: Int64, botId: String, botName: String, title: String = "", systemPrompt: String? = nil,
-        temperature: Double? = nil, createdAt: Date = Date(), updatedAt: Date = Date()
+        temperature: Double? = nil, model: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date()
     ) {
         self.id = id
         self.botId = botId
@@ -24,6 +27,7 @@ public struct Conversation: Sendable, Equatable, Identifiable {
         self.title = title
         self.systemPrompt = systemPrompt
         self.temperature = temperature
+        self.model = model
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -50,6 +54,46 @@ public struct SearchHit: Sendable, Equatable {
     public var title: String
     public var role: String
     public var createdAt: Date
-    /// The matching text around the hit, with the matched words in `[` `]`.
-    public var snippet: String
+    /// The matching text around the hit, the matched words between ``matchStart`` and ``matchEnd``.
+    public var markedSnippet: String
+
+    /// Marks around each matched word in ``markedSnippet`` (private-use characters, so they
+    /// survive cleaning and never come from a message).
+    public static let matchStart: Character = "\u{E000}"
+    public static let matchEnd: Character = "\u{E001}"
+
+    public init(
+        messageId: Int64, conversationId: Int64, botName: String, title: String, role: String, createdAt: Date, markedSnippet: String
+    ) {
+        self.messageId = messageId
+        self.conversationId = conversationId
+        self.botName = botName
+        self.title = title
+        self.role = role
+        self.createdAt = createdAt
+        self.markedSnippet = markedSnippet
+    }
+
+    /// The text around the hit, without marks.
+    public var snippet: String {
+        markedSnippet.filter { $0 != Self.matchStart && $0 != Self.matchEnd }
+    }
+
+    /// The snippet, single-line and cut to `limit` characters, as pieces: matched words and the text between.
+    public func snippetPieces(limit: Int = 160) -> [(text: String, matched: Bool)] {
+        var pieces: [(text: String, matched: Bool)] = []
+        var current = ""
+        var matched = false
+        for character in TextExcerpt.clean(markedSnippet, limit: limit) {
+            guard character == Self.matchStart || character == Self.matchEnd else {
+                current.append(character)
+                continue
+            }
+            if !current.isEmpty { pieces.append((current, matched)) }
+            current = ""
+            matched = character == Self.matchStart
+        }
+        if !current.isEmpty { pieces.append((current, matched)) }
+        return pieces
+    }
 }

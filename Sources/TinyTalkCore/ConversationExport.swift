@@ -21,6 +21,7 @@ public enum ConversationExport {
         var out = "# \(conversation.title.isEmpty ? "Conversation \(conversation.id)" : conversation.title)\n\n"
         var facts = ["Bot: \(conversation.botName)", "Started: \(timestamp(conversation.createdAt))"]
         if let temperature = conversation.temperature { facts.append("Temperature: \(JSONText.number(temperature))") }
+        if let model = conversation.model { facts.append("Model: \(model)") }
         out += facts.joined(separator: " · ") + "\n\n"
         if let system = conversation.systemPrompt, !system.isEmpty {
             out += "## System\n\n\(system)\n\n"
@@ -34,6 +35,9 @@ public enum ConversationExport {
             }
             out += "## \(author) · \(timestamp(message.createdAt))\n\n"
             if !message.content.isEmpty { out += message.content + "\n\n" }
+            if let usage = message.usage {
+                out += "*\(usage.summary)*\n\n"
+            }
             if message.state == .interrupted || message.state == .failed {
                 out += "> *\(message.state == .failed ? "Failed" : "Interrupted")\(message.error.map { ": \($0)" } ?? "")*\n\n"
             }
@@ -66,6 +70,10 @@ public enum ConversationExport {
         if let temperature = conversation.temperature {
             out.raw(",\n  \"temperature\": \(JSONText.number(temperature))")
         }
+        if let model = conversation.model {
+            out.raw(",\n  \"model\": ")
+            out.string(model)
+        }
         out.raw(",\n  \"messages\": [")
         var wire: [ChatMessage] = []
         if let system = conversation.systemPrompt, !system.isEmpty { wire.append(ChatMessage(role: .system, content: system)) }
@@ -97,6 +105,21 @@ public enum ConversationExport {
                     out.raw("}")
                 }
                 out.raw("]}")
+            }
+            out.raw("\n  ]")
+        }
+        let costed = messages.filter { $0.usage != nil }
+        if !costed.isEmpty {
+            // The API's own names, so a script reads them as it reads the service's replies.
+            out.raw(",\n  \"usage\": [")
+            for (position, message) in costed.enumerated() {
+                out.raw(position == 0 ? "\n    " : ",\n    ")
+                out.raw("{\"messageId\": \(message.id)")
+                let usage = message.usage!
+                for (key, value) in [("prompt_tokens", usage.promptTokens), ("completion_tokens", usage.completionTokens), ("total_tokens", usage.totalTokens)] {
+                    if let value { out.raw(", \"\(key)\": \(value)") }
+                }
+                out.raw("}")
             }
             out.raw("\n  ]")
         }

@@ -4,8 +4,6 @@
 public struct CredentialError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure, for callers that react differently (exit codes, hints).
     public enum Reason: Sendable, Equatable {
-        /// No source provided a key.
-        case noKey
         /// `api_key_command` could not start, exited non-zero, or printed nothing.
         case commandFailed
         /// `api_key_command` ran longer than the timeout and was stopped.

@@ -9,32 +9,40 @@ import TinyTalkAPI
     import Darwin
 #endif
 
-/// Finds the API key. The first source that is there wins:
+/// Finds the API key, which is optional: public agents answer without one, and only private
+/// agents need it. For a bot, the first source that is there wins:
 ///
-/// 1. `TINYTALK_API_KEY` in the environment (when not empty);
-/// 2. `api_key_command` from the configuration, run with `/bin/sh -c` (first line of its output);
-/// 3. the key file (`api_key` in the config directory), which must be private to the user;
-/// 4. `api_key` in the configuration file, which must then be private to the user too.
+/// 1. the bot's own `api_key_command` or `api_key_file` from its `[[bot]]` entry;
+/// 2. the bot's key file `keys/NAME` in the config directory (what `config set-key --bot` writes);
+/// 3. `TINYTALK_API_KEY` in the environment (when not empty);
+/// 4. `api_key_command` from the configuration, run with `/bin/sh -c` (first line of its output);
+/// 5. the key file (`api_key` in the config directory), which must be private to the user;
+/// 6. `api_key` in the configuration file, which must then be private to the user too.
 ///
-/// A source that is there but unusable — a failing command, a key file others can read — is an
-/// error rather than a reason to try the next one: quietly using another key would hide the
-/// problem. Like ssh with a private key, a key that other users can read is refused.
-/// No error ever contains the key, nor the output of the command.
+/// None of them: no key is sent. A source that is there but unusable — a failing command, a
+/// key file others can read — is an error rather than a reason to try the next one: quietly
+/// using another key would hide the problem. Like ssh with a private key, a key that other
+/// users can read is refused. No error ever contains the key, nor the output of the command.
 public struct Credentials: Sendable {
-    /// The environment variable checked first.
+    /// The environment variable checked before the configuration's sources.
     public static let environmentVariable = "TINYTALK_API_KEY"
 
-    /// Resolves the key.
+    /// Resolves the key for `bot` (nil: a bot the configuration does not name).
     ///
     /// - Parameters:
-    ///   - environment: the process environment; also the environment `api_key_command` runs with.
+    ///   - bot: the bot's configuration entry, for its own key sources.
+    ///   - environment: the process environment; also the environment key commands run with.
     ///   - config: the parsed configuration (for `api_key_command` and `api_key`).
-    ///   - paths: where the key file and the configuration file are.
-    ///   - commandTimeout: how long `api_key_command` may run before it is stopped.
-    /// - Returns: the key and where it came from.
+    ///   - paths: where the key files and the configuration file are.
+    ///   - commandTimeout: how long a key command may run before it is stopped.
+    /// - Returns: the key and where it came from, or nil when no source has one.
     public static func resolve(
-        environment: [String: String], config: Config, paths: Paths, commandTimeout: Duration = .seconds(10)
-    ) throws(CredentialError) -> (key: APIKey, source: KeySource) {
+        for bot: BotConfig? = nil, environment: [String: String], config: Config, paths: Paths,
+        commandTimeout: Duration = .seconds(10)
+    ) throws(CredentialError) -> (key: APIKey, source: KeySource)? {
+        if let bot, let own = try botKey(bot, environment: environment, paths: paths, commandTimeout: commandTimeout) {
+            return own
+        }
         if let value = environment[environmentVariable] {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             if !trimmed.isEmpty {
@@ -43,21 +51,60 @@ public struct Credentials: Sendable {
         }
         if let command = config.apiKeyCommand, !command.trimmingCharacters(in: .whitespaces).isEmpty {
             let key = try KeyCommand.run(
-                command, environment: environment, timeout: commandTimeout, configPath: paths.configFile.path)
+                command, environment: environment, timeout: commandTimeout, subject: "api_key_command (in \(paths.configFile.path))")
             return (try usable(key, from: "the output of api_key_command"), .command)
         }
         if let key = try keyFile(paths.apiKeyFile.path) {
-            return (try usable(key, from: paths.apiKeyFile.path), .keyFile)
+            return (try usable(key, from: paths.apiKeyFile.path), .keyFile(paths.apiKeyFile.path))
         }
         if let key = config.apiKey {
             try requirePrivateConfig(paths)
             return (try usable(key, from: "api_key in \(paths.configFile.path)"), .configFile)
         }
-        throw noKey(paths)
+        return nil
+    }
+
+    /// A key of the bot's own: its `api_key_command`, its `api_key_file` (which must exist), or
+    /// its file under `keys/` when there is one; nil when the bot has none of its own.
+    public static func botKey(
+        _ bot: BotConfig, environment: [String: String], paths: Paths, commandTimeout: Duration
+    ) throws(CredentialError) -> (key: APIKey, source: KeySource)? {
+        if let command = bot.apiKeyCommand {
+            let key = try KeyCommand.run(
+                command, environment: environment, timeout: commandTimeout,
+                subject: "api_key_command of bot \(VisibleText.quoted(bot.name)) (in \(paths.configFile.path))")
+            return (try usable(key, from: "the output of bot \(VisibleText.quoted(bot.name))'s api_key_command"), .botCommand)
+        }
+        if let file = bot.apiKeyFile {
+            let path = paths.configured(path: file, home: environment["HOME"] ?? NSHomeDirectory()).path
+            guard let key = try keyFile(path) else {
+                throw CredentialError(
+                    .unreadable,
+                    "The key file \(path), named by api_key_file of bot \(VisibleText.quoted(bot.name)), does not exist. Create it with: tinytalk config set-key --bot \(bot.name)"
+                )
+            }
+            return (try usable(key, from: path), .keyFile(path))
+        }
+        if let path = paths.keyFile(forBot: bot.name)?.path, let key = try keyFile(path) {
+            return (try usable(key, from: path), .keyFile(path))
+        }
+        return nil
+    }
+
+    /// How to give tinytalk a key, for messages about private agents (one line each).
+    public static func howToGiveAKey(paths: Paths, bot: String? = nil) -> String {
+        let forBot = bot.map { " --bot \($0)" } ?? ""
+        return """
+            Give tinytalk the key (the first found wins):
+              tinytalk config set-key\(forBot)   (reads it without echo; saved with mode 600)
+              or the environment variable \(environmentVariable),
+              or api_key_command = "…" in \(paths.configFile.path) (a command that prints it, e.g. a password manager),
+              or the key file \(paths.apiKeyFile.path) (chmod 600).
+            """
     }
 
     /// The first line of the key file; `nil` when there is no key file.
-    private static func keyFile(_ path: String) throws(CredentialError) -> APIKey? {
+    static func keyFile(_ path: String) throws(CredentialError) -> APIKey? {
         let contents: PrivateFile.Contents
         switch PrivateFile.readAll(path, limit: 64 * 1024) {
         case .success(let read):
@@ -110,20 +157,5 @@ public struct Credentials: Sendable {
     /// "readable by other users", or the less common case of a file only others may write.
     private static func openness(_ mode: UInt32) -> String {
         mode & 0o044 != 0 ? "readable by other users" : "open to other users"
-    }
-
-    private static func noKey(_ paths: Paths) -> CredentialError {
-        let config = paths.configFile.path
-        let keyFile = paths.apiKeyFile.path
-        return CredentialError(
-            .noKey,
-            """
-            No API key found. Give tinytalk your Tiny Talk API key in one of these ways (the first found wins):
-              1. the environment variable \(environmentVariable);
-              2. api_key_command = "…" in \(config): a command that prints the key, e.g. a password manager ("pass show tinytalk");
-              3. the key file \(keyFile), with the key on its first line and only you able to read it (chmod 600 \(keyFile));
-              4. api_key = "…" in \(config), when only you can read that file (chmod 600 \(config)).
-            """
-        )
     }
 }

@@ -21,9 +21,8 @@ enum KeyCommand {
     private static let outputLimit = 64 * 1024
 
     static func run(
-        _ command: String, environment: [String: String], timeout: Duration, configPath: String
+        _ command: String, environment: [String: String], timeout: Duration, subject: String
     ) throws(CredentialError) -> APIKey {
-        let subject = "api_key_command (in \(configPath))"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]

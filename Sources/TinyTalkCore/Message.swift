@@ -24,11 +24,13 @@ public struct Message: Sendable, Equatable, Identifiable {
     /// The presentable reason a reply is interrupted or failed.
     public var error: String?
     public var citations: [Citation]
+    /// The tokens a reply cost, when the server said.
+    public var usage: Usage?
     public var createdAt: Date
 
     public init(
         id: Int64, conversationId: Int64, role: Role, content: String, state: State = .complete, error: String? = nil,
-        citations: [Citation] = [], createdAt: Date = Date()
+        citations: [Citation] = [], usage: Usage? = nil, createdAt: Date = Date()
     ) {
         self.id = id
         self.conversationId = conversationId
@@ -37,6 +39,7 @@ public struct Message: Sendable, Equatable, Identifiable {
         self.state = state
         self.error = error
         self.citations = citations
+        self.usage = usage
         self.createdAt = createdAt
     }
 

@@ -11,6 +11,8 @@ public struct Paths: Sendable, Equatable {
     public var configFile: URL
     /// `api_key` in the config directory: a key file that must be mode 0600.
     public var apiKeyFile: URL
+    /// `keys/` in the config directory: one key file per bot that has a key of its own.
+    public var botKeysDirectory: URL
     /// `themes/` in the config directory: the user's own themes.
     public var userThemesDirectory: URL
     /// `$XDG_DATA_HOME/tinytalk` (default `~/.local/share/tinytalk`).
@@ -30,11 +32,28 @@ public struct Paths: Sendable, Equatable {
         self.configDirectory = configDirectory
         self.configFile = configDirectory.appendingPathComponent("config.toml", isDirectory: false)
         self.apiKeyFile = configDirectory.appendingPathComponent("api_key", isDirectory: false)
+        self.botKeysDirectory = configDirectory.appendingPathComponent("keys", isDirectory: true)
         self.userThemesDirectory = configDirectory.appendingPathComponent("themes", isDirectory: true)
         self.dataDirectory = dataDirectory
         self.databaseFile = dataDirectory.appendingPathComponent("tinytalk.sqlite", isDirectory: false)
         self.stateDirectory = stateDirectory
         self.logFile = stateDirectory.appendingPathComponent("tinytalk.log", isDirectory: false)
+    }
+
+    /// The key file of the bot called `name` (`keys/NAME`, the name lowercased), or nil when the
+    /// name cannot be a file name.
+    public func keyFile(forBot name: String) -> URL? {
+        guard BotConfig.isPlainName(name) else { return nil }
+        return botKeysDirectory.appendingPathComponent(name.lowercased(), isDirectory: false)
+    }
+
+    /// A path written in the configuration: `~/` is the home directory, a relative path is in
+    /// the config directory.
+    public func configured(path: String, home: String) -> URL {
+        if path == "~" { return URL(fileURLWithPath: home, isDirectory: true) }
+        if path.hasPrefix("~/") { return URL(fileURLWithPath: home).appendingPathComponent(String(path.dropFirst(2))) }
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
+        return configDirectory.appendingPathComponent(path)
     }
 
     /// Resolves the directories from an environment (normally `ProcessInfo.processInfo.environment`).

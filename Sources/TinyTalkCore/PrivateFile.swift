@@ -83,4 +83,41 @@ enum PrivateFile {
         let digits = String(mode, radix: 8)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
+
+    /// Replaces the file at `path` with `bytes`, atomically: they are written to a new file
+    /// of mode `mode` beside it (created with that mode, never wider for a moment), flushed to
+    /// disk, then renamed over the old one. Missing directories are created with mode 0700.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o600) -> Result<Void, Failure> {
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            return .failure(Failure(code: EACCES, reason: "cannot create \(directory): \(error.localizedDescription)"))
+        }
+        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else { return .failure(Failure(code: errno)) }
+        var failure: Failure?
+        // The umask may have narrowed the mode; set exactly what was asked.
+        if fchmod(fd, mode_t(mode)) != 0 { failure = Failure(code: errno) }
+        var written = 0
+        while failure == nil, written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                failure = Failure(code: errno)
+            } else {
+                written += count
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = Failure(code: errno) }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = Failure(code: errno) }
+        if let failure {
+            unlink(temporary)
+            return .failure(failure)
+        }
+        return .success(())
+    }
 }

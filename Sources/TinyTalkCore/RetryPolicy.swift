@@ -35,9 +35,10 @@ public struct RetryPolicy: Sendable {
         let baseMilliseconds = Double(base.components.seconds) * 1000 + Double(base.components.attoseconds) / 1e15
         var wait = Duration.milliseconds(Int64((baseMilliseconds * exponent * factor).rounded()))
         if let retryAfter = error.retryAfter {
-            let requested = Duration.milliseconds(Int64(retryAfter * 1000))
-            guard requested <= longestWait else { return nil }
-            wait = max(wait, requested)
+            // Compared before it becomes a Duration: the figure comes from the network.
+            let longest = Double(longestWait.components.seconds) + Double(longestWait.components.attoseconds) / 1e18
+            guard retryAfter.isFinite, retryAfter <= longest else { return nil }
+            wait = max(wait, .milliseconds(Int64((max(0, retryAfter) * 1000).rounded())))
         }
         return wait
     }

@@ -30,6 +30,8 @@ public enum SessionEvent: Sendable, Equatable {
     case replyStarted(Message)
     case textDelta(messageId: Int64, text: String)
     case citations(messageId: Int64, [Citation])
+    /// The tokens the reply cost, as the server reported them.
+    case usage(messageId: Int64, Usage)
     case replyFinished(messageId: Int64, ReplyOutcome)
     /// A failed attempt will be retried after `delay` (the countdown starts now).
     case retryScheduled(attempt: Int, delay: Duration, reason: APIError)

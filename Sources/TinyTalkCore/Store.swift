@@ -88,6 +88,15 @@ public final class Store: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v2: model per conversation, token usage per message") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE conversation ADD COLUMN model TEXT;
+                    ALTER TABLE message ADD COLUMN promptTokens INTEGER;
+                    ALTER TABLE message ADD COLUMN completionTokens INTEGER;
+                    ALTER TABLE message ADD COLUMN totalTokens INTEGER;
+                    """)
+        }
         return migrator
     }
 
@@ -111,15 +120,19 @@ public final class Store: Sendable {
 
     /// Creates a conversation with the bot.
     public func createConversation(
-        botId: String, botName: String, systemPrompt: String? = nil, temperature: Double? = nil, now: Date = Date()
+        botId: String, botName: String, systemPrompt: String? = nil, temperature: Double? = nil, model: String? = nil,
+        now: Date = Date()
     ) throws -> Conversation {
         try database.write { db in
             try db.execute(
-                sql: "INSERT INTO conversation (botId, botName, systemPrompt, temperature, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [botId, botName, systemPrompt, temperature, now.timeIntervalSince1970, now.timeIntervalSince1970])
+                sql: """
+                    INSERT INTO conversation (botId, botName, systemPrompt, temperature, model, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [botId, botName, systemPrompt, temperature, model, now.timeIntervalSince1970, now.timeIntervalSince1970])
             return Conversation(
                 id: db.lastInsertedRowID, botId: botId, botName: botName, systemPrompt: systemPrompt, temperature: temperature,
-                createdAt: now, updatedAt: now)
+                model: model, createdAt: now, updatedAt: now)
         }
     }
 
@@ -154,12 +167,12 @@ public final class Store: Sendable {
         }
     }
 
-    /// Changes a conversation's system prompt and temperature.
-    public func updateSettings(conversationId: Int64, systemPrompt: String?, temperature: Double?) throws {
+    /// Changes a conversation's system prompt, temperature and model.
+    public func updateSettings(conversationId: Int64, systemPrompt: String?, temperature: Double?, model: String?) throws {
         try database.write { db in
             try db.execute(
-                sql: "UPDATE conversation SET systemPrompt = ?, temperature = ? WHERE id = ?",
-                arguments: [systemPrompt, temperature, conversationId])
+                sql: "UPDATE conversation SET systemPrompt = ?, temperature = ?, model = ? WHERE id = ?",
+                arguments: [systemPrompt, temperature, model, conversationId])
         }
     }
 
@@ -192,15 +205,22 @@ public final class Store: Sendable {
         }
     }
 
-    /// Saves a message's text and state (a reply as it streams, and when it ends).
+    /// Saves a message's text and state (a reply as it streams, and when it ends), with its
+    /// cited sources and the tokens it cost.
     public func updateMessage(
-        id: Int64, content: String, state: Message.State, error: String? = nil, citations: [Citation] = []
+        id: Int64, content: String, state: Message.State, error: String? = nil, citations: [Citation] = [], usage: Usage? = nil
     ) throws {
         let citationsJSON = citations.isEmpty ? nil : String(decoding: try JSONEncoder().encode(citations), as: UTF8.self)
         try database.write { db in
             try db.execute(
-                sql: "UPDATE message SET content = ?, state = ?, error = ?, citations = ? WHERE id = ?",
-                arguments: [content, state.rawValue, error, citationsJSON, id])
+                sql: """
+                    UPDATE message SET content = ?, state = ?, error = ?, citations = ?,
+                        promptTokens = ?, completionTokens = ?, totalTokens = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    content, state.rawValue, error, citationsJSON, usage?.promptTokens, usage?.completionTokens, usage?.totalTokens, id,
+                ])
         }
     }
 
@@ -239,7 +259,7 @@ public final class Store: Sendable {
                 db,
                 sql: """
                     SELECT m.id, m.conversationId, m.role, m.createdAt, c.botName, c.title,
-                           snippet(message_fts, 0, '[', ']', '…', 12) AS snippet
+                           snippet(message_fts, 0, char(57344), char(57345), '…', 12) AS snippet
                     FROM message_fts
                     JOIN message m ON m.id = message_fts.rowid
                     JOIN conversation c ON c.id = m.conversationId
@@ -251,7 +271,7 @@ public final class Store: Sendable {
             ).map { row in
                 SearchHit(
                     messageId: row["id"], conversationId: row["conversationId"], botName: row["botName"], title: row["title"],
-                    role: row["role"], createdAt: Date(timeIntervalSince1970: row["createdAt"]), snippet: row["snippet"])
+                    role: row["role"], createdAt: Date(timeIntervalSince1970: row["createdAt"]), markedSnippet: row["snippet"])
             }
         }
     }
@@ -284,7 +304,7 @@ public final class Store: Sendable {
     private static func conversation(_ row: Row) -> Conversation {
         Conversation(
             id: row["id"], botId: row["botId"], botName: row["botName"], title: row["title"], systemPrompt: row["systemPrompt"],
-            temperature: row["temperature"], createdAt: Date(timeIntervalSince1970: row["createdAt"]),
+            temperature: row["temperature"], model: row["model"], createdAt: Date(timeIntervalSince1970: row["createdAt"]),
             updatedAt: Date(timeIntervalSince1970: row["updatedAt"]))
     }
 
@@ -293,9 +313,10 @@ public final class Store: Sendable {
         if let json: String = row["citations"] {
             citations = (try? JSONDecoder().decode([Citation].self, from: Data(json.utf8))) ?? []
         }
+        let usage = Usage(promptTokens: row["promptTokens"], completionTokens: row["completionTokens"], totalTokens: row["totalTokens"])
         return Message(
             id: row["id"], conversationId: row["conversationId"], role: Role(rawValue: row["role"]) ?? .assistant,
             content: row["content"], state: Message.State(rawValue: row["state"]) ?? .interrupted, error: row["error"],
-            citations: citations, createdAt: Date(timeIntervalSince1970: row["createdAt"]))
+            citations: citations, usage: usage.isEmpty ? nil : usage, createdAt: Date(timeIntervalSince1970: row["createdAt"]))
     }
 }

@@ -100,6 +100,12 @@ public actor Workspace {
         return restored.count
     }
 
+    /// From the next request on, every open tab uses the key `key` gives for its bot (a key was
+    /// added or changed while the app runs).
+    public func updateKeys(_ key: @Sendable (BotProfile) -> APIKey?) async {
+        for tab in tabs { await tab.session.setAPIKey(key(tab.bot)) }
+    }
+
     /// Searches every saved message (for `/search`).
     public func search(_ text: String, limit: Int = 50) throws -> [SearchHit] {
         try store.search(text, limit: limit)
@@ -118,7 +124,7 @@ public actor Workspace {
             messages = try store.messages(conversationId: conversationId, limit: restoreLimit)
         } else {
             conversation = try store.createConversation(
-                botId: bot.id, botName: bot.name, systemPrompt: bot.systemPrompt, temperature: bot.temperature)
+                botId: bot.id, botName: bot.name, systemPrompt: bot.systemPrompt, temperature: bot.temperature, model: bot.model)
             messages = []
         }
         let session = ChatSession(

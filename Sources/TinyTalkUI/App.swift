@@ -20,7 +20,7 @@ public final class App {
     /// Set when the user asked to quit.
     public private(set) var isFinished = false
     /// A one-line message in the status bar until the next key.
-    public private(set) var message: String?
+    public internal(set) var message: String?
     public private(set) var showingHelp = false
     /// Ctrl+T: the list of bots a new tab can open is on screen.
     public private(set) var pickingBot = false
@@ -59,10 +59,14 @@ public final class App {
     /// Closing a tab whose reply is streaming asks first; this is the tab awaiting confirmation.
     private var closeConfirmation: ObjectIdentifier?
 
-    private let backend: any TerminalBackend
-    private let workspace: Workspace
-    /// Bots a new tab can be opened with (`/new NAME`).
-    private let profiles: [BotProfile]
+    let backend: any TerminalBackend
+    let workspace: Workspace
+    /// Bots a new tab can be opened with (`/new NAME`); `/bot add` adds to them.
+    var profiles: [BotProfile]
+    /// Writing the configuration and key files, when the app may (`/bot add`, `/key`).
+    public var setup: AppSetup?
+    /// The form asking for an API key (a private agent answered 401, or `/key`), and the tab it is for.
+    var keyForm: (form: Form, tab: ObjectIdentifier)?
     private var dirty = true
     private var frameScheduled = false
     private var lastFrame = ContinuousClock.now - .seconds(1)
@@ -114,13 +118,21 @@ public final class App {
             }
         }
         let messages = await tab.session.observe(deliver)
-        tabs.append(TabView(session: tab.session, bot: tab.bot, messages: messages, theme: theme))
+        let view = TabView(session: tab.session, bot: tab.bot, messages: messages, theme: theme)
+        let conversation = await tab.session.conversation
+        view.temperature = conversation.temperature
+        view.model = conversation.model
+        tabs.append(view)
     }
 
     private func receive(_ event: SessionEvent, from session: ChatSession) {
         guard let view = tabs.first(where: { $0.session === session }) else { return }  // closed
         view.apply(event, visible: currentTab === view)
         if case .textDelta = event { deltasReceived += 1 }
+        // A private agent refused the request for want of a key: ask for one right here.
+        if case .replyFinished(_, .failed(let error)) = event, error.status == 401, currentTab === view {
+            askForKey(for: view)
+        }
         markDirty()
     }
 
@@ -208,7 +220,10 @@ public final class App {
         paneSize = (paneRect.columns, paneRect.rows)
         var below = 0
         var cursor: (column: Int, row: Int)?
-        if let tab, searchResults == nil, !pickingBot, !showingHelp {
+        if let keyForm {
+            paneRows.invalidate()
+            cursor = Form.render(keyForm.form, theme: theme, into: &grid, rect: paneRect)
+        } else if let tab, searchResults == nil, !pickingBot, !showingHelp {
             below = ScrollbackView.render(
                 tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect, markerStyle: theme.more, highlight: selectedEntry,
                 cache: &paneRows)
@@ -227,9 +242,10 @@ public final class App {
         }
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
 
-        cursor = InputBox.render(tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect)
+        let inputCursor = InputBox.render(tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect)
+        if keyForm == nil { cursor = inputCursor }
         StatusBar.render(
-            tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, temperature: tab?.bot.temperature, linesBelow: below, message: message, theme: theme,
+            tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message, theme: theme,
             into: &grid, row: rows - 1)
         backend.present(grid, cursor: cursor)
         // Spinners and the tokens/s figure move while a reply is on its way: a few frames a
@@ -246,7 +262,11 @@ public final class App {
             markDirty()
             return
         case .paste(let text):
-            currentTab?.editor.insert(text)
+            if keyForm != nil {
+                handleKeyForm(event)
+            } else {
+                currentTab?.editor.insert(text)
+            }
         case .mouse(.wheelUp):
             scroll(by: -3)
         case .mouse(.wheelDown):
@@ -272,6 +292,10 @@ public final class App {
         if press.key == .control("x") && !press.alt {
             pendingControlX = true
             message = "Ctrl+X: Ctrl+E edits the input in \(editorCommand)"
+            return
+        }
+        if keyForm != nil {
+            handleKeyForm(.key(press))
             return
         }
         if showingHelp && (press.key == .escape || press == KeyPress(.function(1)) || press.key == .character("q")) {
@@ -352,7 +376,7 @@ public final class App {
         case .nextTab: if !tabs.isEmpty { select((selected + 1) % tabs.count) }
         case .previousTab: if !tabs.isEmpty { select((selected + tabs.count - 1) % tabs.count) }
         case .nextUnreadTab:
-            if let index = (1...max(1, tabs.count)).lazy.map({ (self.selected + $0) % self.tabs.count }).first(where: { self.tabs[$0].hasUnread }) {
+            if !tabs.isEmpty, let index = (1...max(1, tabs.count)).lazy.map({ (self.selected + $0) % self.tabs.count }).first(where: { self.tabs[$0].hasUnread }) {
                 select(index)
             }
         case .newTab:
@@ -501,8 +525,12 @@ public final class App {
             if index == results.selected {
                 grid.fill(Rect(column: rect.column, row: row, columns: rect.columns, rows: 1), with: Cell(" ", style: style))
             }
-            let next = grid.write("\(hit.botName): ", column: rect.column + 1, row: row, style: index == results.selected ? style : theme.botHeader, maxColumn: rect.endColumn)
-            grid.write(TextExcerpt.clean(hit.snippet, limit: 300), column: next, row: row, style: style, maxColumn: rect.endColumn)
+            var next = grid.write("\(hit.botName): ", column: rect.column + 1, row: row, style: index == results.selected ? style : theme.botHeader, maxColumn: rect.endColumn)
+            for piece in hit.snippetPieces(limit: 300) {
+                var pieceStyle = style
+                if piece.matched { pieceStyle.attributes.formUnion([.bold, .underline]) }
+                next = grid.write(piece.text, column: next, row: row, style: pieceStyle, maxColumn: rect.endColumn)
+            }
         }
     }
 
@@ -658,7 +686,7 @@ public final class App {
         }
     }
 
-    private func regenerate() {
+    func regenerate() {
         guard let tab = currentTab else { return }
         guard tab.state == .idle else {
             message = "A reply is still arriving: Esc cancels it."
@@ -702,7 +730,10 @@ public final class App {
 
     // MARK: - Commands
 
-    static let commands = ["/new", "/close", "/retry", "/clear", "/temp", "/system", "/export", "/search", "/theme", "/copy", "/raw", "/help", "/quit"]
+    static let commands = [
+        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/theme", "/copy",
+        "/raw", "/help", "/quit",
+    ]
 
     private func completeCommand(_ tab: TabView) {
         let text = tab.editor.text
@@ -757,20 +788,31 @@ public final class App {
                 message = "/temp takes a number from 0 to 2, e.g. /temp 0.3"
                 return
             }
-            Task { @MainActor [weak self] in
-                let conversation = await tab.session.conversation
-                try? await tab.session.configure(systemPrompt: conversation.systemPrompt, temperature: value)
-                self?.message = "Temperature \(String(format: "%g", value)) from the next message on."
-                self?.markDirty()
-            }
+            configure(tab, .temperature(value), done: "Temperature \(String(format: "%g", value)) from the next message on.")
         case "/system":
             guard let tab = currentTab else { return }
-            Task { @MainActor [weak self] in
-                let conversation = await tab.session.conversation
-                try? await tab.session.configure(systemPrompt: argument.isEmpty ? nil : argument, temperature: conversation.temperature)
-                self?.message = argument.isEmpty ? "System prompt removed." : "System prompt set."
-                self?.markDirty()
+            configure(tab, .systemPrompt(argument.isEmpty ? nil : argument), done: argument.isEmpty ? "System prompt removed." : "System prompt set.")
+        case "/model":
+            guard let tab = currentTab else { return }
+            if argument.isEmpty {
+                message = "Model: \(tab.model ?? "the bot's own") (/model NAME asks for another; /model default goes back)"
+                return
             }
+            let model = argument == "default" ? nil : argument
+            if let model {
+                do {
+                    try ChatRequest.validate(model: model)
+                } catch {
+                    message = error.message
+                    return
+                }
+            }
+            configure(tab, .model(model), done: model.map { "Model \($0) from the next message on." } ?? "The bot's own model from the next message on.")
+        case "/bot":
+            botCommand(argument)
+        case "/key":
+            guard let tab = currentTab else { return }
+            askForKey(for: tab)
         case "/theme":
             guard let loader = themeLoader else { return }
             guard !argument.isEmpty else {
@@ -835,7 +877,7 @@ public final class App {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
-    private func openTab(_ profile: BotProfile) {
+    func openTab(_ profile: BotProfile) {
         Task { @MainActor [weak self] in
             guard let self else { return }
             do {

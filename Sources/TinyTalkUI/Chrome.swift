@@ -34,11 +34,12 @@ public enum TabBar {
     }
 }
 
-/// The status bar: bot, state, temperature, context use, `-MORE(n)-`, and a hint or message.
+/// The status bar: bot, state, model (when one is asked for), temperature, context use,
+/// `-MORE(n)-`, and a hint or message.
 @MainActor
 public enum StatusBar {
     public static func render(
-        _ tab: TabView?, contextUse: (used: Int, budget: Int)?, temperature: Double?, linesBelow: Int, message: String?,
+        _ tab: TabView?, contextUse: (used: Int, budget: Int)?, linesBelow: Int, message: String?,
         theme: Theme, into grid: inout CellGrid, row: Int
     ) {
         grid.fill(Rect(column: 0, row: row, columns: grid.columns, rows: 1), with: Cell(" ", style: theme.statusBar))
@@ -56,7 +57,8 @@ public enum StatusBar {
             let left = tab.retryEnds.map { max(0, Int((($0 - .now).components.seconds))) + 1 } ?? 0
             parts.append("retrying in \(left) s (attempt \(attempt))")
         }
-        if let temperature { parts.append("temp \(String(format: "%g", temperature))") }
+        if let model = tab.model { parts.append(model) }
+        if let temperature = tab.temperature { parts.append("temp \(String(format: "%g", temperature))") }
         if let contextUse, contextUse.budget > 0 {
             parts.append("context \(min(999, contextUse.used * 100 / contextUse.budget))%")
         }

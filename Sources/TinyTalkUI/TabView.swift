@@ -26,11 +26,16 @@ public final class TabView {
     var streamedPieces = 0
     /// When a retry wait ends.
     var retryEnds: ContinuousClock.Instant?
+    /// The conversation's temperature and model (nil: the bot's own), for the status bar.
+    public var temperature: Double?
+    public var model: String?
 
     init(session: ChatSession, bot: BotProfile, messages: [Message], theme: Theme) {
         self.session = session
         self.bot = bot
         transcript = Transcript(botName: bot.name, messages: messages, theme: theme)
+        temperature = bot.temperature
+        model = bot.model
         sent = messages.filter { $0.role == .user }.suffix(100).map(\.content)
     }
 

@@ -22,6 +22,8 @@ public final class Transcript {
         /// Why a reply is interrupted or failed.
         public var note: String?
         public var citations: [Citation]
+        /// The tokens a reply cost, when the server said.
+        public var usage: Usage?
     }
 
     public private(set) var entries: [Entry] = []
@@ -140,6 +142,10 @@ public final class Transcript {
             guard let index = index(of: id) else { return }
             entries[index].citations += citations
             layouts[index] = nil
+        case .usage(let id, let usage):
+            guard let index = index(of: id) else { return }
+            entries[index].usage = usage
+            // Shown in the footer once the reply finishes, which lays the footer out again.
         case .replyFinished(let id, let outcome):
             guard let index = index(of: id) else { return }
             switch outcome {
@@ -186,7 +192,7 @@ public final class Transcript {
 
     /// Adds a line from the app itself (a command's result or complaint) to the scrollback.
     public func addNotice(_ text: String, isError: Bool) {
-        entries.append(Entry(messageId: nil, author: isError ? .error : .system, time: Date(), text: text, state: .complete, note: nil, citations: []))
+        entries.append(Entry(messageId: nil, author: isError ? .error : .system, time: Date(), text: text, state: .complete, note: nil, citations: [], usage: nil))
         revision += 1
     }
 
@@ -203,7 +209,7 @@ public final class Transcript {
         }
         return Entry(
             messageId: message.id, author: author, time: message.createdAt, text: message.content, state: message.state,
-            note: message.error, citations: message.citations)
+            note: message.error, citations: message.citations, usage: message.usage)
     }
 
     /// The contents of the fenced code blocks (``` or ~~~) of Markdown `text`, in order; a
@@ -280,11 +286,16 @@ public final class Transcript {
                 footer.append(StyledRun(url, style: MarkdownInline.linked(url, theme)))
             }
         }
+        if let usage = entry.usage, entry.state != .streaming, usage.total != nil {
+            footer.append(StyledRun("\n\(usage.summary)", style: theme.dim))
+        }
         switch entry.state {
         case .interrupted:
             footer.append(StyledRun("\n[interrupted: \(entry.note ?? "cancelled")]", style: theme.dim))
         case .failed:
-            footer.append(StyledRun("\n\(entry.note ?? "The request failed.") — press Ctrl+R to retry", style: theme.errorText))
+            let hint = entry.note?.contains("agent is private") == true || entry.note?.contains("key was refused") == true
+                ? " — /key gives it a key" : " — press Ctrl+R to retry"
+            footer.append(StyledRun("\n\(entry.note ?? "The request failed.")\(hint)", style: theme.errorText))
         case .complete, .streaming:
             break
         }

@@ -22,10 +22,11 @@ struct AppEnvironment {
         }
     }
 
-    /// The API key, from the first source that has one (environment, command, key file, config).
-    func apiKey() throws -> APIKey {
+    /// The keys of every bot (the shared one looked up now); a broken key source is a
+    /// configuration error (exit 2).
+    func keys() throws -> KeyRing {
         do {
-            return try Credentials.resolve(environment: variables, config: config, paths: paths).key
+            return try KeyRing(environment: variables, config: config, paths: paths)
         } catch {
             throw CLIFailure.exit(ExitStatus.usage, error.description)
         }
@@ -42,19 +43,23 @@ struct AppEnvironment {
 
     /// The settings for a bot named on the command line: a configured bot (by name or id)
     /// supplies its id and settings; flags override them; the configuration's defaults fill
-    /// the rest.
+    /// the rest. The key is the bot's own, else the shared one, else none.
     func profile(
-        for nameOrId: String, key: APIKey, endpoint: String? = nil, origin: String? = nil, temperature: Double? = nil,
-        system: String? = nil
-    ) -> BotProfile {
+        for nameOrId: String, keys: KeyRing, endpoint: String? = nil, origin: String? = nil, temperature: Double? = nil,
+        system: String? = nil, model: String? = nil
+    ) throws -> BotProfile {
         let configured = config.bot(named: nameOrId)
-        let url = endpoint ?? configured?.endpoint ?? config.endpoint ?? Endpoint.defaultURL
-        let originHeader = origin ?? configured?.origin ?? config.origin ?? Endpoint.defaultOrigin
+        let key: APIKey?
+        do {
+            key = try keys.key(for: configured)?.key
+        } catch {
+            throw CLIFailure.exit(ExitStatus.usage, error.description)
+        }
         return BotProfile(
             name: configured?.name ?? nameOrId, id: configured?.id ?? nameOrId,
-            endpoint: Endpoint(url: url, origin: originHeader, apiKey: key),
-            temperature: temperature ?? configured?.temperature ?? config.temperature,
-            systemPrompt: system ?? configured?.system)
+            endpoint: Endpoint(url: endpoint ?? config.endpoint(for: configured), origin: origin ?? config.origin(for: configured), apiKey: key),
+            temperature: temperature ?? config.temperature(for: configured),
+            systemPrompt: system ?? configured?.system, model: model ?? config.model(for: configured))
     }
 }
 

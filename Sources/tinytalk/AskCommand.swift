@@ -14,9 +14,11 @@ struct AskCommand: AsyncParsableCommand {
             The prompt is the arguments joined by spaces; text piped on standard input is used too
             (after the arguments). Only the reply goes to stdout; messages go to stderr.
 
-            The API key comes from TINYTALK_API_KEY, else the configuration's api_key_command, else
-            the key file (see README). Each exchange is saved to the history unless --no-save;
-            --continue sends the latest conversation with the bot as context and adds to it.
+            Public agents need no API key. For a private one, the key comes from the bot's own
+            api_key_command or key file, else TINYTALK_API_KEY, else the configuration's
+            api_key_command, else the key file (see README; tinytalk config set-key writes it).
+            Each exchange is saved to the history unless --no-save; --continue sends the latest
+            conversation with the bot as context and adds to it.
 
             Exit status: 0 complete, 1 the API refused or failed, 2 usage or configuration error,
             3 network failure or timeout, 4 the reply ended before the server said it was complete
@@ -33,11 +35,17 @@ struct AskCommand: AsyncParsableCommand {
     @Option(help: "The chat completions URL. Default: the bot's, the configuration's, or \(Endpoint.defaultURL).")
     var endpoint: String?
 
-    @Option(help: "The Origin header: one of the origins allowed on the bot's details page. Default: \(Endpoint.defaultOrigin).")
+    @Option(help: "The Origin header, for a bot whose owner allows only some origins. Default: the bot's or the configuration's, else none.")
     var origin: String?
 
     @Option(help: "0 to 2: low is focused, high more random. Default: the bot's own setting.")
     var temperature: Double?
+
+    @Option(help: "Ask for this model instead of the bot's own (it must be on the plan).")
+    var model: String?
+
+    @Flag(help: "Print the tokens the reply cost on stderr, after the reply.")
+    var usage = false
 
     @Option(help: "A system message sent first.")
     var system: String?
@@ -62,14 +70,15 @@ struct AskCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try AppEnvironment.load()
-        let key = try environment.apiKey()
         guard connectTimeout > 0, idleTimeout > 0 else {
             throw CLIFailure.exit(ExitStatus.usage, "timeouts must be positive numbers of seconds.")
         }
-        let profile = environment.profile(
-            for: bot, key: key, endpoint: endpoint, origin: origin, temperature: temperature, system: system)
+        let profile = try environment.profile(
+            for: bot, keys: try environment.keys(), endpoint: endpoint, origin: origin, temperature: temperature, system: system,
+            model: model)
         do {
             if let temperature = profile.temperature { try ChatRequest.validate(temperature: temperature) }
+            if let model = profile.model { try ChatRequest.validate(model: model) }
             try profile.endpoint.validate()
         } catch {
             throw CLIFailure.exit(ExitStatus.usage, error.message)
@@ -87,6 +96,7 @@ struct AskCommand: AsyncParsableCommand {
             conversation: conversation, messages: history, bot: profile, transport: AskTransport(client: client, stream: !noStream),
             store: store, retry: RetryPolicy(maxAttempts: 1), context: ContextWindow(budget: environment.config.contextChars))
         let printer = ReplyPrinter(sanitize: StandardOutput.isTerminal)
+        let cost = Mutex<Usage?>(nil)
         let signals = SignalWatch { _ in Task { await session.cancel() } }
         defer { signals.cancel() }
 
@@ -95,6 +105,7 @@ struct AskCommand: AsyncParsableCommand {
                 switch event {
                 case .textDelta(_, let text): printer.print(text)
                 case .citations(_, let citations): printer.cite(citations)
+                case .usage(_, let reported): cost.withLock { $0 = reported }
                 case .contextTrimmed(let dropped):
                     StandardError.write("tinytalk: \(dropped) earlier \(dropped == 1 ? "message" : "messages") left out to fit the context budget.\n")
                 case .replyFinished(_, let outcome): return outcome
@@ -113,6 +124,10 @@ struct AskCommand: AsyncParsableCommand {
         await session.close()
         try? await client.shutdown()
         printer.endLine()
+        if usage {
+            let reported = cost.withLock { $0 }
+            StandardError.write("tinytalk: usage: \(reported?.summary ?? "the server did not report it").\n")
+        }
 
         switch result {
         case .complete:
@@ -121,13 +136,18 @@ struct AskCommand: AsyncParsableCommand {
             throw CLIFailure.exit(
                 ExitStatus.interrupted, printer.wroteAnything ? "interrupted; the reply above is incomplete." : "interrupted.")
         case .interrupted(let error?), .failed(let error):
-            throw Self.failure(error)
+            throw Self.failure(error, environment: environment, bot: bot)
         }
     }
 
     /// The exit status and message for a failed reply.
-    static func failure(_ error: APIError) -> ExitCode {
+    /// For a private agent (401), also how to give a key: for the bot alone when it is configured.
+    static func failure(_ error: APIError, environment: AppEnvironment, bot: String) -> ExitCode {
         switch error {
+        case .http(401, _, _, _, _):
+            let configured = environment.config.bot(named: bot)?.name
+            return CLIFailure.exit(
+                ExitStatus.apiFailure, error.message + "\n" + Credentials.howToGiveAKey(paths: environment.paths, bot: configured))
         case .http, .errorEvent, .invalidResponse:
             return CLIFailure.exit(ExitStatus.apiFailure, error.message)
         case .transport, .timedOut:
@@ -152,17 +172,21 @@ struct AskCommand: AsyncParsableCommand {
             conversation = latest
             let newSystem = system ?? latest.systemPrompt
             let newTemperature = temperature ?? latest.temperature
-            if newSystem != latest.systemPrompt || newTemperature != latest.temperature {
-                try store.updateSettings(conversationId: latest.id, systemPrompt: newSystem, temperature: newTemperature)
+            let newModel = model ?? latest.model
+            if newSystem != latest.systemPrompt || newTemperature != latest.temperature || newModel != latest.model {
+                try store.updateSettings(
+                    conversationId: latest.id, systemPrompt: newSystem, temperature: newTemperature, model: newModel)
                 conversation.systemPrompt = newSystem
                 conversation.temperature = newTemperature
+                conversation.model = newModel
             }
         } else {
             if continueConversation {
                 StandardError.write("tinytalk: no earlier conversation with \(profile.name); starting a new one.\n")
             }
             conversation = try store.createConversation(
-                botId: profile.id, botName: profile.name, systemPrompt: systemPrompt, temperature: profile.temperature)
+                botId: profile.id, botName: profile.name, systemPrompt: systemPrompt, temperature: profile.temperature,
+                model: profile.model)
         }
         for message in earlier where message.role != .system {
             _ = try store.appendMessage(conversationId: conversation.id, role: message.role, content: message.content)

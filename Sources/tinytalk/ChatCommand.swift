@@ -22,48 +22,53 @@ enum ChatCommand {
 
     static func run(_ options: Options) async throws {
         var options = options
-        let environment = try AppEnvironment.load()
+        let setup = LiveSetup(environment: try AppEnvironment.load(), endpoint: options.endpoint, origin: options.origin)
         var server: LocalBotServer?
         var serving: Task<Void, Never>?
         var store: Store?
         var profiles: [BotProfile] = []
         var welcomeScreen: CursesTerminal?
-        let keyMap = KeyMap.configured(environment.config.keys).map
+        let keyMap = KeyMap.configured(setup.environment.config.keys).map
         let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
 
         if !options.demo {
-            var missing: String?
+            // Nothing to chat with yet: a broken key source is explained; no bots at all
+            // brings the setup form (on the full screen when there is one).
+            var problem: (reason: String, form: Form?)?
             do {
-                let key = try Credentials.resolve(environment: environment.variables, config: environment.config, paths: environment.paths).key
-                let opened = try environment.openStore()
+                try setup.reloadKeys()
+                let opened = try setup.environment.openStore()
                 store = opened
-                profiles = environment.config.bots.map {
-                    environment.profile(for: $0.name, key: key, endpoint: options.endpoint, origin: options.origin)
+                profiles = try setup.profiles(naming: options.bots)
+                if try profiles.isEmpty && opened.openTabs().conversationIds.isEmpty {
+                    problem = ("No bots are configured yet.", WelcomeView.setupForm(paths: setup.environment.paths))
                 }
-                for name in options.bots where !profiles.contains(where: { $0.name == name || $0.id == name }) {
-                    profiles.append(environment.profile(for: name, key: key, endpoint: options.endpoint, origin: options.origin))
-                }
-                if try profiles.isEmpty && opened.openTabs().conversationIds.isEmpty { missing = "No bots are configured yet." }
             } catch let error as CredentialError {
-                missing = error.description
+                problem = (error.description, nil)
             }
-            if let missing {
-                // Nothing to chat with: explain how to set it up, on the full screen when there
-                // is one (offering the demo bots right away), else on standard error.
-                let instructions = Self.instructions(paths: environment.paths)
+            if let problem {
+                let paths = setup.environment.paths
                 guard interactive else {
-                    StandardError.write(Self.welcome(reason: missing, paths: environment.paths))
+                    StandardError.write(Self.welcome(reason: problem.reason, paths: paths))
                     throw ExitCode(ExitStatus.usage)
                 }
                 let screen = try CursesTerminal()
                 welcomeScreen = screen
-                guard await Self.showWelcome(reason: missing, instructions: instructions, on: screen) == .demo else {
+                let choice = await Self.showWelcome(
+                    reason: problem.reason, form: problem.form, instructions: Self.instructions(paths: paths), on: screen
+                ) { form in setup.addFirstBot(form) }
+                switch choice {
+                case .quit:
                     screen.close()
-                    StandardError.write(Self.welcome(reason: missing, paths: environment.paths))
+                    StandardError.write(Self.welcome(reason: problem.reason, paths: paths))
                     throw ExitCode(ExitStatus.usage)
+                case .demo:
+                    options.demo = true
+                    options.bots = []
+                case .configured(let name):
+                    profiles = try setup.profiles(naming: [])
+                    options.bots = [name]
                 }
-                options.demo = true
-                options.bots = []
             }
         }
         if options.demo {
@@ -72,10 +77,11 @@ enum ChatCommand {
             serving = Task { await local.run() }
             server = local
             store = try Store()
-            let endpoint = Endpoint(url: local.chatURL, origin: Endpoint.defaultOrigin, apiKey: APIKey("demo-key"))
+            let endpoint = Endpoint(url: local.chatURL)
             profiles = ["echo", "markdown", "story", "polyglot", "docs"].map { BotProfile(name: $0, id: $0, endpoint: endpoint) }
         }
         guard let store else { throw ExitCode(ExitStatus.usage) }
+        let environment = setup.environment
 
         let client = ChatClient()
         let workspace = Workspace(store: store, transport: client, context: ContextWindow(budget: environment.config.contextChars))
@@ -89,11 +95,9 @@ enum ChatCommand {
             try await workspace.select(0)
         } else {
             let known = profiles
-            let key = profiles.first?.endpoint.apiKey ?? APIKey("")
-            let (endpoint, origin) = (options.endpoint, options.origin)
+            let fallback = try setup.restoredProfile
             let restored = try await workspace.restore { conversation in
-                known.first { $0.name == conversation.botName || $0.id == conversation.botId }
-                    ?? environment.profile(for: conversation.botName, key: key, endpoint: endpoint, origin: origin)
+                known.first { $0.name == conversation.botName || $0.id == conversation.botId } ?? fallback(conversation)
             }
             if restored == 0 {
                 for profile in profiles { try await workspace.open(profile) }
@@ -122,6 +126,7 @@ enum ChatCommand {
             backend: terminal, workspace: workspace, profiles: profiles, keyMap: keyMap, theme: theme,
             startedAt: .now - ProcessStart.elapsed)
         app.contextBudget = environment.config.contextChars
+        if !options.demo { app.setup = setup.appSetup }
         app.themeLoader = loader
         app.colorsDisabled = noColor
         app.editorCommand = [environment.variables["VISUAL"], environment.variables["EDITOR"]]
@@ -155,59 +160,6 @@ enum ChatCommand {
         try? await client.shutdown()
         server?.stop()
         serving?.cancel()
-    }
-
-    /// The welcome screen until the user picks the demo or quits.
-    static func showWelcome(reason: String, instructions: String, on terminal: CursesTerminal) async -> WelcomeView.Choice {
-        let theme = (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty ? Theme.standard : Theme.noColor
-        func draw() {
-            var grid = CellGrid(columns: terminal.size.columns, rows: terminal.size.rows)
-            WelcomeView.render(reason: reason, instructions: instructions, theme: theme, into: &grid)
-            terminal.present(grid, cursor: nil)
-        }
-        draw()
-        let signalled = SignalFlag()
-        let signals = SignalWatch { _ in signalled.raise() }
-        defer { signals.cancel() }
-        while !signalled.isRaised {
-            for event in terminal.readEvents() {
-                if let choice = WelcomeView.choice(for: event) { return choice }
-                if case .resize = event { draw() }
-            }
-            try? await Task.sleep(for: .milliseconds(30))
-        }
-        return .quit
-    }
-
-    /// The text of the welcome, for standard error.
-    static func welcome(reason: String, paths: Paths) -> String {
-        """
-        tinytalk — chat with Tiny Talk bots in the terminal.
-
-        \(reason)
-
-        \(instructions(paths: paths))
-        """
-    }
-
-    /// How to try the demo and how to configure bots and a key.
-    static func instructions(paths: Paths) -> String {
-        """
-        To try it with no account: tinytalk --demo
-
-        To chat with your bots, put them in \(paths.configFile.path):
-
-            origin = "https://example.com"      # an origin allowed on the bot's page
-
-            [[bot]]
-            name = "support"
-            id = "a3e8f869-0c00-4861-8c24-dc06098520f0"
-
-        and give tinytalk your API key: export TINYTALK_API_KEY=…, or api_key_command in
-        the config, or the key file \(paths.apiKeyFile.path) (chmod 600).
-        Then run: tinytalk   (or tinytalk --bot support)
-
-        """
     }
 
     /// Frames, frame times and stream pieces, so the drawing budgets can be checked from outside.

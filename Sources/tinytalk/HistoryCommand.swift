@@ -47,8 +47,8 @@ struct HistoryCommand: AsyncParsableCommand {
         let rows = summaries.map { summary -> [String] in
             let conversation = summary.conversation
             return [
-                String(conversation.id), conversation.botName, Self.when(conversation.updatedAt), String(summary.messageCount),
-                conversation.title.isEmpty ? "(empty)" : conversation.title,
+                String(conversation.id), TextExcerpt.clean(conversation.botName, limit: 40), Self.when(conversation.updatedAt),
+                String(summary.messageCount), conversation.title.isEmpty ? "(empty)" : TextExcerpt.clean(conversation.title, limit: 80),
             ]
         }
         StandardOutput.write(Table.render(header: ["ID", "BOT", "LAST ACTIVITY", "MSGS", "TITLE"], rows: rows))
@@ -73,6 +73,9 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "At most this many results.")
     var limit: Int = 50
 
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
     func validate() throws {
         guard !terms.joined().trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError("give at least one word to search for.")
@@ -83,15 +86,36 @@ struct SearchCommand: AsyncParsableCommand {
         let environment = try AppEnvironment.load()
         let store = try environment.openStore()
         let hits = try store.search(terms.joined(separator: " "), limit: max(1, limit))
+        if json {
+            var out = JSONText()
+            out.raw("[")
+            for (index, hit) in hits.enumerated() {
+                out.raw(index == 0 ? "\n  {\"conversation\": \(hit.conversationId)" : ",\n  {\"conversation\": \(hit.conversationId)")
+                out.raw(", \"message\": \(hit.messageId), \"bot\": ")
+                out.string(hit.botName)
+                out.raw(", \"time\": ")
+                out.string(ConversationExport.timestamp(hit.createdAt))
+                out.raw(", \"role\": ")
+                out.string(hit.role)
+                out.raw(", \"text\": ")
+                out.string(hit.snippet)
+                out.raw("}")
+            }
+            out.raw(hits.isEmpty ? "]\n" : "\n]\n")
+            StandardOutput.write(String(decoding: out.bytes, as: UTF8.self))
+            return
+        }
         guard !hits.isEmpty else {
             StandardError.write("No messages match.\n")
             return
         }
+        // Matches stand out on a terminal (bold, reversed), like grep --color=auto; a pipe gets the words alone.
+        let highlight = StandardOutput.isTerminal && (environment.variables["NO_COLOR"] ?? "").isEmpty
         let rows = hits.map { hit -> [String] in
-            [
-                String(hit.conversationId), hit.botName, HistoryCommand.when(hit.createdAt), hit.role,
-                TextExcerpt.clean(hit.snippet, limit: 160),
-            ]
+            let text = hit.snippetPieces(limit: 160).map { piece in
+                highlight && piece.matched ? "\u{1B}[1;7m\(piece.text)\u{1B}[0m" : piece.text
+            }.joined()
+            return [String(hit.conversationId), hit.botName, HistoryCommand.when(hit.createdAt), hit.role, text]
         }
         StandardOutput.write(Table.render(header: ["CONV", "BOT", "TIME", "ROLE", "TEXT"], rows: rows))
     }
@@ -132,61 +156,6 @@ struct ExportCommand: AsyncParsableCommand {
             StandardError.write("Wrote conversation \(id) to \(output).\n")
         } else {
             StandardOutput.write(StandardOutput.isTerminal ? TerminalSafeText.neutralize(text) : text)
-        }
-    }
-}
-
-/// `tinytalk config path` and `tinytalk config check`.
-struct ConfigCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "config", abstract: "Show where the configuration lives, or check it.",
-        subcommands: [Path.self, Check.self])
-
-    struct Path: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the configuration file's path (and the other files').")
-
-        @Flag(help: "Also list the key file, database and log.")
-        var all = false
-
-        func run() async throws {
-            let paths = Paths.resolve(environment: ProcessInfo.processInfo.environment)
-            StandardOutput.write(paths.configFile.path + "\n")
-            if all {
-                StandardOutput.write(
-                    "key file: \(paths.apiKeyFile.path)\nthemes:   \(paths.userThemesDirectory.path)\n"
-                        + "history:  \(paths.databaseFile.path)\nlog:      \(paths.logFile.path)\n")
-            }
-        }
-    }
-
-    struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate the configuration and list its bots.")
-
-        func run() async throws {
-            let environment = try AppEnvironment.load()
-            let config = environment.config
-            let exists = FileManager.default.fileExists(atPath: environment.paths.configFile.path)
-            StandardOutput.write(
-                exists ? "\(environment.paths.configFile.path): OK\n" : "\(environment.paths.configFile.path): not found (defaults apply)\n")
-            StandardOutput.write("endpoint: \(config.endpoint ?? Endpoint.defaultURL)\norigin:   \(config.origin ?? Endpoint.defaultOrigin)\n")
-            if config.bots.isEmpty {
-                StandardOutput.write("bots:     none configured\n")
-            } else {
-                StandardOutput.write("bots:\n")
-                for bot in config.bots {
-                    var facts = [bot.id]
-                    if let temperature = bot.temperature { facts.append("temperature \(JSONText.number(temperature))") }
-                    if bot.system != nil { facts.append("system prompt") }
-                    if let endpoint = bot.endpoint { facts.append(endpoint) }
-                    StandardOutput.write("  \(bot.name): \(facts.joined(separator: ", "))\n")
-                }
-            }
-            do {
-                let source = try Credentials.resolve(environment: environment.variables, config: config, paths: environment.paths).source
-                StandardOutput.write("api key:  found (\(source))\n")
-            } catch {
-                StandardOutput.write("api key:  \(error.description)\n")
-            }
         }
     }
 }

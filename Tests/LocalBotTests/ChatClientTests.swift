@@ -16,6 +16,7 @@ import TinyTalkAPI
             switch delta {
             case .text(let piece): text += piece
             case .citations(let found): citations += found
+            case .usage: break
             }
         }
         return (text, citations)

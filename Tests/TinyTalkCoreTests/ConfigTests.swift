@@ -77,7 +77,8 @@ import TinyTalkCore
         #expect(config == Config())
         #expect(config.contextChars == 24_000)
         #expect(config.endpoint(for: nil) == Endpoint.defaultURL)
-        #expect(config.origin(for: nil) == Endpoint.defaultOrigin)
+        #expect(config.origin(for: nil) == nil)
+        #expect(config.model(for: nil) == nil)
     }
 
     @Test func syntaxErrorNamesLineAndColumn() throws {

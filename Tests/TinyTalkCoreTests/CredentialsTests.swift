@@ -42,7 +42,10 @@ import TinyTalkCore
         _ sandbox: Sandbox, config: Config, environment: [String: String] = CredentialsTests.environment,
         timeout: Duration = .seconds(10)
     ) throws(CredentialError) -> (key: APIKey, source: KeySource) {
-        try Credentials.resolve(environment: environment, config: config, paths: sandbox.paths, commandTimeout: timeout)
+        guard let found = try Credentials.resolve(environment: environment, config: config, paths: sandbox.paths, commandTimeout: timeout) else {
+            throw CredentialError(.unusableKey, "test: no key found")
+        }
+        return found
     }
 
     private func error(_ body: () throws(CredentialError) -> (key: APIKey, source: KeySource)) -> CredentialError? {
@@ -74,7 +77,7 @@ import TinyTalkCore
         let withoutCommand = try sandbox.config("api_key = \"config-key-1234\"\n")
         let fromFile = try resolve(sandbox, config: withoutCommand)
         #expect(fromFile.key == APIKey("file-key-1234"))
-        #expect(fromFile.source == .keyFile)
+        #expect(fromFile.source == .keyFile(sandbox.paths.apiKeyFile.path))
 
         try FileManager.default.removeItem(at: sandbox.paths.apiKeyFile)
         let fromConfig = try resolve(sandbox, config: withoutCommand)
@@ -145,7 +148,7 @@ import TinyTalkCore
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
         let accepted = try resolve(sandbox, config: Config())
         #expect(accepted.key == APIKey("file-key-5678"))
-        #expect(accepted.source == .keyFile)
+        #expect(accepted.source == .keyFile(sandbox.paths.apiKeyFile.path))
 
         try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: keyFile)
         let group = try #require(error { () throws(CredentialError) in try resolve(sandbox, config: Config()) })
@@ -168,18 +171,16 @@ import TinyTalkCore
         #expect(accepted.source == .configFile)
     }
 
-    @Test func noKeyListsEveryWayToGiveOne() throws {
+    @Test func noKeyAnywhereIsNoKeyNotAnError() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let failure = try #require(error { () throws(CredentialError) in try resolve(sandbox, config: Config()) })
-        #expect(failure.reason == .noKey)
-        let text = failure.description
-        #expect(text.hasPrefix("No API key found."))
-        #expect(text.contains("TINYTALK_API_KEY"))
-        #expect(text.contains("api_key_command = \"…\" in \(sandbox.paths.configFile.path)"))
-        #expect(text.contains("the key file \(sandbox.paths.apiKeyFile.path)"))
-        #expect(text.contains("chmod 600 \(sandbox.paths.apiKeyFile.path)"))
-        #expect(text.contains("api_key = \"…\" in \(sandbox.paths.configFile.path)"))
+        // Public agents answer without a key: having none is normal.
+        #expect(try Credentials.resolve(environment: Self.environment, config: Config(), paths: sandbox.paths) == nil)
+        let hint = Credentials.howToGiveAKey(paths: sandbox.paths, bot: "support")
+        #expect(hint.contains("tinytalk config set-key --bot support"))
+        #expect(hint.contains("TINYTALK_API_KEY"))
+        #expect(hint.contains("api_key_command = \"…\" in \(sandbox.paths.configFile.path)"))
+        #expect(hint.contains("the key file \(sandbox.paths.apiKeyFile.path) (chmod 600)"))
     }
 
     @Test func noErrorEverContainsTheKey() throws {

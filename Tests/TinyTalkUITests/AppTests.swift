@@ -404,22 +404,26 @@ struct Harness {
     @Test func explainsWhatIsMissingAndOffersTheDemo() {
         var grid = CellGrid(columns: 60, rows: 20)
         WelcomeView.render(
-            reason: "No API key found.", instructions: "To try it with no account: tinytalk --demo\n\nPut bots in config.toml.",
-            theme: .standard, into: &grid)
+            reason: "The key file is readable by other users.", form: nil,
+            instructions: "To try it with no account: tinytalk --demo\n\nPut bots in config.toml.", theme: .standard, into: &grid)
         let text = grid.text
         #expect(text.contains("tinytalk — chat with Tiny Talk bots"))
-        #expect(text.contains("No API key found."))
+        #expect(text.contains("The key file is readable by other users."))
         #expect(text.contains("tinytalk --demo"))
         #expect(grid.line(19).contains("d: try the demo bots now"))
-        #expect(WelcomeView.choice(for: .key(KeyPress(.character("d")))) == .demo)
-        #expect(WelcomeView.choice(for: .key(KeyPress(.character("q")))) == .quit)
-        #expect(WelcomeView.choice(for: .key(KeyPress(.character("x")))) == nil)
+        var form: Form?
+        #expect(WelcomeView.respond(to: .key(KeyPress(.character("d"))), form: &form) == .demo)
+        #expect(WelcomeView.respond(to: .key(KeyPress(.character("q"))), form: &form) == .quit)
+        #expect(WelcomeView.respond(to: .key(KeyPress(.character("x"))), form: &form) == nil)
     }
 
     @Test func survivesAnySize() {
         for (columns, rows) in [(1, 1), (5, 2), (20, 3), (0, 0)] {
             var grid = CellGrid(columns: columns, rows: rows)
-            WelcomeView.render(reason: "No bots are configured yet.", instructions: "tinytalk --demo", theme: .standard, into: &grid)
+            WelcomeView.render(reason: "No bots are configured yet.", form: nil, instructions: "tinytalk --demo", theme: .standard, into: &grid)
+            WelcomeView.render(
+                reason: "", form: WelcomeView.setupForm(paths: Paths.resolve(environment: ["HOME": "/home/someone"])), instructions: "",
+                theme: .standard, into: &grid)
             #expect(grid.rows == rows)
         }
     }
