@@ -54,7 +54,7 @@ struct AskEndToEndTests {
         #expect(result.stdout.hasPrefix("From the handbook"))
         #expect(!result.stdout.contains("Sources"))
         #expect(result.stderr.contains("[1] Managing API keys — https://tinytalk.ai/docs/api-keys"))
-        #expect(result.stderr.contains("[2] Allowed origins — https://tinytalk.ai/docs/origins"))
+        #expect(result.stderr.contains("[2] Private agents — https://tinytalk.ai/docs/private-agents"))
     }
 
     @Test func mixedScriptsSurviveEveryWayOfSplittingTheStream() async throws {
@@ -108,7 +108,7 @@ struct AskEndToEndTests {
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("429"))
         #expect(result.stderr.contains("Rate limit reached"))
-        #expect(result.stderr.contains("retry after 7 s"))
+        #expect(result.stderr.contains("it asks to wait 7 s"))
     }
 
     @Test func serverErrorStatusExits1() async throws {
@@ -142,13 +142,14 @@ struct AskEndToEndTests {
     }
 
     @Test func wrongKeyShowsTheServersMessageAndNeverTheKey() async throws {
-        let server = try await ServeProcess.start()
+        let server = try await ServeProcess.start(["--private", "echo"])
         defer { Task { await server.stop() } }
         let wrongKey = "tt-wrong-key-5e7a9b"
         let result = try await ask(["hi", "--bot", "echo"], url: server.url, key: wrongKey)
         #expect(result.status == 1)
         #expect(result.stderr.contains("401"))
-        #expect(result.stderr.contains("Invalid API key."))
+        #expect(result.stderr.contains("Invalid API key for this agent."))
+        #expect(result.stderr.contains("The API key was refused: this agent is private"))
         #expect(!result.stderr.contains(wrongKey))
         #expect(!result.stdout.contains(wrongKey))
     }
@@ -190,12 +191,6 @@ struct AskEndToEndTests {
 /// Mistakes caught before anything is sent: exit 2 with a message that says what to do.
 @Suite(.serialized)
 struct AskUsageTests {
-    @Test func missingKeyExits2() async throws {
-        let result = try await ask(["hi", "--bot", "echo"], url: "http://127.0.0.1:1/v1/chat/completions", key: nil)
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("TINYTALK_API_KEY"))
-    }
-
     @Test func missingBotExits2() async throws {
         let result = try await ask(["hi"])
         #expect(result.status == 2)
@@ -211,7 +206,7 @@ struct AskUsageTests {
     @Test func plainHTTPToANetworkHostIsRefused() async throws {
         let result = try await ask(["hi", "--bot", "echo"], url: "http://example.com/v1/chat/completions")
         #expect(result.status == 2)
-        #expect(result.stderr.contains("Refusing to send the API key to example.com over plain http://"))
+        #expect(result.stderr.contains("Refusing to send the conversation (and any API key) to example.com over plain http://"))
     }
 
     @Test func emptyPromptExits2() async throws {

@@ -119,18 +119,19 @@ struct DemoEndToEndTests {
         try await screen.waitFor("EXITED=0")
     }
 
-    @Test func withNothingConfiguredAWelcomeExplainsAndOffersTheDemo() async throws {
+    @Test func withNothingConfiguredTheSetupFormShowsAndOffersTheDemo() async throws {
         let home = TestHome()
         defer { home.remove() }
         let screen = Screen()
         defer { screen.stop() }
         let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         try screen.start("env -u TINYTALK_API_KEY \(environment) '\(BuiltProducts.tinytalk.path)'; echo EXITED=$?; sleep 30")
-        let welcome = try await screen.waitFor("d: try the demo bots now")
-        #expect(welcome.contains("No API key found."))
-        #expect(welcome.contains("tinytalk --demo"))
+        let welcome = try await screen.waitFor("Ctrl+T: try the demo bots")
+        #expect(welcome.contains("No bots are configured yet."))
+        #expect(welcome.contains("Agent id"))
+        #expect(welcome.contains("Settings → General"))
         #expect(welcome.contains("config.toml"))
-        try screen.keys("d")
+        try screen.keys("C-t")
         try await screen.waitFor("1:echo")
         try screen.keys("hi", "Enter")
         try await screen.waitFor("You said 1 thing.")
@@ -145,8 +146,8 @@ struct DemoEndToEndTests {
         defer { screen.stop() }
         let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         try screen.start("env -u TINYTALK_API_KEY \(environment) '\(BuiltProducts.tinytalk.path)'; echo EXITED=$?; sleep 30")
-        try await screen.waitFor("d: try the demo bots now")
-        try screen.keys("q")
+        try await screen.waitFor("Ctrl+T: try the demo bots")
+        try screen.keys("Escape")
         let after = try await screen.waitFor("EXITED=2")
         #expect(after.contains("To try it with no account: tinytalk --demo"))
         #expect(try screen.tmux(["display-message", "-p", "-t", "main", "#{alternate_on}"]).output.hasPrefix("0"))
@@ -185,9 +186,9 @@ struct DemoEndToEndTests {
         try screen.keys("/new docs", "Enter")
         try await screen.waitFor("docs · idle")
         try screen.keys("where are my keys?", "Enter")
-        let shown = try await screen.waitFor("[2] Allowed origins")
+        let shown = try await screen.waitFor("[2] Private agents")
         #expect(shown.contains("[1] Managing API keys https://tinytalk.ai/docs/api-keys"))
-        #expect(shown.contains("https://tinytalk.ai/docs/origins"))
+        #expect(shown.contains("https://tinytalk.ai/docs/private-agents"))
         try screen.keys("C-d")
         try await screen.waitFor("EXITED=0")
     }

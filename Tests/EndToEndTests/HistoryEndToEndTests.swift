@@ -32,9 +32,16 @@ struct HistoryEndToEndTests {
         #expect(table.stdout.hasPrefix("ID  BOT   LAST ACTIVITY"))
         #expect(table.stdout.contains("my name is Ada"))
 
-        let found = try await tinytalk(["search", "Ada"], home: home)
+        // Piped, the matches are the words alone, so grep finds them.
+        let found = try await tinytalk(["search", "name is", "Ada"], home: home)
         #expect(found.status == 0)
-        #expect(found.stdout.contains("[Ada]"))
+        #expect(found.stdout.contains("echo  "))
+        #expect(found.stdout.contains("my name is Ada"))
+        #expect(!found.stdout.contains("\u{1B}"))
+        let json = try await tinytalk(["search", "Ada", "--json"], home: home)
+        let hits = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(hits.map { $0["role"] as? String } == ["assistant", "assistant", "user"])
+        #expect(hits.allSatisfy { ($0["text"] as? String)?.contains("Ada") == true && $0["bot"] as? String == "echo" })
     }
 
     @Test func noSaveLeavesNoHistory() async throws {

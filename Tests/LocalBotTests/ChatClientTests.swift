@@ -29,7 +29,7 @@ import TinyTalkAPI
             let request = ChatRequest(botId: "docs", messages: [ChatMessage(role: .user, content: "keys")])
             let (text, citations) = try await collect(client, request, endpoint(server))
             #expect(text.hasPrefix("From the handbook, on “keys”"))
-            #expect(citations.map(\.url) == ["https://tinytalk.ai/docs/api-keys", "https://tinytalk.ai/docs/origins"])
+            #expect(citations.map(\.url) == ["https://tinytalk.ai/docs/api-keys", "https://tinytalk.ai/docs/private-agents"])
         }
     }
 
@@ -44,11 +44,11 @@ import TinyTalkAPI
     }
 
     @Test func wrongKeyIsAnHTTPErrorWithTheServersMessage() async throws {
-        try await withLocalBot { server in
+        try await withLocalBot(LocalBotValidationTests.privateEcho) { server in
             let client = ChatClient()
             defer { Task { try? await client.shutdown() } }
             let request = ChatRequest(botId: "echo", messages: [ChatMessage(role: .user, content: "hi")])
-            await #expect(throws: APIError.http(status: 401, message: "Invalid API key.", retryAfter: nil)) {
+            await #expect(throws: APIError.http(status: 401, message: "Invalid API key for this agent.", retryAfter: nil)) {
                 _ = try await collect(client, request, endpoint(server, key: "wrong"))
             }
         }

@@ -35,16 +35,38 @@ func post(
 let echoBody = #"{"botId":"echo","messages":[{"role":"user","content":"hi"}]}"#
 
 @Suite struct LocalBotValidationTests {
-    @Test func missingKeyIs401() async throws {
+    static let privateEcho = LocalBotConfiguration(keys: ["k"], privateBots: ["echo": nil], tokensPerSecond: 0)
+
+    @Test func aPublicBotAnswersWithoutAnyKey() async throws {
         try await withLocalBot { server in
             let response = try await post(server.chatURL, body: echoBody, headers: [])
+            #expect(response.status == 200)
+            #expect(response.body.hasSuffix("data: [DONE]\n\n"))
+        }
+    }
+
+    @Test func aPrivateBotWithoutAKeyIs401() async throws {
+        try await withLocalBot(Self.privateEcho) { server in
+            let response = try await post(server.chatURL, body: echoBody, headers: [])
             #expect(response.status == 401)
-            #expect(response.body == #"{"message":"Missing API key: send it in the Api-Key header."}"#)
+            #expect(response.body == #"{"message":"This agent is private: send an API key in the Api-Key header."}"#)
+        }
+    }
+
+    @Test func aPrivateBotWithItsOwnKeyTakesThatKeyAlone() async throws {
+        let configuration = LocalBotConfiguration(keys: ["shared"], privateBots: ["echo": "own", "docs": nil], tokensPerSecond: 0)
+        try await withLocalBot(configuration) { server in
+            let docs = #"{"botId":"docs","messages":[{"role":"user","content":"hi"}]}"#
+            var statuses: [Int] = []
+            for (body, key) in [(echoBody, "own"), (echoBody, "shared"), (docs, "shared"), (docs, "own")] {
+                statuses.append(try await post(server.chatURL, body: body, headers: [("Api-Key", key)]).status)
+            }
+            #expect(statuses == [200, 401, 200, 401])
         }
     }
 
     @Test func wrongKeyIs401AndHeaderNamesAreCaseInsensitive() async throws {
-        try await withLocalBot { server in
+        try await withLocalBot(Self.privateEcho) { server in
             let wrong = try await post(server.chatURL, body: echoBody, headers: [("api-key", "nope")])
             let right = try await post(server.chatURL, body: echoBody, headers: [("api-key", "k")])
             #expect(wrong.status == 401)
@@ -125,7 +147,9 @@ let echoBody = #"{"botId":"echo","messages":[{"role":"user","content":"hi"}]}"#
             #expect(events.count > 4)
             #expect(events.first?.data.contains(#""delta":{"role":"assistant","content":""}"#) == true)
             #expect(events.first?.data.contains(#""object":"chat.completion.chunk""#) == true)
-            #expect(events[events.count - 2].data.contains(#""finish_reason":"stop""#))
+            #expect(events[events.count - 3].data.contains(#""finish_reason":"stop""#))
+            // The last chunk carries only the tokens the reply cost.
+            #expect(events[events.count - 2].data.contains(#""choices":[],"usage":{"prompt_tokens":"#))
             #expect(events.last?.data == "[DONE]")
         }
     }
@@ -137,7 +161,9 @@ let echoBody = #"{"botId":"echo","messages":[{"role":"user","content":"hi"}]}"#
             #expect(response.status == 200)
             let reply = try DeltaDecoder.decodeCompletion(Array(response.body.utf8))
             #expect(reply.text.hasPrefix("From the handbook, on “keys”"))
-            #expect(reply.citations.map(\.title) == ["Managing API keys", "Allowed origins"])
+            #expect(reply.citations.map(\.title) == ["Managing API keys", "Private agents"])
+            #expect(reply.usage?.completionTokens ?? 0 > 5)
+            #expect(reply.usage?.total == (reply.usage?.promptTokens ?? 0) + (reply.usage?.completionTokens ?? 0))
         }
     }
 

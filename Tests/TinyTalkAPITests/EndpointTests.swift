@@ -60,16 +60,18 @@ struct EndpointTests {
         }
     }
 
-    @Test func refusesEmptyKeyAndEmptyOrigin() {
+    @Test func anEmptyKeyOrOriginIsNoneAndIsNotSent() throws {
         let noKey = Endpoint(url: Endpoint.defaultURL, origin: "https://example.com", apiKey: APIKey(""))
         let noOrigin = Endpoint(url: Endpoint.defaultURL, origin: "", apiKey: APIKey(secret))
-        for endpoint in [noKey, noOrigin] {
-            let error = #expect(throws: APIError.self) { try endpoint.validate() }
-            guard case .invalidRequest? = error else {
-                Issue.record("expected .invalidRequest, got \(String(describing: error))")
-                continue
-            }
+        #expect(noKey.apiKey == nil && noKey.origin == "https://example.com")
+        #expect(noOrigin.origin == nil && noOrigin.apiKey == APIKey(secret))
+        for endpoint in [noKey, noOrigin, Endpoint()] {
+            try endpoint.validate()  // a public agent needs neither
         }
+        let request = ChatRequest(botId: "b", messages: [ChatMessage(role: .user, content: "hi")])
+        let names = request.headers(for: Endpoint(), userAgent: "t").map(\.name)
+        #expect(names == ["Content-Type", "Accept", "User-Agent"])
+        #expect(request.headers(for: noOrigin, userAgent: "t").map(\.name) == ["Api-Key", "Content-Type", "Accept", "User-Agent"])
     }
 }
 

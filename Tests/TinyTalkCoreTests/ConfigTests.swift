@@ -192,7 +192,7 @@ import TinyTalkCore
         #expect(error.key == "temprature")
         #expect(
             error.description
-                == "\(Self.path):7: temprature: unknown key; did you mean temperature? (known: endpoint, origin, temperature, theme, context_chars, api_key_command, api_key, [keys], [[bot]])"
+                == "\(Self.path):7: temprature: unknown key; did you mean temperature? (known: endpoint, origin, temperature, model, theme, context_chars, api_key_command, api_key, [keys], [[bot]])"
         )
     }
 
@@ -209,7 +209,7 @@ import TinyTalkCore
             """
         let error = try #require(failure(text))
         #expect(error.line == 7)
-        #expect(error.description.hasPrefix("\(Self.path):7: bot \"support\": colour: unknown key (known: name, id, temperature, system, origin, endpoint)"))
+        #expect(error.description.hasPrefix("\(Self.path):7: bot \"support\": colour: unknown key (known: name, id, temperature, system, model, origin, endpoint, api_key_command, api_key_file)"))
 
         let table = try #require(failure("theme = \"dusk\"\n\n[colors]\nbackground = \"black\"\n"))
         #expect(table.line == 3)

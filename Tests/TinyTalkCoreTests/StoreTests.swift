@@ -68,7 +68,10 @@ func temporaryDatabase() -> String {
         let keyHits = try store.search("key")
         #expect(keyHits.count == 2)
         #expect(Set(keyHits.map(\.botName)) == ["support"])
-        #expect(keyHits.first?.snippet.contains("[key]") == true)
+        let pieces = try #require(keyHits.first?.snippetPieces())
+        #expect(pieces.filter(\.matched).map(\.text) == ["key"])
+        #expect(pieces.map(\.text).joined() == keyHits.first?.snippet)
+        #expect(keyHits.first?.snippet.contains("old key") == true)
         #expect(keyHits.first?.title == "How do I rotate my API key safely?")
         // Every word must match; diacritics are folded.
         #expect(try store.search("rotate key").count == 1)

@@ -259,7 +259,7 @@ struct Harness {
         harness.type("/search zeppelin")
         harness.press(.enter)
         let results = await harness.waitFor("2 messages match “zeppelin”")
-        #expect(results.contains("echo: The [zeppelin] lands at noon."))
+        #expect(results.contains("echo: The zeppelin lands at noon."))
         harness.press(.down)
         harness.press(.enter)
         // The hit is in the echo tab, which is already open: it is selected.
