@@ -1,4 +1,4 @@
 /// The version reported in `User-Agent` and `tinytalk --version`.
 public enum TinyTalkVersion {
-    public static let current = "0.1.0"
+    public static let current = "0.2.0"
 }

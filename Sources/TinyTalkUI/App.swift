@@ -807,7 +807,7 @@ public final class App {
                     return
                 }
             }
-            configure(tab, .model(model), done: model.map { "Model \($0) from the next message on." } ?? "The bot's own model from the next message on.")
+            configure(tab, .model(model), done: model.map { "Now asking for \($0)." } ?? "Now asking for the bot's own model.")
         case "/bot":
             botCommand(argument)
         case "/key":

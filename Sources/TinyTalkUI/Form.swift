@@ -75,8 +75,9 @@ public struct Form: Sendable, Equatable {
 
     private mutating func handle(_ press: KeyPress) -> Outcome {
         problem = nil
-        var field = fields[focus]
-        defer { fields[focus] = field }
+        let editing = focus
+        var field = fields[editing]
+        defer { fields[editing] = field }
         switch (press.key, press.alt) {
         case (.escape, _), (.control("c"), _):
             return .cancelled

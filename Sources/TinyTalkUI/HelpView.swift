@@ -14,7 +14,12 @@ public enum HelpView {
 
     static let commands: [(String, String)] = [
         ("/new BOT", "open a tab"), ("/close", "close this tab"), ("/retry", "ask the last message again"),
-        ("/clear", "start a new conversation in this tab"), ("/temp N", "temperature 0–2"), ("/system TEXT", "system prompt"), ("/export md|json [PATH]", "save this conversation"), ("/search WORDS", "find in every conversation"), ("/theme [NAME]", "list or switch themes"), ("/copy [code [N]]", "copy the last reply, or its Nth code block"),
+        ("/clear", "start a new conversation in this tab"), ("/temp N", "temperature 0–2"), ("/system TEXT", "system prompt"),
+        ("/model [NAME|default]", "ask for another model, or the bot's own"),
+        ("/bot add NAME ID", "add a bot to the configuration and open it"),
+        ("/key", "give this tab's bot an API key (private agents)"), ("/export md|json [PATH]", "save this conversation"),
+        ("/search WORDS", "find in every conversation"), ("/theme [NAME]", "list or switch themes"),
+        ("/copy [code [N]]", "copy the last reply, or its Nth code block"),
         ("/raw", "show replies as Markdown source / styled"),
         ("/help", "this help"), ("/quit", "quit"),
     ]

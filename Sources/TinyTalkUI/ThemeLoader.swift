@@ -3,8 +3,9 @@ import TOMLKit
 import TerminalKit
 
 /// Finds and reads theme files (`themes/NAME.toml`): the user's own first, then
-/// `$TINYTALK_THEMES`, then the ones installed beside the binary, then the source tree's (so
-/// `swift run` finds them). `default` always exists.
+/// `$TINYTALK_THEMES`, then the ones installed with the binary (`PREFIX/share/tinytalk/themes`
+/// for `PREFIX/bin/tinytalk`, or `themes/` beside it), then — for a binary still in the build
+/// folder — the source tree's, so `swift run` finds them. `default` always exists.
 public struct ThemeLoader: Sendable {
     /// Where themes are looked for, first match wins.
     public let directories: [URL]
@@ -20,12 +21,21 @@ public struct ThemeLoader: Sendable {
             directories.append(URL(fileURLWithPath: custom))
         }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        directories.append(executable.appendingPathComponent("themes"))
         directories.append(executable.deletingLastPathComponent().appendingPathComponent("share/tinytalk/themes"))
-        // Sources/TinyTalkUI/ThemeLoader.swift → the repository's themes/.
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        directories.append(source.appendingPathComponent("themes"))
+        directories.append(executable.appendingPathComponent("themes"))
+        if executable.pathComponents.contains(where: { $0 == ".build" || $0.hasPrefix(".build-") }) {
+            // Sources/TinyTalkUI/ThemeLoader.swift → the repository's themes/.
+            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            directories.append(source.appendingPathComponent("themes"))
+        }
         return ThemeLoader(directories: directories)
+    }
+
+    /// The folders that hold at least one theme file, in search order.
+    public func foldersWithThemes() -> [URL] {
+        directories.filter { directory in
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).contains { $0.hasSuffix(".toml") }
+        }
     }
 
     /// Every theme name available, sorted.

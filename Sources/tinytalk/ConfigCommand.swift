@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TinyTalkAPI
 import TinyTalkCore
+import TinyTalkUI
 
 /// `tinytalk config …`: where the files are, checking them, and setting up bots and keys.
 struct ConfigCommand: AsyncParsableCommand {
@@ -39,6 +40,10 @@ struct ConfigCommand: AsyncParsableCommand {
             StandardOutput.write("endpoint: \(config.endpoint ?? Endpoint.defaultURL)\n")
             StandardOutput.write("origin:   \(config.origin ?? "none sent")\n")
             if let model = config.model { StandardOutput.write("model:    \(model)\n") }
+            let themes = ThemeLoader.standard(environment: environment.variables, userDirectory: environment.paths.userThemesDirectory)
+            StandardOutput.write(
+                "themes:   \(themes.names().joined(separator: ", "))"
+                    + (themes.foldersWithThemes().isEmpty ? " (built in)" : " (from \(themes.foldersWithThemes().map(\.path).joined(separator: ", ")))") + "\n")
             let keys: KeyRing?
             do {
                 keys = try KeyRing(environment: environment.variables, config: config, paths: environment.paths)

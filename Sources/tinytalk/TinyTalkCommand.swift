@@ -11,10 +11,12 @@ struct TinyTalkCommand: AsyncParsableCommand {
             Commands:
               tinytalk ask PROMPT --bot BOT         one question, the reply streamed to stdout
               tinytalk history / search / export   the saved conversations
-              tinytalk config path / check         the configuration file
+              tinytalk config add-bot NAME ID      set up a bot (remove-bot, set-key, path, check)
               tinytalk serve                       a local Tiny Talk-compatible bot server
 
-            The API key comes from TINYTALK_API_KEY, a key command or a key file, never from the command line.
+            Public agents need no API key. For a private one the key comes from the bot's own key
+            command or key file, TINYTALK_API_KEY, a key command or a key file (tinytalk config
+            set-key writes it), never from the command line.
             """,
         version: TinyTalkVersion.current,
         subcommands: [ChatSubcommand.self, AskCommand.self, HistoryCommand.self, SearchCommand.self, ExportCommand.self, ConfigCommand.self, ServeCommand.self],

@@ -1,0 +1,267 @@
+import Foundation
+import Synchronization
+import TerminalKit
+import Testing
+import TinyTalkAPI
+import TinyTalkCore
+import TinyTalkUI
+
+/// Answers each request with the next scripted step (pieces of the reply, then an optional
+/// failure) and keeps every request with the endpoint it was sent to.
+final class RecordingTransport: ChatTransport {
+    struct Step: Sendable {
+        var deltas: [ChatDelta] = [.text("ok")]
+        var failure: APIError?
+    }
+
+    private let state: Mutex<(steps: [Step], sent: [(request: ChatRequest, endpoint: Endpoint)])>
+
+    init(_ steps: [Step]) {
+        state = Mutex((steps, []))
+    }
+
+    var sent: [(request: ChatRequest, endpoint: Endpoint)] { state.withLock { $0.sent } }
+
+    func stream(_ request: ChatRequest, to endpoint: Endpoint) -> AsyncThrowingStream<ChatDelta, any Error> {
+        let step = state.withLock { state -> Step in
+            state.sent.append((request, endpoint))
+            return state.steps.isEmpty ? Step() : state.steps.removeFirst()
+        }
+        return AsyncThrowingStream { continuation in
+            for delta in step.deltas { continuation.yield(delta) }
+            continuation.finish(throwing: step.failure)
+        }
+    }
+}
+
+@MainActor
+struct SetupHarness {
+    let terminal = FakeTerminal(columns: 80, rows: 24)
+    let transport: RecordingTransport
+    let app: App
+
+    init(_ steps: [RecordingTransport.Step], setup: AppSetup? = nil) async throws {
+        transport = RecordingTransport(steps)
+        let workspace = Workspace(store: try Store(), transport: transport)
+        let profile = BotProfile(name: "vault", id: "vault-id", endpoint: Endpoint(url: "http://127.0.0.1:9/v1/chat/completions"))
+        try await workspace.open(profile)
+        app = App(backend: terminal, workspace: workspace, profiles: [profile])
+        app.setup = setup
+        await app.start()
+    }
+
+    func type(_ text: String) {
+        for character in text { app.handle(.key(KeyPress(.character(character)))) }
+    }
+
+    func press(_ key: Key) {
+        app.handle(.key(KeyPress(key)))
+    }
+
+    func send(_ text: String) {
+        type(text)
+        press(.enter)
+    }
+
+    @discardableResult
+    func waitFor(_ expected: String) async -> String {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            app.render()
+            if terminal.grid.text.contains(expected) { return terminal.grid.text }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        Issue.record("the screen never showed \(expected):\n\(terminal.grid.text)")
+        return terminal.grid.text
+    }
+
+    func waitUntil(_ condition: () -> Bool) async {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+        #expect(condition())
+    }
+}
+
+/// What `AppSetup` was asked to do, for tests.
+@MainActor
+final class SetupRecorder {
+    var keys: [(key: String, bot: String?)] = []
+    var bots: [(name: String, id: String)] = []
+
+    var setup: AppSetup {
+        AppSetup(
+            addBot: { name, id in
+                guard name != "taken" else { throw ConfigFiles.Failure(message: "there is already a bot called taken") }
+                self.bots.append((name, id))
+                return BotProfile(name: name, id: id, endpoint: Endpoint(url: "http://127.0.0.1:9/v1/chat/completions"))
+            },
+            saveKey: { key, bot in
+                self.keys.append((key.secret, bot))
+                return ("/home/someone/.config/tinytalk/api_key", { _ in key })
+            },
+            isConfigured: { $0 == "vault" })
+    }
+}
+
+@MainActor
+@Suite struct FormTests {
+    func form() -> Form {
+        Form(title: "Set up", explanation: "Fill it in.", fields: [
+            Form.Field(label: "Agent id", hint: "the id", isRequired: true),
+            Form.Field(label: "API key", hint: "secret", isSecret: true),
+            Form.Field(label: "Use it for", hint: "choose", choices: ["this bot only", "every bot"]),
+        ])
+    }
+
+    func type(_ text: String, into form: inout Form) {
+        for character in text { _ = form.handle(.key(KeyPress(.character(character)))) }
+    }
+
+    @Test func typingFillsTheFocusedFieldAndEnterMovesOnThenSubmits() {
+        var form = form()
+        type("a3e8-f869", into: &form)
+        #expect(form.handle(.key(KeyPress(.enter))) == .editing)
+        type("tiny_sk_123", into: &form)
+        #expect(form.handle(.key(KeyPress(.tab))) == .editing)
+        #expect(form.handle(.key(KeyPress(.character(" ")))) == .editing)
+        #expect(form.handle(.key(KeyPress(.enter))) == .submitted)
+        #expect(form.value("Agent id") == "a3e8-f869")
+        #expect(form.value("API key") == "tiny_sk_123")
+        #expect(form.value("Use it for") == "every bot")
+    }
+
+    @Test func aRequiredFieldLeftEmptyIsNamedAndFocused() {
+        var form = form()
+        _ = form.handle(.key(KeyPress(.tab)))
+        _ = form.handle(.key(KeyPress(.tab)))
+        #expect(form.handle(.key(KeyPress(.enter))) == .editing)
+        #expect(form.problem == "Agent id is needed.")
+        #expect(form.focus == 0)
+        #expect(form.handle(.key(KeyPress(.escape))) == .cancelled)
+    }
+
+    @Test func aSecretIsShownAsDotsAndNeverAsText() {
+        var form = form()
+        _ = form.handle(.key(KeyPress(.enter)))
+        _ = form.handle(.paste("tiny_secret_key_42\nsecond line"))
+        #expect(form.value("API key") == "tiny_secret_key_42")
+        var grid = CellGrid(columns: 70, rows: 16)
+        let cursor = Form.render(form, theme: .standard, into: &grid, rect: grid.bounds)
+        #expect(!grid.text.contains("tiny_secret"))
+        #expect(grid.text.contains(String(repeating: "•", count: 18)))
+        #expect(grid.text.contains("▸ API key"))
+        // The cursor sits after the dots, in the field's row.
+        let row = try? #require(cursor?.row)
+        #expect(row.map { grid.line($0).contains("•") } == true)
+        // Ctrl+U clears the field and keeps nothing to bring back.
+        _ = form.handle(.key(KeyPress(.control("u"))))
+        _ = form.handle(.key(KeyPress(.control("y"))))
+        #expect(form.value("API key").isEmpty)
+    }
+
+    @Test func drawsAtAnySizeWithoutCrashing() {
+        for (columns, rows) in [(1, 1), (5, 2), (20, 3), (0, 0), (200, 60)] {
+            var grid = CellGrid(columns: columns, rows: rows)
+            _ = Form.render(form(), theme: .standard, into: &grid, rect: grid.bounds)
+            #expect(grid.rows == rows)
+        }
+    }
+
+    @Test func theWelcomeFormAsksForTheAgentAndOffersTheDemo() {
+        let paths = Paths.resolve(environment: ["HOME": "/home/someone"])
+        var form: Form? = WelcomeView.setupForm(paths: paths)
+        var grid = CellGrid(columns: 100, rows: 30)
+        WelcomeView.render(reason: "", form: form, instructions: "", theme: .standard, into: &grid)
+        let text = grid.text
+        #expect(text.contains("No bots are configured yet."))
+        #expect(text.contains("Agent id") && text.contains("Settings → General"))
+        #expect(text.contains("/home/someone/.config/tinytalk/api_key (mode 600)"))
+        #expect(grid.line(29).contains("Ctrl+T: try the demo bots"))
+        for character in "echo" { _ = WelcomeView.respond(to: .key(KeyPress(.character(character))), form: &form) }
+        #expect(form?.value(WelcomeView.idField) == "echo")
+        #expect(form?.value(WelcomeView.nameField) == "assistant")
+        for _ in 0..<3 { #expect(WelcomeView.respond(to: .key(KeyPress(.enter)), form: &form) == nil) }
+        #expect(WelcomeView.respond(to: .key(KeyPress(.enter)), form: &form) == .submit)
+        #expect(WelcomeView.respond(to: .key(KeyPress(.control("t"))), form: &form) == .demo)
+        #expect(WelcomeView.respond(to: .key(KeyPress(.escape)), form: &form) == .quit)
+    }
+}
+
+@MainActor
+@Suite struct AppSetupTests {
+    @Test func modelIsAskedForShownInTheStatusBarAndSentWithTheNextRequest() async throws {
+        let harness = try await SetupHarness([Step(), Step()])
+        harness.send("/model gpt-4.1-mini")
+        await harness.waitFor("Now asking for gpt-4.1-mini.")
+        await harness.waitFor("vault · idle · gpt-4.1-mini")
+        harness.send("hello")
+        await harness.waitFor("ok")
+        #expect(harness.transport.sent.last?.request.model == "gpt-4.1-mini")
+        harness.send("/model default")
+        await harness.waitFor("Now asking for the bot's own model.")
+        harness.send("again")
+        await harness.waitUntil { harness.transport.sent.count == 2 }
+        #expect(harness.transport.sent.last?.request.model == nil)
+        harness.send("/model two words")
+        await harness.waitFor("is not usable")
+    }
+
+    @Test func theTokensAReplyCostAreShownUnderIt() async throws {
+        let usage = Usage(promptTokens: 12, completionTokens: 30, totalTokens: 42)
+        let harness = try await SetupHarness([Step(deltas: [.text("Here you are."), .usage(usage)])])
+        harness.send("hi")
+        let screen = await harness.waitFor("42 tokens (12 prompt + 30 reply)")
+        #expect(screen.contains("Here you are."))
+    }
+
+    @Test func aPrivateAgentAsksForItsKeyThenAsksAgainWithIt() async throws {
+        let refused = APIError.http(status: 401, message: "This agent is private.", retryAfter: nil, keySent: false)
+        let recorder = SetupRecorder()
+        let harness = try await SetupHarness([Step(deltas: [], failure: refused), Step(deltas: [.text("Welcome back.")])], setup: recorder.setup)
+        harness.send("hello")
+        let form = await harness.waitFor("vault is a private agent")
+        #expect(form.contains("API key"))
+        #expect(harness.transport.sent.count == 1)  // a 401 is never retried
+        harness.app.handle(.paste("tiny_sk_private_9"))
+        let typed = await harness.waitFor("•••••••••••••••••")
+        #expect(!typed.contains("tiny_sk_private_9"))
+        harness.press(.enter)  // on to "Use it for": this bot only
+        harness.press(.enter)
+        await harness.waitFor("Welcome back.")
+        #expect(recorder.keys.map(\.key) == ["tiny_sk_private_9"])
+        #expect(recorder.keys.map(\.bot) == ["vault"])
+        #expect(harness.transport.sent.count == 2)
+        #expect(harness.transport.sent.last?.endpoint.apiKey == APIKey("tiny_sk_private_9"))
+        #expect(!harness.terminal.grid.text.contains("tiny_sk_private_9"))
+    }
+
+    @Test func escLeavesTheKeyFormAndKeyGivesItBack() async throws {
+        let refused = APIError.http(status: 401, message: "no", retryAfter: nil, keySent: false)
+        let recorder = SetupRecorder()
+        let harness = try await SetupHarness([Step(deltas: [], failure: refused)], setup: recorder.setup)
+        harness.send("hello")
+        await harness.waitFor("vault is a private agent")
+        harness.press(.escape)
+        let back = await harness.waitFor("No key saved. /key asks again.")
+        #expect(back.contains("/key gives it a key"))
+        #expect(back.contains("\n›"))
+        harness.send("/key")
+        await harness.waitFor("vault is a private agent")
+        #expect(recorder.keys.isEmpty)
+    }
+
+    @Test func botAddPutsTheBotInTheConfigurationAndOpensIt() async throws {
+        let recorder = SetupRecorder()
+        let harness = try await SetupHarness([], setup: recorder.setup)
+        harness.send("/bot add support a3e8f869-0c00-4861-8c24-dc06098520f0")
+        await harness.waitFor("2:support")
+        await harness.waitFor("Added support to the configuration.")
+        #expect(recorder.bots.map(\.name) == ["support"])
+        harness.send("/bot add taken x1")
+        await harness.waitFor("there is already a bot called taken")
+        harness.send("/bot")
+        await harness.waitFor("/bot add NAME ID")
+    }
+}
+
+private typealias Step = RecordingTransport.Step
