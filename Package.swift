@@ -82,7 +82,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "TinyTalkAPITests", dependencies: ["TinyTalkAPI", "TestSupport"]),
-        .testTarget(name: "TinyTalkCoreTests", dependencies: ["TinyTalkCore", "LocalBot"]),
+        .testTarget(
+            name: "TinyTalkCoreTests", dependencies: ["TinyTalkCore", "LocalBot", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "TinyTalkUITests", dependencies: ["TinyTalkUI", "TerminalKit", "TinyTalkCore", "TestSupport"], exclude: ["Markdown/Goldens"]
         ),

@@ -29,13 +29,15 @@ public enum ConfigEditor {
         if let taken = config.bots.first(where: { $0.name.lowercased() == bot.name.lowercased() }) {
             throw Refusal("there is already a bot called \(VisibleText.quoted(taken.name)) in \(path) (its id: \(taken.id))")
         }
-        var block = "[[bot]]\nname = \(quoted(bot.name))\nid = \(quoted(bot.id))\n"
+        // Lines end as the file's do (LF, or CRLF as Windows editors write them).
+        let newline = lineEnd(of: text)
+        var block = "[[bot]]\(newline)name = \(quoted(bot.name))\(newline)id = \(quoted(bot.id))\(newline)"
         for (key, value) in [("origin", bot.origin), ("model", bot.model), ("endpoint", bot.endpoint)] {
-            if let value { block += "\(key) = \(quoted(value))\n" }
+            if let value { block += "\(key) = \(quoted(value))\(newline)" }
         }
         var result = text
-        if !result.isEmpty && !result.hasSuffix("\n") { result += "\n" }
-        if !result.isEmpty && !result.hasSuffix("\n\n") { result += "\n" }
+        if !result.isEmpty && !result.hasSuffix(newline) { result += newline }
+        if !result.isEmpty && !result.hasSuffix(newline + newline) { result += newline }
         result += block
         let check = try parsed(result, path: path)
         guard check.bots.count == config.bots.count + 1, check.bots.last?.name == bot.name, check.bots.last?.id == bot.id else {
@@ -57,7 +59,7 @@ public enum ConfigEditor {
         guard let span = map.span(of: .arrayElement("bot", index)) else {
             throw Refusal("the bot \(VisibleText.quoted(name)) is not written as a [[bot]] section in \(path): remove it by hand")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = ConfigSourceMap.lines(of: text).map(String.init)
         var first = span.lowerBound - 1
         var last = span.upperBound - 1
         while first > 0, lines[first - 1].trimmingCharacters(in: .whitespaces).hasPrefix("#") { first -= 1 }
@@ -70,7 +72,7 @@ public enum ConfigEditor {
             // Nothing follows: the blank lines that set the entry apart go with it.
             while first > 0, lines[first - 1].trimmingCharacters(in: .whitespaces).isEmpty { first -= 1; lines.remove(at: first) }
         }
-        let result = lines.joined(separator: "\n")
+        let result = lines.joined(separator: lineEnd(of: text))
         let check = try parsed(result, path: path)
         var expected = config.bots
         expected.remove(at: index)
@@ -78,6 +80,11 @@ public enum ConfigEditor {
             throw Refusal("removing the bot would change more than that bot in \(path): remove it by hand")
         }
         return result
+    }
+
+    /// How the file ends its lines: CRLF when it has any, else LF.
+    private static func lineEnd(of text: String) -> String {
+        text.contains("\r\n") ? "\r\n" : "\n"
     }
 
     /// A TOML basic string: quotes, backslashes and control characters escaped.

@@ -55,7 +55,13 @@ public struct ConfigFiles: Sendable {
     /// The configuration file, followed through a symbolic link (dotfile managers link it), so
     /// the edit replaces the file and not the link.
     private var configPath: String {
-        paths.configFile.resolvingSymlinksInPath().path
+        var path = paths.configFile.path
+        // Followed by hand: a link to a file not written yet is not resolved by Foundation.
+        for _ in 0..<16 {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else { break }
+            path = target.hasPrefix("/") ? target : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
+        }
+        return path
     }
 
     /// Where `saveKey(_:forBot:)` writes: the bot's `api_key_file` when it names one, else

@@ -66,7 +66,7 @@ struct ConfigParser {
 
     private func document() throws(ConfigError) -> TOMLTable {
         if let nul = text.firstIndex(of: "\u{0}") {
-            let line = text[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            let line = text[..<nul].reduce(1) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
             throw ConfigError(path: path, line: line, message: "contains a NUL character: is this a text file?")
         }
         do {
@@ -96,7 +96,7 @@ struct ConfigParser {
     }
 
     private func lineText(_ number: Int) -> Substring {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = ConfigSourceMap.lines(of: text)
         return number >= 1 && number <= lines.count ? lines[number - 1] : ""
     }
 

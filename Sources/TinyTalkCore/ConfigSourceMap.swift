@@ -36,7 +36,7 @@ struct ConfigSourceMap {
         var section = Section.root
         var arrayCounts: [String: Int] = [:]
         var openString: String?  // the delimiter of a multi-line string being skipped
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in Self.lines(of: text).enumerated() {
             let number = offset + 1
             var line = Substring(rawLine)
             if line.last == "\r" { line = line.dropLast() }
@@ -97,6 +97,11 @@ struct ConfigSourceMap {
     /// The line of the header that opens a section.
     func headerLine(of section: Section) -> Int? {
         headerLines[section]
+    }
+
+    /// The lines of a TOML text, which ends them with LF or CRLF (a `Character` of its own in Swift).
+    static func lines(of text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 
     /// The lines a section written under its own header spans: from the header to its last key

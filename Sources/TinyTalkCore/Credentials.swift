@@ -120,7 +120,7 @@ public struct Credentials: Sendable {
             )
         }
         let text = String(decoding: contents.bytes, as: UTF8.self)
-        let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first
+        let firstLine = text.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         guard !firstLine.isEmpty else {
             throw CredentialError(.unusableKey, "The key file \(path) is empty: put the key on its first line.")

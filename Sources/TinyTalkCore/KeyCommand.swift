@@ -56,7 +56,7 @@ enum KeyCommand {
         let signalled = process.terminationReason == .uncaughtSignal
 
         let outputText = String(decoding: output, as: UTF8.self)
-        let firstLine = outputText.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first
+        let firstLine = outputText.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
 
         if signalled || status != 0 || firstLine.isEmpty {

@@ -132,6 +132,11 @@ public final class Transcript {
             contextCharacters += message.content.count
         case .textDelta(let id, let text):
             guard let index = index(of: id) else { return }
+            if entries[index].note != nil {
+                // Text arrived after a wait: the reason for the wait is gone.
+                entries[index].note = nil
+                layouts[index] = nil
+            }
             entries[index].text += text
             contextCharacters += text.count
             if layouts[index] != nil {
@@ -173,7 +178,12 @@ public final class Transcript {
             contextCharacters += message.content.count - entries[index].text.count
             entries[index].text = message.content
             layouts[index] = nil
-        case .retryScheduled, .contextTrimmed, .stateChanged:
+        case .retryScheduled(_, _, let reason):
+            // Why the reply waits (a rate limit in words, a server error), under it until it comes.
+            guard let index = entries.lastIndex(where: { $0.state == .streaming }) else { return }
+            entries[index].note = reason.message
+            layouts[index] = nil
+        case .contextTrimmed, .stateChanged:
             return
         }
         revision += 1
@@ -296,7 +306,9 @@ public final class Transcript {
             let hint = entry.note?.contains("agent is private") == true || entry.note?.contains("key was refused") == true
                 ? " — /key gives it a key" : " — press Ctrl+R to retry"
             footer.append(StyledRun("\n\(entry.note ?? "The request failed.")\(hint)", style: theme.errorText))
-        case .complete, .streaming:
+        case .streaming:
+            if let note = entry.note { footer.append(StyledRun("\n\(note) Trying again after the wait.", style: theme.dim)) }
+        case .complete:
             break
         }
         return footer.isEmpty ? [] : Array(LineWrapper.wrap(footer, width: width).dropFirst())

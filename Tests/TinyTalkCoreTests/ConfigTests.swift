@@ -306,4 +306,109 @@ import TinyTalkCore
         let binary = #expect(throws: ConfigError.self) { try Config.load(from: file) }
         #expect(binary?.message == "is not valid UTF-8 text")
     }
+
+    // MARK: - Models and keys of a bot's own
+
+    @Test func modelAndKeySourcesAtTheTopAndPerBot() throws {
+        let text = """
+            model = "gpt-4o-mini"
+            origin = "https://example.com"
+
+            [[bot]]
+            name = "support"
+            id = "1"
+            model = "gpt-4.1-mini"
+            api_key_command = "pass show tinytalk/support"
+
+            [[bot]]
+            name = "work"
+            id = "2"
+            api_key_file = "  ~/.secrets/work  "
+            origin = "https://work.example"
+
+            [[bot]]
+            name = "plain"
+            id = "3"
+            """
+        let config = try Config.parse(text, path: Self.path)
+        #expect(config.model == "gpt-4o-mini")
+        #expect(config.bots == [
+            BotConfig(name: "support", id: "1", model: "gpt-4.1-mini", apiKeyCommand: "pass show tinytalk/support"),
+            BotConfig(name: "work", id: "2", origin: "https://work.example", apiKeyFile: "~/.secrets/work"),
+            BotConfig(name: "plain", id: "3"),
+        ])
+        // A bot's own model first, then the top-level one.
+        #expect(config.model(for: config.bots[0]) == "gpt-4.1-mini")
+        #expect(config.model(for: config.bots[1]) == "gpt-4o-mini")
+        #expect(config.model(for: nil) == "gpt-4o-mini")
+        #expect(config.origin(for: config.bots[1]) == "https://work.example")
+        #expect(config.origin(for: config.bots[2]) == "https://example.com")
+    }
+
+    @Test func modelAndOriginAreNilByDefault() throws {
+        let config = try Config.parse("[[bot]]\nname = \"a\"\nid = \"1\"\n", path: Self.path)
+        #expect(config.model == nil)
+        #expect(config.model(for: config.bots[0]) == nil)
+        #expect(config.model(for: nil) == nil)
+        #expect(config.origin(for: config.bots[0]) == nil)
+        #expect(config.origin(for: nil) == nil)
+        // A bot's model without a top-level one.
+        let own = BotConfig(name: "m", id: "2", model: "o3")
+        #expect(Config(bots: [own]).model(for: own) == "o3")
+    }
+
+    @Test func aBotWithBothAKeyCommandAndAKeyFileIsAnError() throws {
+        let error = try #require(
+            failure(
+                """
+                [[bot]]
+                name = "a"
+                id = "1"
+
+                [[bot]]
+                name = "both"
+                id = "2"
+                api_key_command = "pass show both"
+                api_key_file = "keys/both"
+                """))
+        #expect(error.line == 9)
+        #expect(error.bot == "\"both\"")
+        #expect(error.key == "api_key_file")
+        #expect(error.description == "\(Self.path):9: bot \"both\": api_key_file: give this bot api_key_command or api_key_file, not both")
+    }
+
+    @Test func aModelMustBeOneWord() throws {
+        let top = try #require(failure("theme = \"dusk\"\nmodel = \"gpt 4o\"\n"))
+        #expect(top.line == 2)
+        #expect(top.key == "model")
+        #expect(top.description == "\(Self.path):2: model: must be a model name such as \"gpt-4o-mini\" (one word); found \"gpt 4o\"")
+
+        let bot = try #require(failure("[[bot]]\nname = \"a\"\nid = \"1\"\nmodel = \"gpt\\t4\"\n"))
+        #expect(bot.line == 4)
+        #expect(bot.description.hasPrefix("\(Self.path):4: bot \"a\": model: must be a model name"))
+        #expect(bot.description.contains("found \"gpt\\t4\""))  // the tab is shown escaped
+
+        let empty = try #require(failure("model = \"  \"\n"))
+        #expect(empty.description.contains("model: must be a model name such as \"gpt-4o-mini\"; found an empty string"))
+        let number = try #require(failure("model = 4\n"))
+        #expect(number.description.contains("found an integer"))
+    }
+
+    @Test func emptyKeySourcesOfABotAreErrors() throws {
+        let command = try #require(failure("[[bot]]\nname = \"a\"\nid = \"1\"\napi_key_command = \"\"\n"))
+        #expect(command.line == 4)
+        #expect(command.key == "api_key_command")
+        let file = try #require(failure("[[bot]]\nname = \"a\"\nid = \"1\"\napi_key_file = \" \"\n"))
+        #expect(file.line == 4)
+        #expect(file.key == "api_key_file")
+    }
+
+    @Test func errorsInAFileWithWindowsLineEndingsNameTheirLine() throws {
+        // TOML allows CRLF line endings; the line of a problem must still be found.
+        let error = try #require(failure("theme = \"dusk\"\r\ntemprature = 1\r\n"))
+        #expect(error.key == "temprature")
+        #expect(error.line == 2)
+        let bot = try #require(failure("[[bot]]\r\nname = \"a\"\r\nid = \"1\"\r\nmodel = \"gpt 4\"\r\n"))
+        #expect(bot.line == 4)
+    }
 }

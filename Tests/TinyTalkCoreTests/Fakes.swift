@@ -8,23 +8,28 @@ final class FakeTransport: ChatTransport {
     enum Step: Sendable {
         case text(String)
         case citations([Citation])
+        /// The tokens the reply cost (the last chunk of a stream).
+        case usage(Usage)
         /// Ends the stream with this error.
         case fail(APIError)
         /// Waits until the consumer goes away (cancellation).
         case hang
     }
 
-    private let state: Mutex<(scripts: [[Step]], requests: [ChatRequest])>
+    private let state: Mutex<(scripts: [[Step]], requests: [ChatRequest], endpoints: [Endpoint])>
 
     init(_ scripts: [[Step]]) {
-        state = Mutex((scripts, []))
+        state = Mutex((scripts, [], []))
     }
 
     var requests: [ChatRequest] { state.withLock { $0.requests } }
+    /// Where each request was sent (URL, origin, key), in order.
+    var endpoints: [Endpoint] { state.withLock { $0.endpoints } }
 
     func stream(_ request: ChatRequest, to endpoint: Endpoint) -> AsyncThrowingStream<ChatDelta, any Error> {
         let script = state.withLock { state -> [Step] in
             state.requests.append(request)
+            state.endpoints.append(endpoint)
             return state.scripts.isEmpty ? [] : state.scripts.removeFirst()
         }
         return AsyncThrowingStream { continuation in
@@ -33,6 +38,7 @@ final class FakeTransport: ChatTransport {
                     switch step {
                     case .text(let text): continuation.yield(.text(text))
                     case .citations(let citations): continuation.yield(.citations(citations))
+                    case .usage(let usage): continuation.yield(.usage(usage))
                     case .fail(let error):
                         continuation.finish(throwing: error)
                         return
