@@ -6,6 +6,12 @@ public struct BotQuestion: Sendable {
     public var temperature: Double?
     /// The model the request named, if any.
     public var model: String?
+
+    public init(messages: [ChatMessage], temperature: Double? = nil, model: String? = nil) {
+        self.messages = messages
+        self.temperature = temperature
+        self.model = model
+    }
 }
 
 /// A bot the local server hosts: an id to address it by and a way to answer a conversation.

@@ -79,7 +79,7 @@ struct Exchange {
             guard verdict.allowed else {
                 return try await reject(
                     status: 429,
-                    "Rate limit exceeded: \(limit) requests per \(JSONText.number(fault.rateWindow ?? 60)) s without an API key. Slow down, or send a key.",
+                    "Rate limit exceeded: \(limit) \(limit == 1 ? "request" : "requests") per \(JSONText.number(fault.rateWindow ?? 60)) s without an API key. Slow down, or send a key.",
                     extraHeaders: [("Retry-After", String(verdict.retryAfter))] + rateHeaders)
             }
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that can go wrong with one request, in words a user can act on.
 public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// How a connection failed before any response arrived.
@@ -102,7 +104,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
                 ? "The API key was refused: this agent is private and takes a valid key of its owner's account"
                 : "This agent is private: it answers only with an API key, and none was sent"
             return "\(lead) (\(answered))."
-        case 403 where message.lowercased().contains("origin"):
+        case 403 where message.range(of: #"\borigins?\b"#, options: [.regularExpression, .caseInsensitive]) != nil:
             return "The bot does not accept requests from this Origin (\(answered)). Set origin to one allowed on the bot's details page."
         case 403:
             return "Refused by a plan limit on messages or model access (\(answered)). Retrying will not help: check the plan on the Tiny Talk dashboard, or choose a model the plan includes."

@@ -16,7 +16,9 @@ enum BodyKind: Equatable {
     /// JSON, `:` or a field name followed by `:` or a line end for a stream.
     static func of(_ start: some Collection<UInt8>) -> BodyKind {
         var bytes = start[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        if bytes.count < bom.count, !bytes.isEmpty, bom.starts(with: bytes) { return .undecided }
+        if bytes.starts(with: bom) { bytes = bytes.dropFirst(3) }
         bytes = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         guard let first = bytes.first else { return .undecided }
         if first == UInt8(ascii: "{") { return .json }

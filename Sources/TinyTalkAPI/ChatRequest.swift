@@ -40,7 +40,7 @@ public struct ChatRequest: Sendable, Equatable {
     /// A model name is one word of printable characters, as the service names them (`gpt-4o-mini`).
     public static func validate(model: String) throws(APIError) {
         guard !model.isEmpty, model.count <= 100,
-            !model.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
+            !model.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) })
         else {
             throw .invalidRequest("The model name \"\(model)\" is not usable: it must be one word, such as gpt-4o-mini.")
         }

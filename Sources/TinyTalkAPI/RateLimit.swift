@@ -52,7 +52,9 @@ public struct RateLimit: Sendable, Equatable {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = timeZone
-            formatter.dateFormat = Calendar.current.isDate(reset, inSameDayAs: Date()) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss"
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            formatter.dateFormat = calendar.isDate(reset, inSameDayAs: Date()) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss"
             parts.append("the window resets at \(formatter.string(from: reset))")
         }
         return parts.joined(separator: ", ")
