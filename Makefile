@@ -18,22 +18,25 @@ ZSHDIR := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 
 BINARY := .build/release/tinytalk
-MANPAGE := .build/plugins/GenerateManual/outputs/tinytalk/tinytalk.1
+MANPAGE := .build/man/tinytalk.1
 COMPLETIONS := .build/completions
 THEMES := $(notdir $(wildcard themes/*.toml))
 
 .PHONY: all build man completions install uninstall test clean-install-files
 
-all: man build completions
+all: build man completions
 
 # The Swift runtime is linked in, so the installed binary needs no Swift toolchain to run.
-# (After `man`: the plugin links the products again without that flag.)
-build: man
-	$(SWIFT) build -c release --product tinytalk --static-swift-stdlib
+build:
+	$(SWIFT) build -c release --static-swift-stdlib --product tinytalk
 
-# The plugin builds every product in release mode, runs the binary for its help, writes the page.
-man:
-	$(SWIFT) package generate-manual --configuration release
+# The page comes from the argument parser: swift-argument-parser's generate-manual (the tool its
+# plugin runs) reads the binary's own description of its commands. Run directly, it reuses the
+# build above instead of building every product again without the static runtime.
+man: build
+	$(SWIFT) build -c release --static-swift-stdlib --product generate-manual
+	mkdir -p $(dir $(MANPAGE))
+	.build/release/generate-manual $(BINARY) --output-directory $(dir $(MANPAGE))
 
 completions: build
 	mkdir -p $(COMPLETIONS)

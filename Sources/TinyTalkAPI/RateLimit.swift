@@ -39,8 +39,9 @@ public struct RateLimit: Sendable, Equatable {
         return seconds > 0 ? seconds.rounded(.up) : nil
     }
 
-    /// "0 of 20 left, the window resets at 14:03:20" (local time), or as much as is known.
-    public func description(timeZone: TimeZone = .current) -> String {
+    /// "0 of 20 left, the window resets at 14:03:20" (local time; with the date when the reset
+    /// is not on the day of `now`), or as much as is known.
+    public func description(timeZone: TimeZone = .current, now: Date = Date()) -> String {
         var parts: [String] = []
         switch (remaining, limit) {
         case (let remaining?, let limit?): parts.append("\(remaining) of \(limit) left")
@@ -54,7 +55,7 @@ public struct RateLimit: Sendable, Equatable {
             formatter.timeZone = timeZone
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = timeZone
-            formatter.dateFormat = calendar.isDate(reset, inSameDayAs: Date()) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss"
+            formatter.dateFormat = calendar.isDate(reset, inSameDayAs: now) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss"
             parts.append("the window resets at \(formatter.string(from: reset))")
         }
         return parts.joined(separator: ", ")

@@ -21,6 +21,8 @@ public final class Transcript {
         public var state: Message.State
         /// Why a reply is interrupted or failed.
         public var note: String?
+        /// What to do about a failed reply, after its note.
+        public var remedy = "press Ctrl+R to retry"
         public var citations: [Citation]
         /// The tokens a reply cost, when the server said.
         public var usage: Usage?
@@ -162,6 +164,7 @@ public final class Transcript {
             case .failed(let error):
                 entries[index].state = .failed
                 entries[index].note = error.message
+                entries[index].remedy = Self.remedy(for: error)
             }
             // The reply's lines stay; only its end is settled and its note (if any) added.
             if layouts[index] != nil {
@@ -204,6 +207,15 @@ public final class Transcript {
     public func addNotice(_ text: String, isError: Bool) {
         entries.append(Entry(messageId: nil, author: isError ? .error : .system, time: Date(), text: text, state: .complete, note: nil, citations: [], usage: nil))
         revision += 1
+    }
+
+    /// A private agent wants a key, a plan limit another model; the rest may work again.
+    static func remedy(for error: APIError) -> String {
+        switch error.status {
+        case 401: return "/key gives it a key, then Ctrl+R asks again"
+        case 403: return "/model NAME picks another model"
+        default: return "press Ctrl+R to retry"
+        }
     }
 
     private func index(of id: Int64) -> Int? {
@@ -303,9 +315,7 @@ public final class Transcript {
         case .interrupted:
             footer.append(StyledRun("\n[interrupted: \(entry.note ?? "cancelled")]", style: theme.dim))
         case .failed:
-            let hint = entry.note?.contains("agent is private") == true || entry.note?.contains("key was refused") == true
-                ? " — /key gives it a key" : " — press Ctrl+R to retry"
-            footer.append(StyledRun("\n\(entry.note ?? "The request failed.")\(hint)", style: theme.errorText))
+            footer.append(StyledRun("\n\(entry.note ?? "The request failed.") — \(entry.remedy)", style: theme.errorText))
         case .streaming:
             if let note = entry.note { footer.append(StyledRun("\n\(note) Trying again after the wait.", style: theme.dim)) }
         case .complete:

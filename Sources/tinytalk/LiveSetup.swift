@@ -38,15 +38,18 @@ final class LiveSetup {
         return profiles
     }
 
-    /// The settings for a restored conversation whose bot is no longer configured.
+    /// The settings for a restored conversation whose bot is not among the configured ones:
+    /// its bot id, under the name the conversation knows it by.
     var restoredProfile: @Sendable (Conversation) -> BotProfile {
         get throws {
             let keys = try currentKeys()
             let environment = self.environment
             let (endpoint, origin) = (self.endpoint, self.origin)
             return { conversation in
-                (try? environment.profile(for: conversation.botName, keys: keys, endpoint: endpoint, origin: origin))
+                var profile = (try? environment.profile(for: conversation.botId, keys: keys, endpoint: endpoint, origin: origin))
                     ?? BotProfile(name: conversation.botName, id: conversation.botId, endpoint: Endpoint(url: endpoint ?? Endpoint.defaultURL))
+                profile.name = conversation.botName
+                return profile
             }
         }
     }

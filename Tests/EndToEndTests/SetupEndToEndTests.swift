@@ -14,6 +14,12 @@ struct SetupEndToEndTests {
         try screen.start("env -u TINYTALK_API_KEY \(environment) '\(BuiltProducts.tinytalk.path)' \(arguments); echo EXITED=$?; sleep 30")
     }
 
+    /// The file holds `key` on one line and only its owner may read it.
+    func expectPrivateKeyFile(_ path: String, holding key: String) throws {
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == key + "\n")
+        #expect(((try FileManager.default.attributesOfItem(atPath: path))[.posixPermissions] as? Int) == 0o600)
+    }
+
     @Test func theWelcomeFormSetsUpTheFirstBotAndOpensIt() async throws {
         let server = try await ServeProcess.start()
         defer { Task { await server.stop() } }
@@ -58,9 +64,7 @@ struct SetupEndToEndTests {
         #expect(!(try screen.text()).contains(ServeProcess.key))
         try screen.keys("C-d")
         try await screen.waitFor("EXITED=0")
-        let keyFile = home.root.appendingPathComponent("config/tinytalk/api_key").path
-        #expect(try String(contentsOfFile: keyFile, encoding: .utf8) == ServeProcess.key + "\n")
-        #expect(((try FileManager.default.attributesOfItem(atPath: keyFile))[.posixPermissions] as? Int) == 0o600)
+        try expectPrivateKeyFile(home.root.appendingPathComponent("config/tinytalk/api_key").path, holding: ServeProcess.key)
         #expect(!(try String(contentsOf: home.configFile, encoding: .utf8)).contains(ServeProcess.key))
     }
 
@@ -85,9 +89,7 @@ struct SetupEndToEndTests {
         #expect(!answered.contains(ServeProcess.key))
         try screen.keys("C-d")
         try await screen.waitFor("EXITED=0")
-        let keyFile = home.root.appendingPathComponent("config/tinytalk/keys/vault").path
-        #expect(try String(contentsOfFile: keyFile, encoding: .utf8) == ServeProcess.key + "\n")
-        #expect(((try FileManager.default.attributesOfItem(atPath: keyFile))[.posixPermissions] as? Int) == 0o600)
+        try expectPrivateKeyFile(home.root.appendingPathComponent("config/tinytalk/keys/vault").path, holding: ServeProcess.key)
     }
 
     @Test func aRateLimitWaitsWithItsReasonInWords() async throws {

@@ -91,7 +91,7 @@ struct RateLimitTests {
         // Today, so the time of day alone is shown.
         let reset = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let limit = RateLimit(limit: 20, remaining: 0, reset: reset)
-        #expect(limit.description(timeZone: gmt) == "0 of 20 left, the window resets at \(clockTime(reset))")
+        #expect(limit.description(timeZone: gmt, now: reset) == "0 of 20 left, the window resets at \(clockTime(reset))")
     }
 
     @Test func aResetOnAnotherDayShowsTheDate() {

@@ -77,13 +77,22 @@ struct Harness {
     let app: App
 
     init(_ replies: [[String]], bots: [String] = ["echo", "story"], columns: Int = 60, rows: Int = 16) async throws {
+        try await self.init(
+            transport: ScriptedTransport(replies), bots: bots, key: APIKey("k"), columns: columns, rows: rows)
+    }
+
+    /// One tab per bot, in a terminal of `columns` × `rows`, replies from `transport`.
+    init(
+        transport: any ChatTransport, bots: [String], key: APIKey? = nil, setup: AppSetup? = nil, columns: Int = 60, rows: Int = 16
+    ) async throws {
         terminal = FakeTerminal(columns: columns, rows: rows)
-        let workspace = Workspace(store: try Store(), transport: ScriptedTransport(replies))
-        let endpoint = Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: APIKey("k"))
+        let workspace = Workspace(store: try Store(), transport: transport)
+        let endpoint = Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: key)
         let profiles = bots.map { BotProfile(name: $0, id: $0, endpoint: endpoint) }
         for profile in profiles { try await workspace.open(profile) }
         try await workspace.select(0)
         app = App(backend: terminal, workspace: workspace, profiles: profiles)
+        app.setup = setup
         await app.start()
     }
 
@@ -93,6 +102,18 @@ struct Harness {
 
     func press(_ key: Key, alt: Bool = false) {
         app.handle(.key(KeyPress(key, alt: alt)))
+    }
+
+    func send(_ text: String) {
+        type(text)
+        press(.enter)
+    }
+
+    /// Waits (at most 10 s) until `condition` holds.
+    func waitUntil(_ condition: () -> Bool) async {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+        #expect(condition())
     }
 
     /// Draws frames until the screen shows `expected` (at most 10 s); returns the screen.

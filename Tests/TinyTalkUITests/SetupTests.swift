@@ -34,52 +34,24 @@ final class RecordingTransport: ChatTransport {
     }
 }
 
+/// The app with one tab, `vault`, whose replies come from a ``RecordingTransport``.
 @MainActor
 struct SetupHarness {
-    let terminal = FakeTerminal(columns: 80, rows: 24)
     let transport: RecordingTransport
-    let app: App
+    let harness: Harness
+    var app: App { harness.app }
+    var terminal: FakeTerminal { harness.terminal }
 
     init(_ steps: [RecordingTransport.Step], setup: AppSetup? = nil) async throws {
         transport = RecordingTransport(steps)
-        let workspace = Workspace(store: try Store(), transport: transport)
-        let profile = BotProfile(name: "vault", id: "vault-id", endpoint: Endpoint(url: "http://127.0.0.1:9/v1/chat/completions"))
-        try await workspace.open(profile)
-        app = App(backend: terminal, workspace: workspace, profiles: [profile])
-        app.setup = setup
-        await app.start()
+        harness = try await Harness(transport: transport, bots: ["vault"], setup: setup, columns: 80, rows: 24)
     }
 
-    func type(_ text: String) {
-        for character in text { app.handle(.key(KeyPress(.character(character)))) }
-    }
-
-    func press(_ key: Key) {
-        app.handle(.key(KeyPress(key)))
-    }
-
-    func send(_ text: String) {
-        type(text)
-        press(.enter)
-    }
-
+    func send(_ text: String) { harness.send(text) }
+    func press(_ key: Key) { harness.press(key) }
     @discardableResult
-    func waitFor(_ expected: String) async -> String {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            app.render()
-            if terminal.grid.text.contains(expected) { return terminal.grid.text }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        Issue.record("the screen never showed \(expected):\n\(terminal.grid.text)")
-        return terminal.grid.text
-    }
-
-    func waitUntil(_ condition: () -> Bool) async {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition() && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        #expect(condition())
-    }
+    func waitFor(_ expected: String) async -> String { await harness.waitFor(expected) }
+    func waitUntil(_ condition: () -> Bool) async { await harness.waitUntil(condition) }
 }
 
 /// What `AppSetup` was asked to do, for tests.
