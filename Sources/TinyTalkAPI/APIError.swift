@@ -97,7 +97,9 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The server's words for a refusal, as they will be shown.
     private static func explain(status: Int, message: String, retryAfter: Double?, rateLimit: RateLimit?, keySent: Bool) -> String {
-        let answered = "the server answered \(status) \(reason(for: status))" + (message.isEmpty ? "" : ": \(message)")
+        // Inside parentheses the server's own last full stop would double the sentence's.
+        let said = message.hasSuffix(".") && !message.hasSuffix("..") ? String(message.dropLast()) : message
+        let answered = "the server answered \(status) \(reason(for: status))" + (said.isEmpty ? "" : ": \(said)")
         switch status {
         case 401:
             let lead = keySent

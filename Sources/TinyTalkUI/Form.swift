@@ -125,10 +125,11 @@ public struct Form: Sendable, Equatable {
         let width = max(1, min(rect.columns - 2 * margin, 100))
         var row = rect.row
         var cursor: (column: Int, row: Int)?
-        func line(_ runs: [StyledRun]) {
-            for wrapped in LineWrapper.wrap(runs, width: width) {
+        /// Writes `runs` word-wrapped from `indent` columns in, every line of them.
+        func line(_ runs: [StyledRun], indent: Int = 0) {
+            for wrapped in LineWrapper.wrap(runs, width: max(1, width - indent)) {
                 if row < rect.endRow {
-                    var column = left
+                    var column = left + indent
                     for run in wrapped.runs { column = grid.write(run.text, column: column, row: row, style: run.style, maxColumn: left + width) }
                 }
                 row += 1
@@ -165,7 +166,7 @@ public struct Form: Sendable, Equatable {
                 }
             }
             row += 1
-            line([StyledRun("  " + field.hint, style: theme.dim)])
+            line([StyledRun(field.hint, style: theme.dim)], indent: 2)
             row += 1
         }
         if let problem = form.problem { line([StyledRun(problem, style: theme.errorText)]) }

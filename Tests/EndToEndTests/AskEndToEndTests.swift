@@ -148,7 +148,7 @@ struct AskEndToEndTests {
         let result = try await ask(["hi", "--bot", "echo"], url: server.url, key: wrongKey)
         #expect(result.status == 1)
         #expect(result.stderr.contains("401"))
-        #expect(result.stderr.contains("Invalid API key for this agent."))
+        #expect(result.stderr.contains("Invalid API key for this agent"))
         #expect(result.stderr.contains("The API key was refused: this agent is private"))
         #expect(!result.stderr.contains(wrongKey))
         #expect(!result.stdout.contains(wrongKey))
@@ -160,7 +160,7 @@ struct AskEndToEndTests {
         let result = try await ask(["hi", "--bot", "nobody"], url: server.url)
         #expect(result.status == 1)
         #expect(result.stderr.contains("404"))
-        #expect(result.stderr.contains("Bot nobody not found."))
+        #expect(result.stderr.contains("Bot nobody not found"))
     }
 
     @Test func refusedConnectionExits3Promptly() async throws {

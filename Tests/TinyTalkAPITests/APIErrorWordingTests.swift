@@ -12,7 +12,7 @@ struct APIErrorWordingTests {
         let error = APIError.http(status: 401, message: "Invalid API key for this agent.", retryAfter: nil, keySent: true)
         #expect(
             error.message
-                == "The API key was refused: this agent is private and takes a valid key of its owner's account (the server answered 401 Unauthorized: Invalid API key for this agent.)."
+                == "The API key was refused: this agent is private and takes a valid key of its owner's account (the server answered 401 Unauthorized: Invalid API key for this agent)."
         )
     }
 
@@ -20,7 +20,7 @@ struct APIErrorWordingTests {
         let error = APIError.http(
             status: 401, message: "This agent is private: send an API key in the Api-Key header.", retryAfter: nil, keySent: false)
         #expect(error.message.hasPrefix("This agent is private: it answers only with an API key, and none was sent"))
-        #expect(error.message.contains("(the server answered 401 Unauthorized: This agent is private: send an API key in the Api-Key header.)"))
+        #expect(error.message.contains("(the server answered 401 Unauthorized: This agent is private: send an API key in the Api-Key header)"))
         #expect(!error.message.contains("was refused"))
     }
 
@@ -39,7 +39,7 @@ struct APIErrorWordingTests {
             status: 403, message: "The model gpt-4o is not available on your plan (available: gpt-4o-mini).", retryAfter: nil)
         #expect(
             error.message
-                == "Refused by a plan limit on messages or model access (the server answered 403 Forbidden: The model gpt-4o is not available on your plan (available: gpt-4o-mini).). Retrying will not help: check the plan on the Tiny Talk dashboard, or choose a model the plan includes."
+                == "Refused by a plan limit on messages or model access (the server answered 403 Forbidden: The model gpt-4o is not available on your plan (available: gpt-4o-mini)). Retrying will not help: check the plan on the Tiny Talk dashboard, or choose a model the plan includes."
         )
         #expect(!error.isRetryable)
     }
@@ -47,7 +47,9 @@ struct APIErrorWordingTests {
     @Test(arguments: ["Origin https://evil.example is not allowed for this bot.", "origin not allowed", "Bad ORIGIN header"])
     func a403AboutTheOriginSaysSo(_ message: String) {
         let error = APIError.http(status: 403, message: message, retryAfter: nil)
-        #expect(error.message.hasPrefix("The bot does not accept requests from this Origin (the server answered 403 Forbidden: \(message))."))
+        // The server's own full stop is dropped inside the parentheses.
+        let said = message.hasSuffix(".") ? String(message.dropLast()) : message
+        #expect(error.message.hasPrefix("The bot does not accept requests from this Origin (the server answered 403 Forbidden: \(said))."))
         #expect(error.message.hasSuffix("Set origin to one allowed on the bot's details page."))
         #expect(!error.message.contains("plan limit"))
     }
@@ -60,7 +62,7 @@ struct APIErrorWordingTests {
             status: 429, message: "Rate limit exceeded.", retryAfter: 30, rateLimit: window, keySent: false)
         #expect(
             error.message
-                == "Rate limited: \(window.description()) (the server answered 429 Too Many Requests: Rate limit exceeded.); it asks to wait 30 s."
+                == "Rate limited: \(window.description()) (the server answered 429 Too Many Requests: Rate limit exceeded); it asks to wait 30 s."
         )
         #expect(error.message.hasPrefix("Rate limited: 0 of 20 left, the window resets at "))
         #expect(error.isRetryable)
