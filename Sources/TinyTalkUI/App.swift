@@ -282,6 +282,10 @@ public final class App {
     }
 
     private func handleKey(_ press: KeyPress) {
+        if keyForm != nil {
+            handleKeyForm(.key(press))
+            return
+        }
         if pendingControlX {
             pendingControlX = false
             if press.key == .control("e") {
@@ -292,10 +296,6 @@ public final class App {
         if press.key == .control("x") && !press.alt {
             pendingControlX = true
             message = "Ctrl+X: Ctrl+E edits the input in \(editorCommand)"
-            return
-        }
-        if keyForm != nil {
-            handleKeyForm(.key(press))
             return
         }
         if showingHelp && (press.key == .escape || press == KeyPress(.function(1)) || press.key == .character("q")) {
