@@ -39,8 +39,11 @@ struct DemoEndToEndTests {
             return screen
         }
 
+        /// Stops the tmux server and removes its socket, which tmux leaves behind.
         func stop() {
             _ = try? tmux(["kill-server"])
+            let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+            try? FileManager.default.removeItem(atPath: "\(folder)/tmux-\(getuid())/\(socket)")
         }
 
         /// Runs `tinytalk --demo` in `home`; the pane stays up after it exits to show its status.

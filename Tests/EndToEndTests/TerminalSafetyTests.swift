@@ -8,15 +8,14 @@ struct TerminalSafetyTests {
     @Test func escapeSequencesInAReplyAreShownInert() async throws {
         let server = try await ServeProcess.start()
         defer { Task { await server.stop() } }
-        let socket = "tinytalk-test-\(UUID().uuidString.prefix(8))"
-        let command = "TINYTALK_API_KEY=\(ServeProcess.key) '\(BuiltProducts.tinytalk.path)' ask hi --bot mischief --endpoint \(server.url); echo EXIT=$?; sleep 30"
-        #expect(try tmux(socket, ["new-session", "-d", "-x", "100", "-y", "30", "-s", "main", command]).status == 0)
-        defer { _ = try? tmux(socket, ["kill-server"]) }
+        let pane = DemoEndToEndTests.Screen()
+        try pane.start("TINYTALK_API_KEY=\(ServeProcess.key) '\(BuiltProducts.tinytalk.path)' ask hi --bot mischief --endpoint \(server.url); echo EXIT=$?; sleep 30")
+        defer { pane.stop() }
 
         var screen = ""
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            screen = try tmux(socket, ["capture-pane", "-p", "-J", "-t", "main"]).output
+            screen = try pane.tmux(["capture-pane", "-p", "-J", "-t", "main"]).output
             if screen.contains("EXIT=") { break }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -25,11 +24,7 @@ struct TerminalSafetyTests {
         #expect(screen.contains("␛]0;pwned␇"))
         #expect(screen.contains("␛]52;c;aGVsbG8=␇"))
         #expect(screen.contains("a bidi override desrever, a hidden link ␛]8;;https://evil.example/␛\\click␛]8;;␛\\. The end."))
-        let title = try tmux(socket, ["display-message", "-p", "-t", "main", "#{pane_title}"]).output
+        let title = try pane.tmux(["display-message", "-p", "-t", "main", "#{pane_title}"]).output
         #expect(!title.contains("pwned"))
-    }
-
-    private func tmux(_ socket: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runDetached(["tmux", "-L", socket] + arguments)
     }
 }
