@@ -62,7 +62,9 @@ public final class CursesTerminal: TerminalBackend {
         wholeEmojiSequences = Self.drawsEmojiSequencesWhole(environment)
         hyperlinks = Self.sendsHyperlinks(environment)
         setlocale(LC_ALL, "")
+        CrashRestore.install()
         guard let screen = newterm(nil, tinytalk_stdout(), tinytalk_stdin()) else {
+            CrashRestore.uninstall()
             throw StartFailure(description: "This terminal (TERM=\(environment["TERM"] ?? "")) is unknown to curses; try TERM=xterm-256color.")
         }
         self.screen = screen
@@ -113,6 +115,7 @@ public final class CursesTerminal: TerminalBackend {
         mousemask(0, nil)
         counting { _ = endwin() }
         delscreen(screen)
+        CrashRestore.uninstall()
         if ioCounters.descriptor >= 0 { _ = Glibc.close(ioCounters.descriptor) }
     }
 
@@ -360,6 +363,14 @@ public final class CursesTerminal: TerminalBackend {
 
     // MARK: - Input
 
+    /// The terminal is gone (its window closed, `tmux kill-pane`): reading it reports a hang-up.
+    /// Then there is no one to show anything to, even when SIGHUP was ignored (`nohup`).
+    public var isDisconnected: Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return false }
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
     public func readEvents() -> [InputEvent] {
         guard !closed else { return [] }
         var events: [InputEvent] = []
@@ -369,14 +380,36 @@ public final class CursesTerminal: TerminalBackend {
             typed = ""
         }
         var pushedBack: (Bool, Int32)?
+        // After a paste's end marker, what else came in the same burst: if another end marker
+        // follows, the first was text inside the paste (a pasted `ESC [ 201 ~`), not its end.
+        var afterPaste: [(Bool, Int32)]?
+        func endPaste() {
+            guard let text = pasteBuffer else { return }
+            events.append(.paste(text))
+            pasteBuffer = nil
+        }
         while let (isKeyCode, value) = pushedBack ?? next() {
             pushedBack = nil
+            if afterPaste != nil {
+                if isKeyCode && value == Code.pasteEnd {
+                    // The earlier end was pasted text: it is dropped, what followed it is pasted.
+                    for (wasKeyCode, code) in afterPaste! where !wasKeyCode { appendPasted(code) }
+                    afterPaste = []
+                } else if isKeyCode && value == Code.pasteStart {
+                    for (wasKeyCode, code) in afterPaste! where !wasKeyCode { appendPasted(code) }
+                    afterPaste = nil
+                    endPaste()
+                    pasteBuffer = ""
+                } else {
+                    afterPaste!.append((isKeyCode, value))
+                }
+                continue
+            }
             if pasteBuffer != nil {
                 if isKeyCode && value == Code.pasteEnd {
-                    events.append(.paste(pasteBuffer!))
-                    pasteBuffer = nil
-                } else if !isKeyCode, let scalar = Unicode.Scalar(UInt32(bitPattern: value)) {
-                    pasteBuffer!.unicodeScalars.append(scalar == "\r" ? "\n" : scalar)
+                    afterPaste = []
+                } else if !isKeyCode {
+                    appendPasted(value)
                 }
                 continue
             }
@@ -410,8 +443,20 @@ public final class CursesTerminal: TerminalBackend {
                 events.append(.key(press))
             }
         }
+        if let rest = afterPaste {
+            // What came in the same burst right after a paste belongs to it: text, never keys —
+            // a line end there is a newline in the input, not Enter, so no command runs from it.
+            for (isKeyCode, value) in rest where !isKeyCode { appendPasted(value) }
+            endPaste()
+        }
         flushTyped()
         return events
+    }
+
+    /// Adds a character read inside a bracketed paste to it (a CR is a newline there).
+    private func appendPasted(_ value: Int32) {
+        guard let scalar = Unicode.Scalar(UInt32(bitPattern: value)) else { return }
+        pasteBuffer?.unicodeScalars.append(scalar == "\r" ? "\n" : scalar)
     }
 
     private func next() -> (Bool, Int32)? {
@@ -466,6 +511,9 @@ public final class CursesTerminal: TerminalBackend {
         case Code.altHome: (key, alt) = (.home, true)
         case Code.altEnd: (key, alt) = (.end, true)
         case KEY_RESIZE:
+            // Curses resized its screens and the terminal may have cleared its own, whatever
+            // the final size (a quick resize and back ends at the old one): paint it all again.
+            invalidate()
             let (columns, rows) = size
             return .resize(columns: columns, rows: rows)
         case KEY_MOUSE:

@@ -17,6 +17,8 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case connect(seconds: Double)
         /// The connection was open but no byte arrived for this long.
         case idle(seconds: Double)
+        /// Every connection to the host was busy with other replies for this long.
+        case connectionPool(seconds: Double)
     }
 
     /// Refused before sending: the request itself is wrong.
@@ -59,6 +61,8 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Timed out connecting: no connection within \(Self.seconds(seconds))."
         case .timedOut(.idle(let seconds)):
             return "Timed out: the server sent nothing for \(Self.seconds(seconds))."
+        case .timedOut(.connectionPool(let seconds)):
+            return "Timed out waiting \(Self.seconds(seconds)) for a free connection: too many replies are streaming from this host at once."
         case .errorEvent(let text):
             return "The reply failed mid-stream: \(text)"
         case .truncated(let detail):

@@ -30,6 +30,9 @@ public final class ChatClient: Sendable {
         }
     }
 
+    /// How many replies can stream from one host at once.
+    public static let connectionsPerHost = 256
+
     /// The most of an error body that is read to find its message.
     static let errorBodyLimit = 64 * 1024
     /// The most of a single-JSON reply that is accepted.
@@ -49,6 +52,9 @@ public final class ChatClient: Sendable {
         // A refused connection should fail now, not after the connect timeout: retrying is the
         // caller's decision (sessions retry with backoff, `ask` reports and exits).
         pool.retryConnectionEstablishment = false
+        // Every Tiny Talk bot is on one host: a tab per stream, and more tabs than the default
+        // eight must not wait for a connection.
+        pool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerHost
         let http = HTTPClient.Configuration(
             // Never follow a redirect: it would carry the key to wherever the server points.
             redirectConfiguration: .disallow,
@@ -285,8 +291,10 @@ public final class ChatClient: Sendable {
         } ?? ""
         if let error = error as? HTTPClientError {
             switch error {
-            case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
+            case .connectTimeout, .tlsHandshakeTimeout:
                 return .timedOut(.connect(seconds: Self.seconds(configuration.connectTimeout)))
+            case .getConnectionFromPoolTimeout:
+                return .timedOut(.connectionPool(seconds: Self.seconds(configuration.connectTimeout)))
             case .readTimeout, .deadlineExceeded:
                 return .timedOut(.idle(seconds: Self.seconds(configuration.idleTimeout)))
             case .remoteConnectionClosed:

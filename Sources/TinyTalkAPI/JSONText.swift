@@ -8,10 +8,26 @@ public struct JSONText: Sendable {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control characters.
+    /// Appends `value` as a JSON string literal, escaping quotes, backslashes, control
+    /// characters, and the bidirectional overrides and isolates (so JSON printed on a terminal
+    /// reads in the order it is written).
     public mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
+        let utf8 = value.utf8
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            index = utf8.index(after: index)
+            // U+202A–U+202E are E2 80 AA–AE; U+2066–U+2069 are E2 81 A6–A9.
+            if byte == 0xE2, index < utf8.endIndex, utf8.index(after: index) < utf8.endIndex {
+                let second = utf8[index], third = utf8[utf8.index(after: index)]
+                if (second == 0x80 && (0xAA...0xAE).contains(third)) || (second == 0x81 && (0xA6...0xA9).contains(third)) {
+                    let scalar = second == 0x80 ? 0x2000 + UInt32(third - 0x80) : 0x2040 + UInt32(third - 0x80)
+                    bytes.append(contentsOf: Array("\\u\(String(scalar, radix: 16))".utf8))
+                    index = utf8.index(index, offsetBy: 2)
+                    continue
+                }
+            }
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])

@@ -2,13 +2,16 @@ import Foundation
 
 /// Short, single-line, terminal-safe excerpts of untrusted text (server messages, error pages).
 public enum TextExcerpt {
-    /// Collapses whitespace, replaces control characters, and cuts to `limit` characters.
+    /// Collapses whitespace, replaces control characters, drops bidirectional overrides and
+    /// isolates (they can make text display in another order than it reads), and cuts to
+    /// `limit` characters.
     public static func clean(_ text: String, limit: Int = 300) -> String {
         var out = ""
         var pendingSpace = false
         var count = 0
         for scalar in text.unicodeScalars {
             let value = scalar.value
+            if isBidiControl(value) { continue }
             let isSpace = scalar.properties.isWhitespace || value < 0x20 || (0x7F...0x9F).contains(value)
             if isSpace {
                 pendingSpace = !out.isEmpty
@@ -64,5 +67,11 @@ public enum TextExcerpt {
     public static func looksLikeHTML(_ text: String) -> Bool {
         let head = text.prefix(512).lowercased()
         return head.contains("<html") || head.contains("<!doctype html") || head.contains("<body") || head.contains("<head")
+    }
+
+    /// The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+    @inline(__always)
+    public static func isBidiControl(_ value: UInt32) -> Bool {
+        (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
     }
 }

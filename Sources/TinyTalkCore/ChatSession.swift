@@ -11,6 +11,8 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     case nothingToRetry
     /// The history could not be saved; nothing was sent.
     case storage(String)
+    /// Another tinytalk has the conversation open and alone writes to it.
+    case readOnly
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
         case .emptyMessage: return "The message is empty."
         case .nothingToRetry: return "There is no message to ask again yet."
         case .storage(let detail): return "Could not save the conversation (\(detail)); nothing was sent."
+        case .readOnly:
+            return "This conversation is open in another tinytalk, which alone writes to it: here it is read-only (/clear starts a new one in this tab)."
         }
     }
 }
@@ -37,6 +41,8 @@ public actor ChatSession {
     public private(set) var conversation: Conversation
     public private(set) var messages: [Message]
     public private(set) var state: SessionState = .idle
+    /// Another process has the conversation open for writing: it can be read here, not added to.
+    public nonisolated let isReadOnly: Bool
 
     /// How often a streaming reply is written to the store.
     public static let flushInterval: Duration = .milliseconds(500)
@@ -52,20 +58,32 @@ public actor ChatSession {
     private var reply: Reply?
     private var generation = 0
 
+    /// The reply being received. Its text, sources and usage live in ``messages`` (one copy).
     private struct Reply {
         var generation: Int
         var messageId: Int64
-        var text = ""
-        var citations: [Citation] = []
-        var usage: Usage?
         var lastFlush: Duration
         var task: Task<Void, Never>?
+        /// Something arrived since the last write to the store.
+        var unsaved = false
+        /// A write is due on a timer (a piece came less than ``flushInterval`` after the last write).
+        var flushScheduled = false
+        var receivedAnything = false
     }
+
+    /// Writes that failed (a full disk, a locked database), kept to be tried again: the newest
+    /// state of each message. The text stays in memory meanwhile; nothing shown is dropped.
+    private var unsaved: [Int64: Message] = [:]
+    private var saveRetryScheduled = false
+    /// How long to wait before trying a failed write again.
+    static let saveRetryInterval: Duration = .seconds(1)
 
     public init(
         conversation: Conversation, messages: [Message] = [], bot: BotProfile, transport: any ChatTransport, store: Store,
-        clock: any SessionClock = SystemClock(), retry: RetryPolicy = RetryPolicy(), context: ContextWindow = ContextWindow()
+        clock: any SessionClock = SystemClock(), retry: RetryPolicy = RetryPolicy(), context: ContextWindow = ContextWindow(),
+        readOnly: Bool = false
     ) {
+        self.isReadOnly = readOnly
         (events, continuation) = AsyncStream.makeStream(of: SessionEvent.self)
         self.conversation = conversation
         self.messages = messages
@@ -110,6 +128,7 @@ public actor ChatSession {
 
     /// Sends `text` as the next user message and starts the reply.
     public func send(_ text: String) throws(SessionError) {
+        guard !isReadOnly else { throw .readOnly }
         guard reply == nil else { throw .busy }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyMessage }
         let message: Message
@@ -133,6 +152,7 @@ public actor ChatSession {
 
     /// Asks the last user message again, replacing the reply to it.
     public func regenerate() throws(SessionError) {
+        guard !isReadOnly else { throw .readOnly }
         guard reply == nil else { throw .busy }
         guard let index = messages.lastIndex(where: { $0.role == .user }) else { throw .nothingToRetry }
         try removeMessages(after: index)
@@ -141,6 +161,7 @@ public actor ChatSession {
 
     /// Replaces the last user message with `text` and asks again.
     public func editLast(_ text: String) throws(SessionError) {
+        guard !isReadOnly else { throw .readOnly }
         guard reply == nil else { throw .busy }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyMessage }
         guard let index = messages.lastIndex(where: { $0.role == .user }) else { throw .nothingToRetry }
@@ -166,6 +187,7 @@ public actor ChatSession {
     /// Changes one setting from the next request on, saved first; returns the conversation as it now is.
     @discardableResult
     public func configure(_ setting: Setting) throws -> Conversation {
+        guard !isReadOnly else { throw SessionError.readOnly }
         var changed = conversation
         switch setting {
         case .systemPrompt(let text): changed.systemPrompt = text
@@ -244,7 +266,7 @@ public actor ChatSession {
             } catch {
                 guard isCurrent(generation) else { return }
                 let failure = Self.presentable(error)
-                let nothingYet = reply.map { $0.text.isEmpty && $0.citations.isEmpty } ?? false
+                let nothingYet = reply.map { !$0.receivedAnything } ?? false
                 if nothingYet, let delay = retry.delay(before: attempt + 1, after: failure) {
                     attempt += 1
                     logger.info(
@@ -269,29 +291,95 @@ public actor ChatSession {
     }
 
     private func receive(_ delta: ChatDelta) {
-        // `reply` is changed in place: a copy of it would make every piece copy the whole text.
+        // The message is changed in place: a copy would make every piece copy the whole text.
         guard let messageId = reply?.messageId, let index = messages.lastIndex(where: { $0.id == messageId }) else { return }
         switch delta {
         case .text(let text):
             if state != .streaming { setState(.streaming) }
-            reply!.text += text
             messages[index].content += text
             emit(.textDelta(messageId: messageId, text: text))
         case .citations(let citations):
-            reply!.citations += citations
             messages[index].citations += citations
             emit(.citations(messageId: messageId, citations))
         case .usage(let usage):
-            reply!.usage = usage
             messages[index].usage = usage
             emit(.usage(messageId: messageId, usage))
         }
-        let now = clock.now
-        if now - reply!.lastFlush >= Self.flushInterval {
-            reply!.lastFlush = now
-            try? store.updateMessage(
-                id: messageId, content: reply!.text, state: .streaming, citations: reply!.citations, usage: reply!.usage)
+        reply!.receivedAnything = true
+        reply!.unsaved = true
+        let sinceFlush = clock.now - reply!.lastFlush
+        if sinceFlush >= Self.flushInterval {
+            flush()
+        } else {
+            // Saved within the interval even if nothing more comes (a stall, a kill -9).
+            scheduleFlush(after: Self.flushInterval - sinceFlush)
         }
+    }
+
+    /// Writes the streaming reply as it stands.
+    private func flush() {
+        guard let messageId = reply?.messageId, let index = messages.lastIndex(where: { $0.id == messageId }) else { return }
+        reply!.lastFlush = clock.now
+        reply!.unsaved = false
+        save(messages[index])
+    }
+
+    private func scheduleFlush(after delay: Duration) {
+        guard let current = reply, !current.flushScheduled else { return }
+        reply!.flushScheduled = true
+        let generation = current.generation
+        // Wall time, not `clock`: a write is owed to the disk whatever the session's clock says.
+        Task {
+            try? await Task.sleep(for: delay)
+            self.flushIfOwed(generation)
+        }
+    }
+
+    private func flushIfOwed(_ generation: Int) {
+        guard isCurrent(generation) else { return }
+        reply!.flushScheduled = false
+        if reply!.unsaved { flush() }
+    }
+
+    /// Writes `message`; a write that fails is said at once (``SessionEvent/saveFailed(_:)``),
+    /// kept, and tried again until it succeeds (``SessionEvent/saveRecovered``).
+    private func save(_ message: Message) {
+        do {
+            try store.updateMessage(
+                id: message.id, content: message.content, state: message.state, error: message.error, citations: message.citations,
+                usage: message.usage)
+            if unsaved.removeValue(forKey: message.id) != nil, unsaved.isEmpty {
+                logger.info("saving works again", metadata: ["conversation": "\(conversation.id)"])
+                emit(.saveRecovered)
+            }
+        } catch {
+            let first = unsaved.isEmpty
+            unsaved[message.id] = message
+            if first {
+                let reason = TextExcerpt.clean(String(describing: error), limit: 200)
+                logger.error("cannot save the reply", metadata: ["conversation": "\(conversation.id)", "error": "\(reason)"])
+                emit(.saveFailed(reason))
+            }
+            scheduleSaveRetry()
+        }
+    }
+
+    private func scheduleSaveRetry() {
+        guard !saveRetryScheduled else { return }
+        saveRetryScheduled = true
+        Task {
+            try? await Task.sleep(for: Self.saveRetryInterval)
+            self.retrySaves()
+        }
+    }
+
+    private func retrySaves() {
+        saveRetryScheduled = false
+        // A streaming reply's newest text is written by its next flush; the rest is tried here.
+        for message in unsaved.values.sorted(by: { $0.id < $1.id }) where message.id != reply?.messageId {
+            save(message)
+        }
+        if let current = reply, unsaved[current.messageId] != nil { flush() }
     }
 
     private func finish(_ outcome: ReplyOutcome) {
@@ -304,17 +392,18 @@ public actor ChatSession {
         case .interrupted(let failure): (state, error) = (.interrupted, failure?.message ?? "cancelled")
         case .failed(let failure): (state, error) = (.failed, failure.message)
         }
-        try? store.updateMessage(
-            id: current.messageId, content: current.text, state: state, error: error, citations: current.citations, usage: current.usage)
+        var bytes = 0
         if let index = messages.lastIndex(where: { $0.id == current.messageId }) {
             messages[index].state = state
             messages[index].error = error
+            bytes = messages[index].content.utf8.count
+            save(messages[index])
         }
         logger.info(
             "reply finished",
             metadata: [
                 "bot": "\(bot.name)", "conversation": "\(conversation.id)", "outcome": "\(state.rawValue)",
-                "bytes": "\(current.text.utf8.count)", "error": "\(error ?? "")",
+                "bytes": "\(bytes)", "error": "\(error ?? "")",
             ])
         emit(.replyFinished(messageId: current.messageId, outcome))
         setState(.idle)

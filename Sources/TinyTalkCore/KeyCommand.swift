@@ -23,48 +23,76 @@ enum KeyCommand {
     static func run(
         _ command: String, environment: [String: String], timeout: Duration, subject: String
     ) throws(CredentialError) -> APIKey {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let stdoutPipe = Pipe()
-        let stderrPipe = Pipe()
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do {
-            try process.run()
-        } catch {
-            throw CredentialError(.commandFailed, "\(subject) could not be started: \(error.localizedDescription)")
+        // Spawned by hand rather than with Foundation's `Process`, whose wait for the exit can
+        // be held up by a background child that inherited one of its descriptors.
+        var outputPipe: [Int32] = [0, 0]
+        var errorPipe: [Int32] = [0, 0]
+        guard pipe(&outputPipe) == 0, pipe(&errorPipe) == 0 else {
+            throw CredentialError(.commandFailed, "\(subject) could not be started: \(String(cString: strerror(errno)))")
         }
-        let stdout = PipeDrain(stdoutPipe.fileHandleForReading, limit: outputLimit)
-        let stderr = PipeDrain(stderrPipe.fileHandleForReading, limit: outputLimit)
+        // Only the copies made stdout and stderr reach the command: a background child of it
+        // holding another copy would keep the pipe open.
+        for fd in outputPipe + errorPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // A group of its own, so that a timeout stops the whole pipeline and nothing of ours.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        // The command is a password manager, not a place for a key tinytalk already holds.
+        let variables = environment.filter { $0.key != Credentials.environmentVariable }
+        let environ: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (text: String) in strdup(text) } + [nil]
+        defer {
+            environ.forEach { free($0) }
+            argv.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
+        close(outputPipe[1])
+        close(errorPipe[1])
+        guard spawned == 0 else {
+            close(outputPipe[0])
+            close(errorPipe[0])
+            throw CredentialError(.commandFailed, "\(subject) could not be started: \(String(cString: strerror(spawned)))")
+        }
+        let stdout = PipeDrain(outputPipe[0], limit: outputLimit)
+        let stderr = PipeDrain(errorPipe[0], limit: outputLimit)
 
-        if exited.wait(timeout: .now() + dispatchInterval(timeout)) == .timedOut {
-            stop(process, exited: exited)
+        guard let status = waitForExit(pid, timeout: timeout) else {
+            // Politely first, then for certain; the group is the command's own.
+            kill(-pid, SIGTERM)
+            if waitForExit(pid, timeout: .milliseconds(300)) == nil {
+                kill(-pid, SIGKILL)
+                _ = waitForExit(pid, timeout: .seconds(2))
+            }
             throw CredentialError(
                 .commandTimedOut,
                 "\(subject) timed out after \(describe(timeout)) and was stopped. It runs with no input (stdin is /dev/null): does it wait for a password prompt? Unlock the password manager first, or use another way to give the key."
             )
         }
         // A background child may keep a pipe open after the command exits: take what came by then.
-        let output = stdout.collect(waiting: .seconds(2))
-        let errorOutput = stderr.collect(waiting: .milliseconds(500))
-        let status = process.terminationStatus
-        let signalled = process.terminationReason == .uncaughtSignal
+        let output = stdout.collect(waiting: .milliseconds(500))
+        let errorOutput = stderr.collect(waiting: .milliseconds(200))
+        let signalled = (status & 0x7F) != 0
+        let exitStatus = signalled ? status & 0x7F : (status >> 8) & 0xFF
 
         let outputText = String(decoding: output, as: UTF8.self)
         let firstLine = outputText.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
 
-        if signalled || status != 0 || firstLine.isEmpty {
+        if signalled || exitStatus != 0 || firstLine.isEmpty {
             var message = subject
             if signalled {
-                message += " failed: it was killed by signal \(status)"
-            } else if status != 0 {
-                message += " failed with exit status \(status)"
+                message += " failed: it was killed by signal \(exitStatus)"
+            } else if exitStatus != 0 {
+                message += " failed with exit status \(exitStatus)"
             } else {
                 message += " failed: it printed nothing on its first line (exit status 0)"
             }
@@ -76,19 +104,16 @@ enum KeyCommand {
         return APIKey(firstLine)
     }
 
-    /// Stops a command that ran too long: its whole process group when it leads one (Foundation
-    /// spawns children with `POSIX_SPAWN_SETPGROUP`), so a pipeline's other members go too;
-    /// politely first, then for certain.
-    private static func stop(_ process: Process, exited: DispatchSemaphore) {
-        let pid = process.processIdentifier
-        let ownsGroup = getpgid(pid) == pid && pid != getpgrp()
-        func send(_ signal: Int32) {
-            if ownsGroup { kill(-pid, signal) } else { kill(pid, signal) }
-        }
-        send(SIGTERM)
-        if exited.wait(timeout: .now() + .milliseconds(300)) == .timedOut {
-            send(SIGKILL)
-            _ = exited.wait(timeout: .now() + .seconds(2))
+    /// The command's wait status once it has exited, or nil when `timeout` passes first.
+    private static func waitForExit(_ pid: pid_t, timeout: Duration) -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return status }
+            if result < 0 && errno != EINTR { return 0 }
+            if ContinuousClock.now >= deadline { return nil }
+            usleep(5_000)
         }
     }
 
@@ -109,12 +134,6 @@ enum KeyCommand {
         return line
     }
 
-    private static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
-        let (seconds, attoseconds) = duration.components
-        let nanoseconds = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
-        return .nanoseconds(Int(min(max(nanoseconds, 0), Double(Int.max / 2))))
-    }
-
     /// `10 s`, `1.5 s`, `250 ms`.
     static func describe(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
@@ -131,13 +150,8 @@ private final class PipeDrain: Sendable {
     private let state = Mutex<[UInt8]>([])
     private let finished = DispatchSemaphore(value: 0)
 
-    init(_ handle: FileHandle, limit: Int) {
-        // A descriptor of our own: the FileHandle closes its one when it goes away.
-        let fd = dup(handle.fileDescriptor)
-        guard fd >= 0 else {
-            finished.signal()
-            return
-        }
+    /// Takes over `fd` (it is closed at end of file).
+    init(_ fd: Int32, limit: Int) {
         let thread = Thread { [self] in
             defer {
                 close(fd)

@@ -38,7 +38,8 @@ enum PrivateFile {
 
     /// Reads a whole regular file, refusing anything larger than `limit` bytes.
     static func readAll(_ path: String, limit: Int = 1 << 20) -> Result<Contents, Failure> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so a FIFO in the file's place cannot hang the open; it is refused below.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(Failure(code: errno)) }
         defer { close(fd) }
         var info = stat()

@@ -42,4 +42,9 @@ public enum SessionEvent: Sendable, Equatable {
     /// A user message was rewritten (`editLast`).
     case messageEdited(Message)
     case stateChanged(SessionState)
+    /// The conversation could not be written to the store (a full disk): what was shown stays
+    /// in memory and the write is tried again.
+    case saveFailed(String)
+    /// A write that had failed went through; everything shown is saved.
+    case saveRecovered
 }

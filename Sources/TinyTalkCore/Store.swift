@@ -9,21 +9,48 @@ import TinyTalkAPI
 /// streaming reply.
 public final class Store: Sendable {
     private let database: any DatabaseWriter
+    /// Where the locks of this store's processes and open conversations are (nil in memory).
+    private let locksDirectory: String?
+    /// This process's mark on the replies it is writing, and the lock that says it is alive.
+    let owner: String
+    private let ownerLock: ProcessLock?
+
+    /// Why the store refused to open.
+    public struct OpenError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
 
     /// Opens (creating if needed) the database at `path`, brings its schema up to date, and
-    /// marks replies left streaming by a previous run as interrupted.
-    public init(path: String) throws {
+    /// marks replies that a process no longer running left streaming as interrupted (a reply
+    /// another running tinytalk is writing is left alone).
+    ///
+    /// - Parameter readOnly: for listings (`history`, `search`, `export`): nothing is written,
+    ///   not even a recovered reply, and a database others may not write to still opens.
+    public init(path: String, readOnly: Bool = false) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        locksDirectory = directory.appendingPathComponent("locks").path
+        owner = UUID().uuidString
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
+        if readOnly {
+            configuration.readonly = true
+            ownerLock = nil
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            let applied = try database.read { try Self.migrator.appliedMigrations($0) }
+            guard Set(applied) == Set(Self.migrator.migrations) else {
+                throw OpenError(description: "the history at \(path) was written by an older tinytalk: run tinytalk once (with write access) to bring it up to date")
+            }
+            return
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         configuration.prepareDatabase { db in
             // In WAL mode NORMAL survives any crash of the process (the case that matters for a
             // chat client); only a power cut can lose the last commits.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         database = try DatabasePool(path: path, configuration: configuration)
+        ownerLock = ProcessLock.acquire("\(locksDirectory!)/process-\(owner).lock")
         try Self.migrator.migrate(database)
         try recoverInterruptedReplies()
     }
@@ -33,71 +60,38 @@ public final class Store: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         database = try DatabaseQueue(configuration: configuration)
+        locksDirectory = nil
+        owner = UUID().uuidString
+        ownerLock = nil
         try Self.migrator.migrate(database)
     }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: conversations, messages, search, tabs") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE conversation (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        botId TEXT NOT NULL,
-                        botName TEXT NOT NULL,
-                        title TEXT NOT NULL DEFAULT '',
-                        systemPrompt TEXT,
-                        temperature REAL,
-                        createdAt REAL NOT NULL,
-                        updatedAt REAL NOT NULL
-                    );
-                    CREATE INDEX conversation_by_bot ON conversation(botName, updatedAt);
-                    CREATE INDEX conversation_by_activity ON conversation(updatedAt);
+    /// Takes the lock that says this process has conversation `id` open for writing; nil when
+    /// another process has (a second tinytalk then shows the conversation read-only).
+    public func lockConversation(_ id: Int64) -> ProcessLock? {
+        guard let locksDirectory else { return ProcessLock.acquire(FileManager.default.temporaryDirectory.path + "/tinytalk-memory-\(owner)-\(id).lock") }
+        return ProcessLock.acquire("\(locksDirectory)/conversation-\(id).lock")
+    }
 
-                    CREATE TABLE message (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        conversationId INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
-                        role TEXT NOT NULL,
-                        content TEXT NOT NULL,
-                        state TEXT NOT NULL,
-                        error TEXT,
-                        citations TEXT,
-                        createdAt REAL NOT NULL
-                    );
-                    CREATE INDEX message_by_conversation ON message(conversationId, id);
-                    CREATE INDEX message_streaming ON message(state) WHERE state = 'streaming';
+    /// Whether another process has conversation `id` open for writing.
+    public func isConversationLocked(_ id: Int64) -> Bool {
+        guard let locksDirectory else { return false }
+        return ProcessLock.isHeld("\(locksDirectory)/conversation-\(id).lock")
+    }
 
-                    CREATE VIRTUAL TABLE message_fts USING fts5(
-                        content, content='message', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
-                    );
-                    CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN
-                        INSERT INTO message_fts(rowid, content) VALUES (new.id, new.content);
-                    END;
-                    CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
-                        INSERT INTO message_fts(message_fts, rowid, content) VALUES ('delete', old.id, old.content);
-                    END;
-                    CREATE TRIGGER message_fts_update AFTER UPDATE OF content ON message BEGIN
-                        INSERT INTO message_fts(message_fts, rowid, content) VALUES ('delete', old.id, old.content);
-                        INSERT INTO message_fts(rowid, content) VALUES (new.id, new.content);
-                    END;
+    /// Text as SQLite keeps it: GRDB hands strings over NUL-terminated, so a NUL would end the
+    /// stored text there. It is kept as the visible symbol for NUL instead.
+    static func storable(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{2400}") : text
+    }
 
-                    CREATE TABLE openTab (
-                        position INTEGER PRIMARY KEY,
-                        conversationId INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
-                        selected INTEGER NOT NULL DEFAULT 0
-                    );
-                    """)
-        }
-        migrator.registerMigration("v2: model per conversation, token usage per message") { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE conversation ADD COLUMN model TEXT;
-                    ALTER TABLE message ADD COLUMN promptTokens INTEGER;
-                    ALTER TABLE message ADD COLUMN completionTokens INTEGER;
-                    ALTER TABLE message ADD COLUMN totalTokens INTEGER;
-                    """)
-        }
-        return migrator
+    static func storable(_ text: String?) -> String? {
+        text.map(storable)
+    }
+
+    /// Makes writes fail once the database file holds `pages` pages, as a full disk would (tests).
+    func limitSize(toPages pages: Int) throws {
+        try database.write { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
     }
 
     /// The migrations this build knows, in order.
@@ -108,11 +102,23 @@ public final class Store: Sendable {
         try database.read { try Self.migrator.appliedMigrations($0) }
     }
 
+    /// Marks interrupted the replies left streaming by processes that are gone. A process holds
+    /// its lock while it runs, so a reply another tinytalk is writing right now stays as it is.
     private func recoverInterruptedReplies() throws {
-        try database.write { db in
-            try db.execute(
-                sql: "UPDATE message SET state = 'interrupted', error = COALESCE(error, ?) WHERE state = 'streaming'",
-                arguments: ["tinytalk stopped before the reply finished"])
+        let owners = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT owner FROM message WHERE state = 'streaming'").map { $0.decoded("owner") as String? }
+        }
+        for owner in owners {
+            if let owner, let locksDirectory {
+                let lockFile = "\(locksDirectory)/process-\(owner).lock"
+                if ProcessLock.isHeld(lockFile) { continue }
+                try? FileManager.default.removeItem(atPath: lockFile)
+            }
+            try database.write { db in
+                try db.execute(
+                    sql: "UPDATE message SET state = 'interrupted', error = COALESCE(error, ?) WHERE state = 'streaming' AND owner IS ?",
+                    arguments: ["tinytalk stopped before the reply finished", owner])
+            }
         }
     }
 
@@ -129,7 +135,10 @@ public final class Store: Sendable {
                     INSERT INTO conversation (botId, botName, systemPrompt, temperature, model, createdAt, updatedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [botId, botName, systemPrompt, temperature, model, now.timeIntervalSince1970, now.timeIntervalSince1970])
+                arguments: [
+                    Self.storable(botId), Self.storable(botName), Self.storable(systemPrompt), temperature, Self.storable(model),
+                    now.timeIntervalSince1970, now.timeIntervalSince1970,
+                ])
             return Conversation(
                 id: db.lastInsertedRowID, botId: botId, botName: botName, systemPrompt: systemPrompt, temperature: temperature,
                 model: model, createdAt: now, updatedAt: now)
@@ -138,7 +147,7 @@ public final class Store: Sendable {
 
     public func conversation(id: Int64) throws -> Conversation? {
         try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE id = ?", arguments: [id]).map(Self.conversation)
+            try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE id = ?", arguments: [id]).flatMap(Self.conversation)
         }
     }
 
@@ -148,7 +157,7 @@ public final class Store: Sendable {
             try Row.fetchOne(
                 db, sql: "SELECT * FROM conversation WHERE botName = ? OR botId = ? ORDER BY updatedAt DESC, id DESC LIMIT 1",
                 arguments: [bot, bot]
-            ).map(Self.conversation)
+            ).flatMap(Self.conversation)
         }
     }
 
@@ -163,7 +172,9 @@ public final class Store: Sendable {
                     FROM conversation c \(filter) ORDER BY c.updatedAt DESC, c.id DESC LIMIT :limit
                     """,
                 arguments: ["bot": bot, "limit": limit])
-            return rows.map { ConversationSummary(conversation: Self.conversation($0), messageCount: $0["messageCount"]) }
+            return rows.compactMap { row in
+                Self.conversation(row).map { ConversationSummary(conversation: $0, messageCount: row.decoded("messageCount") ?? 0) }
+            }
         }
     }
 
@@ -172,7 +183,7 @@ public final class Store: Sendable {
         try database.write { db in
             try db.execute(
                 sql: "UPDATE conversation SET systemPrompt = ?, temperature = ?, model = ? WHERE id = ?",
-                arguments: [systemPrompt, temperature, model, conversationId])
+                arguments: [Self.storable(systemPrompt), temperature, Self.storable(model), conversationId])
         }
     }
 
@@ -191,15 +202,18 @@ public final class Store: Sendable {
     ) throws -> Message {
         try database.write { db in
             try db.execute(
-                sql: "INSERT INTO message (conversationId, role, content, state, createdAt) VALUES (?, ?, ?, ?, ?)",
-                arguments: [conversationId, role.rawValue, content, state.rawValue, now.timeIntervalSince1970])
+                sql: "INSERT INTO message (conversationId, role, content, state, owner, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    conversationId, role.rawValue, Self.storable(content), state.rawValue, state == .streaming ? owner : nil,
+                    now.timeIntervalSince1970,
+                ])
             let id = db.lastInsertedRowID
             try db.execute(
                 sql: "UPDATE conversation SET updatedAt = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, conversationId])
             if role == .user {
                 try db.execute(
                     sql: "UPDATE conversation SET title = ? WHERE id = ? AND title = ''",
-                    arguments: [Conversation.title(from: content), conversationId])
+                    arguments: [Self.storable(Conversation.title(from: content)), conversationId])
             }
             return Message(id: id, conversationId: conversationId, role: role, content: content, state: state, createdAt: now)
         }
@@ -219,7 +233,8 @@ public final class Store: Sendable {
                     WHERE id = ?
                     """,
                 arguments: [
-                    content, state.rawValue, error, citationsJSON, usage?.promptTokens, usage?.completionTokens, usage?.totalTokens, id,
+                    Self.storable(content), state.rawValue, Self.storable(error), citationsJSON, usage?.promptTokens, usage?.completionTokens,
+                    usage?.totalTokens, id,
                 ])
         }
     }
@@ -240,7 +255,7 @@ public final class Store: Sendable {
             if limit != nil { sql += " LIMIT :limit" }
             let rows = try Row.fetchAll(
                 db, sql: sql, arguments: ["conversation": conversationId, "before": before, "limit": limit])
-            return rows.reversed().map(Self.message)
+            return rows.reversed().compactMap(Self.message)
         }
     }
 
@@ -268,11 +283,7 @@ public final class Store: Sendable {
                     LIMIT ?
                     """,
                 arguments: [terms.joined(separator: " "), limit]
-            ).map { row in
-                SearchHit(
-                    messageId: row["id"], conversationId: row["conversationId"], botName: row["botName"], title: row["title"],
-                    role: row["role"], createdAt: Date(timeIntervalSince1970: row["createdAt"]), markedSnippet: row["snippet"])
-            }
+            ).compactMap(Self.searchHit)
         }
     }
 
@@ -282,8 +293,8 @@ public final class Store: Sendable {
     public func openTabs() throws -> (conversationIds: [Int64], selected: Int) {
         try database.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT conversationId, selected FROM openTab ORDER BY position")
-            let ids: [Int64] = rows.map { $0["conversationId"] }
-            let selected = rows.firstIndex { ($0["selected"] as Int) != 0 } ?? 0
+            let ids: [Int64] = rows.compactMap { $0.decoded("conversationId") }
+            let selected = rows.firstIndex { ($0.decoded("selected") ?? 0) != 0 } ?? 0
             return (ids, selected)
         }
     }
@@ -297,26 +308,5 @@ public final class Store: Sendable {
                     arguments: [position, id, position == selected ? 1 : 0])
             }
         }
-    }
-
-    // MARK: - Rows
-
-    private static func conversation(_ row: Row) -> Conversation {
-        Conversation(
-            id: row["id"], botId: row["botId"], botName: row["botName"], title: row["title"], systemPrompt: row["systemPrompt"],
-            temperature: row["temperature"], model: row["model"], createdAt: Date(timeIntervalSince1970: row["createdAt"]),
-            updatedAt: Date(timeIntervalSince1970: row["updatedAt"]))
-    }
-
-    private static func message(_ row: Row) -> Message {
-        var citations: [Citation] = []
-        if let json: String = row["citations"] {
-            citations = (try? JSONDecoder().decode([Citation].self, from: Data(json.utf8))) ?? []
-        }
-        let usage = Usage(promptTokens: row["promptTokens"], completionTokens: row["completionTokens"], totalTokens: row["totalTokens"])
-        return Message(
-            id: row["id"], conversationId: row["conversationId"], role: Role(rawValue: row["role"]) ?? .assistant,
-            content: row["content"], state: Message.State(rawValue: row["state"]) ?? .interrupted, error: row["error"],
-            citations: citations, usage: usage.isEmpty ? nil : usage, createdAt: Date(timeIntervalSince1970: row["createdAt"]))
     }
 }

@@ -9,6 +9,8 @@ public actor Workspace {
         public let session: ChatSession
         public let bot: BotProfile
         public let conversationId: Int64
+        /// Held while the tab is open: other processes see the conversation is being written.
+        let lock: ProcessLock?
     }
 
     public private(set) var tabs: [Tab] = []
@@ -127,10 +129,12 @@ public actor Workspace {
                 botId: bot.id, botName: bot.name, systemPrompt: bot.systemPrompt, temperature: bot.temperature, model: bot.model)
             messages = []
         }
+        // One writer per conversation: a second tinytalk shows it read-only.
+        let lock = store.lockConversation(conversation.id)
         let session = ChatSession(
             conversation: conversation, messages: messages, bot: bot, transport: transport, store: store, clock: clock,
-            retry: retry, context: context)
-        return Tab(session: session, bot: bot, conversationId: conversation.id)
+            retry: retry, context: context, readOnly: lock == nil)
+        return Tab(session: session, bot: bot, conversationId: conversation.id, lock: lock)
     }
 
     private func persist() throws {

@@ -26,8 +26,9 @@ public final class App {
     public private(set) var pickingBot = false
     /// Select mode (Ctrl+S): the entry of the current tab's transcript that is selected.
     public private(set) var selectedEntry: Int?
-    /// Where copies too large for the terminal's clipboard are saved.
-    public var copyDirectory = FileManager.default.temporaryDirectory
+    /// Where copies too large for the terminal's clipboard and drafts for the editor are
+    /// written (see ``ScratchFile``).
+    public var scratchDirectory = FileManager.default.temporaryDirectory
     /// `/search`: the hits on screen, and the one selected.
     public private(set) var searchResults: (query: String, hits: [SearchHit], selected: Int)?
     /// Frames drawn so far.
@@ -56,6 +57,10 @@ public final class App {
     /// Characters of context a request may carry, for the status bar.
     public var contextBudget = ContextWindow().budget
     private let startedAt: ContinuousClock.Instant
+    /// A line starting with `/` that is no command, kept in the input: Enter on it again sends it.
+    private var unknownCommand: String?
+    /// An `/export` that would replace a file, waiting to be given again.
+    private var pendingOverwrite: String?
     /// Closing a tab whose reply is streaming asks first; this is the tab awaiting confirmation.
     private var closeConfirmation: ObjectIdentifier?
 
@@ -129,6 +134,14 @@ public final class App {
         guard let view = tabs.first(where: { $0.session === session }) else { return }  // closed
         view.apply(event, visible: currentTab === view)
         if case .textDelta = event { deltasReceived += 1 }
+        switch event {
+        case .saveFailed(let reason):
+            message = "Cannot save the conversation (\(reason)): what is shown is kept, and saving is tried again."
+        case .saveRecovered:
+            message = "Saved: the conversation could be written again."
+        default:
+            break
+        }
         // A private agent refused the request for want of a key: ask for one right here.
         if case .replyFinished(_, .failed(let error)) = event, error.status == 401, currentTab === view {
             askForKey(for: view)
@@ -474,14 +487,13 @@ public final class App {
             return
         }
         let reason = fits ? "this terminal takes no clipboard writes" : "too large for the terminal's clipboard"
-        let stamp = Int(Date().timeIntervalSince1970)
-        let path = copyDirectory.appendingPathComponent("tinytalk-copy-\(stamp).txt").path
+        let directory = scratchDirectory
         Task { @MainActor [weak self] in
             do {
-                try await Self.write(text, to: path)
-                self?.message = "Saved \(what) to \(path) (\(reason))."
+                let file = try await Self.scratch(text, in: directory, prefix: "tinytalk-copy", suffix: "txt")
+                self?.message = "Saved \(what) to \(file.path) (\(reason))."
             } catch {
-                self?.message = "Could not save the copy to \(path): \(error.localizedDescription)"
+                self?.message = "Could not save the copy in \(directory.path): \(error.localizedDescription)"
             }
             self?.markDirty()
         }
@@ -573,11 +585,11 @@ public final class App {
     /// Ctrl+X Ctrl+E: the input goes to the editor and comes back as it left it.
     private func editInEditor() {
         guard let tab = currentTab else { return }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tinytalk-\(UUID().uuidString).md")
+        let file: URL
         do {
-            try Data(tab.editor.text.utf8).write(to: file, options: .atomic)
+            file = try ScratchFile.create(in: scratchDirectory, prefix: "tinytalk-draft", suffix: "md", text: tab.editor.text)
         } catch {
-            message = "Could not write \(file.path): \(error.localizedDescription)"
+            message = "Could not write a draft in \(scratchDirectory.path): \(error.localizedDescription)"
             return
         }
         defer { try? FileManager.default.removeItem(at: file) }
@@ -602,7 +614,11 @@ public final class App {
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command, "sh", argument].map { (text: String) in strdup(text) } + [nil]
         defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return -1 }
+        // The editor gets the environment without the API key.
+        let variables = ProcessInfo.processInfo.environment.filter { $0.key != Credentials.environmentVariable }
+        let environment: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { environment.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environment) == 0 else { return -1 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
@@ -643,11 +659,19 @@ public final class App {
         guard let tab = currentTab else { return }
         let text = tab.editor.text
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
-        if text.hasPrefix("/") && !text.hasPrefix("//") {
+        let word = text.split(separator: " ", maxSplits: 1).first.map(String.init) ?? text
+        if text.hasPrefix("/") && !text.hasPrefix("//") && text != unknownCommand {
+            guard Self.commands.contains(word) else {
+                // Not a command (a path, say): the text stays, and Enter again sends it as it is.
+                unknownCommand = text
+                message = "\(word) is not a command: Enter sends it as text (// at the start does too); F1 lists commands"
+                return
+            }
             tab.editor.clear()
             runCommand(text)
             return
         }
+        unknownCommand = nil
         guard tab.state == .idle else {
             message = "A reply is still arriving: Esc cancels it."
             return
@@ -852,12 +876,21 @@ public final class App {
                 message = "/export md|json [path]"
                 return
             }
+            let confirmed = pendingOverwrite == line
+            pendingOverwrite = nil
             Task { @MainActor [weak self] in
                 let conversation = await tab.session.conversation
                 let messages = await tab.session.messages
                 let path = words.count > 1
                     ? (words[1] as NSString).expandingTildeInPath
                     : FileManager.default.currentDirectoryPath + "/tinytalk-\(conversation.id).\(format.rawValue)"
+                if !confirmed, FileManager.default.fileExists(atPath: path) {
+                    // Never overwrite a file unasked: the same command again does.
+                    self?.pendingOverwrite = line
+                    self?.message = "Exists (the same /export again replaces it): \(path)"
+                    self?.markDirty()
+                    return
+                }
                 do {
                     try await Self.write(ConversationExport.render(conversation, messages: messages, as: format), to: path)
                     self?.message = "Exported to \(path)"
@@ -867,7 +900,7 @@ public final class App {
                 self?.markDirty()
             }
         default:
-            message = "Unknown command \(parts[0]). Commands: \(Self.commands.joined(separator: " "))"
+            break  // submit() only runs known commands
         }
     }
 
@@ -875,6 +908,11 @@ public final class App {
     /// write counter measures the terminal's bytes).
     private nonisolated static func write(_ text: String, to path: String) async throws {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// A scratch file written away from the main thread, for the same reason.
+    private nonisolated static func scratch(_ text: String, in directory: URL, prefix: String, suffix: String) async throws -> URL {
+        try ScratchFile.create(in: directory, prefix: prefix, suffix: suffix, text: text)
     }
 
     func openTab(_ profile: BotProfile) {

@@ -15,13 +15,13 @@ public enum TabBar {
             var marker = ""
             switch tab.state {
             case .connecting, .streaming, .retrying: marker = String(spinner[frame % spinner.count])
-            case .idle: marker = tab.hasError ? "!" : (tab.hasUnread ? "*" : "")
+            case .idle: marker = tab.hasError || tab.saveProblem != nil ? "!" : (tab.hasUnread ? "*" : "")
             }
             let label = " \(index + 1):\(tab.bot.name)\(marker.isEmpty ? "" : " " + marker) "
             let style: Style
             if index == selected {
                 style = theme.tabActive
-            } else if tab.hasError {
+            } else if tab.hasError || tab.saveProblem != nil {
                 style = theme.tabError
             } else if tab.hasUnread {
                 style = theme.tabActivity
@@ -57,12 +57,16 @@ public enum StatusBar {
             let left = tab.retryEnds.map { max(0, Int((($0 - .now).components.seconds))) + 1 } ?? 0
             parts.append("retrying in \(left) s (attempt \(attempt))")
         }
+        if tab.isReadOnly { parts.append("read-only (open in another tinytalk)") }
         if let model = tab.model { parts.append(model) }
         if let temperature = tab.temperature { parts.append("temp \(String(format: "%g", temperature))") }
         if let contextUse, contextUse.budget > 0 {
             parts.append("context \(min(999, contextUse.used * 100 / contextUse.budget))%")
         }
         var column = grid.write(" " + parts.joined(separator: " · ") + " ", column: 0, row: row, style: theme.statusBar)
+        if tab.saveProblem != nil {
+            column = grid.write("NOT SAVED (kept, retrying) ", column: column, row: row, style: theme.statusAccent)
+        }
         if linesBelow > 0 {
             let more = linesBelow >= ScrollbackView.moreLimit ? "\(linesBelow)+" : "\(linesBelow)"
             column = grid.write("-MORE(\(more))- ", column: column, row: row, style: theme.statusAccent)

@@ -21,6 +21,11 @@ public final class TabView {
     var loadingOlder = false
     /// The last reply failed.
     public var hasError = false
+    /// Why the conversation cannot be written to the store right now (a full disk); nil when
+    /// everything shown is saved.
+    public var saveProblem: String?
+    /// Another tinytalk writes this conversation: here it can be read, not added to.
+    public var isReadOnly: Bool { session.isReadOnly }
     /// When the current reply's first text arrived and how much has arrived, for tokens/s.
     var streamStarted: ContinuousClock.Instant?
     var streamedPieces = 0
@@ -64,6 +69,10 @@ public final class TabView {
             streamStarted = nil
             if case .failed = outcome { hasError = true }
             if !visible { hasUnread = true }
+        case .saveFailed(let reason):
+            saveProblem = reason
+        case .saveRecovered:
+            saveProblem = nil
         default:
             break
         }

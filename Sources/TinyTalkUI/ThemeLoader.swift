@@ -59,7 +59,11 @@ public struct ThemeLoader: Sendable {
         }
         for directory in directories {
             let file = directory.appendingPathComponent("\(name).toml")
-            guard let data = FileManager.default.contents(atPath: file.path) else { continue }
+            // Only a regular file is read: a FIFO there would block the start.
+            var info = stat()
+            guard stat(file.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+                let data = FileManager.default.contents(atPath: file.path)
+            else { continue }
             return try Self.parse(String(decoding: data, as: UTF8.self), name: name, path: file.path)
         }
         if name == "default" { return (Theme.standard, []) }

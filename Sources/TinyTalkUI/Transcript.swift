@@ -186,7 +186,7 @@ public final class Transcript {
             guard let index = entries.lastIndex(where: { $0.state == .streaming }) else { return }
             entries[index].note = reason.message
             layouts[index] = nil
-        case .contextTrimmed, .stateChanged:
+        case .contextTrimmed, .stateChanged, .saveFailed, .saveRecovered:
             return
         }
         revision += 1

@@ -32,10 +32,13 @@ struct AppEnvironment {
         }
     }
 
-    /// The history database.
-    func openStore() throws -> Store {
+    /// The history database; read-only for commands that only list and export.
+    func openStore(readOnly: Bool = false) throws -> Store {
+        if readOnly && !FileManager.default.fileExists(atPath: paths.databaseFile.path) {
+            return try Store()  // nothing saved yet: an empty history, and no file made for it
+        }
         do {
-            return try Store(path: paths.databaseFile.path)
+            return try Store(path: paths.databaseFile.path, readOnly: readOnly)
         } catch {
             throw CLIFailure.exit(ExitStatus.apiFailure, "cannot open the history at \(paths.databaseFile.path): \(error)")
         }

@@ -87,7 +87,10 @@ struct AskCommand: AsyncParsableCommand {
         let question = try readPrompt()
 
         let store = noSave ? try Store() : try environment.openStore()
-        let conversation = try startConversation(in: store, profile: profile, earlier: earlier)
+        // Held until the reply is in: a tinytalk window opening the conversation meanwhile shows it read-only.
+        var held: ProcessLock?
+        let conversation = try startConversation(in: store, profile: profile, earlier: earlier, held: &held)
+        defer { withExtendedLifetime(held) {} }
         let history = try store.messages(conversationId: conversation.id, limit: 2_000)
 
         let client = ChatClient(
@@ -106,6 +109,8 @@ struct AskCommand: AsyncParsableCommand {
                 case .textDelta(_, let text): printer.print(text)
                 case .citations(_, let citations): printer.cite(citations)
                 case .usage(_, let reported): cost.withLock { $0 = reported }
+                case .saveFailed(let reason):
+                    StandardError.write("tinytalk: warning: cannot save to the history (\(reason)); the reply is printed in full anyway.\n")
                 case .contextTrimmed(let dropped):
                     StandardError.write("tinytalk: \(dropped) earlier \(dropped == 1 ? "message" : "messages") left out to fit the context budget.\n")
                 case .replyFinished(_, let outcome): return outcome
@@ -161,14 +166,22 @@ struct AskCommand: AsyncParsableCommand {
 
     /// The conversation this exchange joins: the latest with the bot (`--continue`) or a new one.
     /// Turns from `--messages` join it, as they are part of what is sent.
-    private func startConversation(in store: Store, profile: BotProfile, earlier: [ChatMessage]) throws -> Conversation {
+    private func startConversation(
+        in store: Store, profile: BotProfile, earlier: [ChatMessage], held: inout ProcessLock?
+    ) throws -> Conversation {
         var systemPrompt = profile.systemPrompt
         if systemPrompt == nil {
             let fromFile = earlier.filter { $0.role == .system }.map(\.content)
             if !fromFile.isEmpty { systemPrompt = fromFile.joined(separator: "\n\n") }
         }
         var conversation: Conversation
-        if continueConversation, let latest = try store.latestConversation(bot: profile.name) {
+        let latest = continueConversation ? try store.latestConversation(bot: profile.name) : nil
+        if let latest, store.isConversationLocked(latest.id) {
+            StandardError.write(
+                "tinytalk: the latest conversation with \(profile.name) is open in another tinytalk, which alone writes to it; starting a new one.\n")
+        }
+        if let latest, let lock = store.lockConversation(latest.id) {
+            held = lock
             conversation = latest
             let newSystem = system ?? latest.systemPrompt
             let newTemperature = temperature ?? latest.temperature
@@ -181,12 +194,13 @@ struct AskCommand: AsyncParsableCommand {
                 conversation.model = newModel
             }
         } else {
-            if continueConversation {
+            if continueConversation && latest == nil {
                 StandardError.write("tinytalk: no earlier conversation with \(profile.name); starting a new one.\n")
             }
             conversation = try store.createConversation(
                 botId: profile.id, botName: profile.name, systemPrompt: systemPrompt, temperature: profile.temperature,
                 model: profile.model)
+            held = store.lockConversation(conversation.id)
         }
         for message in earlier where message.role != .system {
             _ = try store.appendMessage(conversationId: conversation.id, role: message.role, content: message.content)

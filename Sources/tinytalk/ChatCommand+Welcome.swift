@@ -21,7 +21,7 @@ extension ChatCommand {
         let signalled = SignalFlag()
         let signals = SignalWatch { _ in signalled.raise() }
         defer { signals.cancel() }
-        while !signalled.isRaised {
+        while !signalled.isRaised && !terminal.isDisconnected {
             let events = terminal.readEvents()
             for event in events {
                 switch WelcomeView.respond(to: event, form: &form) {

@@ -128,6 +128,7 @@ enum ChatCommand {
         app.contextBudget = environment.config.contextChars
         if !options.demo { app.setup = setup.appSetup }
         app.themeLoader = loader
+        app.scratchDirectory = ScratchFile.directory(environment: environment.variables, paths: environment.paths)
         app.colorsDisabled = noColor
         app.editorCommand = [environment.variables["VISUAL"], environment.variables["EDITOR"]]
             .compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
@@ -137,6 +138,8 @@ enum ChatCommand {
         let drain = {
             MainActor.assumeIsolated {
                 for event in terminal.readEvents() { app.handle(event) }
+                // The terminal went away without a SIGHUP reaching us: save and go all the same.
+                if terminal.isDisconnected { app.quit() }
             }
         }
         let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)

@@ -20,7 +20,7 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try AppEnvironment.load()
-        let store = try environment.openStore()
+        let store = try environment.openStore(readOnly: true)
         let name = bot.map { environment.config.bot(named: $0)?.name ?? $0 }
         let summaries = try store.conversations(bot: name, limit: max(1, limit))
         if json {
@@ -84,7 +84,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try AppEnvironment.load()
-        let store = try environment.openStore()
+        let store = try environment.openStore(readOnly: true)
         let hits = try store.search(terms.joined(separator: " "), limit: max(1, limit))
         if json {
             var out = JSONText()
@@ -142,7 +142,7 @@ struct ExportCommand: AsyncParsableCommand {
             throw CLIFailure.exit(ExitStatus.usage, "--format must be md or json, not \(format).")
         }
         let environment = try AppEnvironment.load()
-        let store = try environment.openStore()
+        let store = try environment.openStore(readOnly: true)
         guard let conversation = try store.conversation(id: id) else {
             throw CLIFailure.exit(ExitStatus.usage, "there is no conversation \(id) (see `tinytalk history`).")
         }

@@ -2,12 +2,15 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Turns SIGINT and SIGTERM into a callback instead of an abrupt exit, so a command can stop
-/// cleanly (cancel its request, keep what it printed, restore state) and choose its exit code.
+/// Turns SIGINT, SIGTERM and SIGHUP (the terminal closed) into a callback instead of an abrupt
+/// exit, so a command can stop cleanly (cancel its request, save and keep what it printed,
+/// restore state) and choose its exit code.
 final class SignalWatch {
     private let sources: [any DispatchSourceSignal]
+    private let signals: [Int32]
 
-    init(_ signals: [Int32] = [SIGINT, SIGTERM], onSignal: @escaping @Sendable (Int32) -> Void) {
+    init(_ signals: [Int32] = [SIGINT, SIGTERM, SIGHUP], onSignal: @escaping @Sendable (Int32) -> Void) {
+        self.signals = signals
         sources = signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -20,8 +23,7 @@ final class SignalWatch {
     /// Restores the default handling.
     func cancel() {
         for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for number in signals { signal(number, SIG_DFL) }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 
 /// Unbuffered writes to the standard streams: each call reaches the file descriptor before it
 /// returns, so a reply streamed to a pipe is flushed piece by piece.
@@ -11,8 +12,10 @@ enum StandardOutput {
 }
 
 enum StandardError {
+    /// Messages only (never a reply), and any of them may quote a server, a bot or a file: each
+    /// is shown, never obeyed — controls as visible marks, bidi overrides dropped.
     static func write(_ text: String) {
-        writeAll(fd: STDERR_FILENO, text)
+        writeAll(fd: STDERR_FILENO, TerminalSafeText.neutralize(text))
     }
 }
 

@@ -1,5 +1,11 @@
 import Foundation
+import Synchronization
 import Testing
+
+/// Shared by the copies of a `Screen`.
+final class ServerProcesses: Sendable {
+    let pids = Mutex<[pid_t]>([])
+}
 
 /// The full-screen client, the built binary with `--demo`, in a real terminal (tmux).
 @Suite(.serialized)
@@ -7,9 +13,13 @@ struct DemoEndToEndTests {
     /// A tmux server of its own, with one 100×30 window running `command`.
     struct Screen {
         let socket = "tinytalk-demo-\(UUID().uuidString.prefix(8))"
+        /// The tmux server's pid and the pane's (the leader of its process group), for `stop()`.
+        private let processes = ServerProcesses()
 
         func start(_ command: String) throws {
             #expect(try tmux(["new-session", "-d", "-x", "100", "-y", "30", "-s", "main", command]).status == 0)
+            let pids = try tmux(["display-message", "-p", "-t", "main", "#{pid} #{pane_pid}"]).output
+            processes.pids.withLock { $0 = pids.split(whereSeparator: \.isWhitespace).compactMap { pid_t($0) } }
         }
 
         @discardableResult
@@ -39,11 +49,20 @@ struct DemoEndToEndTests {
             return screen
         }
 
-        /// Stops the tmux server and removes its socket, which tmux leaves behind.
+        /// Stops the tmux server and removes its socket, which tmux leaves behind. A server that
+        /// does not go (or cannot be reached) is killed with what runs in its pane, so nothing of
+        /// a test outlives it.
         func stop() {
             _ = try? tmux(["kill-server"])
             let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
             try? FileManager.default.removeItem(atPath: "\(folder)/tmux-\(getuid())/\(socket)")
+            let pids = processes.pids.withLock { $0 }
+            guard pids.count == 2 else { return }
+            for _ in 0..<20 where kill(pids[0], 0) == 0 { usleep(10_000) }
+            if kill(pids[0], 0) == 0 {
+                kill(-pids[1], SIGKILL)
+                kill(pids[0], SIGKILL)
+            }
         }
 
         /// Runs `tinytalk --demo` in `home`; the pane stays up after it exits to show its status.

@@ -76,6 +76,27 @@ import TinyTalkAPI
         }
     }
 
+    @Test func twelveRepliesStreamFromOneHostAtOnce() async throws {
+        // Every Tiny Talk bot is on one host; a connection pool of eight made tabs 9 and up wait.
+        try await withLocalBot(LocalBotConfiguration(tokensPerSecond: 10)) { server in
+            let client = ChatClient(configuration: .init(connectTimeout: .seconds(1)))
+            defer { Task { try? await client.shutdown() } }
+            let target = endpoint(server)
+            let texts = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        let request = ChatRequest(botId: "count", messages: [ChatMessage(role: .user, content: "25")])
+                        return try await collect(client, request, target).0
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // 25 words at 10 a second: each stream takes ~2.5 s, longer than the connect timeout.
+            #expect(texts.count == 12)
+            #expect(texts.allSatisfy { $0.hasSuffix("w25") })
+        }
+    }
+
     @Test func cancellingTheConsumerStopsTheRequest() async throws {
         try await withLocalBot(LocalBotConfiguration(keys: ["k"], tokensPerSecond: 10)) { server in
             let client = ChatClient()

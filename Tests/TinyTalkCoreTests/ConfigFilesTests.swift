@@ -369,3 +369,20 @@ func withUmask<T, E: Error>(_ mask: mode_t, _ body: () throws(E) -> T) throws(E)
         #expect(failures.last?.message.hasPrefix("cannot write the key file \(sandbox.paths.apiKeyFile.path): ") == true)
     }
 }
+
+@Suite struct ScratchFileTests {
+    @Test func aScratchFileIsPrivateNewAndNeverWrittenThroughALink() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tt-scratch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try ScratchFile.create(in: folder, prefix: "tinytalk-copy", suffix: "txt", text: "one")
+        let second = try ScratchFile.create(in: folder, prefix: "tinytalk-copy", suffix: "txt", text: "two")
+        #expect(first != second)
+        #expect(try String(contentsOf: first, encoding: .utf8) == "one")
+        #expect(((try FileManager.default.attributesOfItem(atPath: first.path))[.posixPermissions] as? Int) == 0o600)
+        #expect(((try FileManager.default.attributesOfItem(atPath: folder.path))[.posixPermissions] as? Int) == 0o700)
+        // A runtime directory is preferred to the state directory.
+        let paths = Paths.resolve(environment: ["HOME": "/home/someone"])
+        #expect(ScratchFile.directory(environment: ["XDG_RUNTIME_DIR": "/run/user/1000"], paths: paths).path == "/run/user/1000/tinytalk")
+        #expect(ScratchFile.directory(environment: [:], paths: paths) == paths.stateDirectory)
+    }
+}

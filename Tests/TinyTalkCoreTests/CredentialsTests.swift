@@ -135,6 +135,43 @@ import TinyTalkCore
         #expect(elapsed < .seconds(3))
     }
 
+    @Test func aCommandThatLeavesABackgroundChildIsDoneWhenItExits() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let started = ContinuousClock.now
+        let found = try resolve(
+            sandbox, config: Config(apiKeyCommand: "setsid sleep 20 >/dev/null 2>&1 </dev/null & echo bg-key-4242"),
+            timeout: .seconds(10))
+        #expect(found.key == APIKey("bg-key-4242"))
+        // Done when the command exits, not when its child does (or the 10 s timeout).
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // And a child that keeps stdout open does not hold it up either.
+        let holding = try resolve(sandbox, config: Config(apiKeyCommand: "echo held-key-77; sleep 20 &"), timeout: .seconds(10))
+        #expect(holding.key == APIKey("held-key-77"))
+        #expect(ContinuousClock.now - started < .seconds(8))
+    }
+
+    @Test func aCommandDoesNotSeeTheKeyVariable() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        var environment = Self.environment
+        environment["TINYTALK_API_KEY"] = "  "  // set but empty: the command is asked
+        let found = try resolve(
+            sandbox, config: Config(apiKeyCommand: "echo \"seen:${TINYTALK_API_KEY-unset}\""), environment: environment)
+        #expect(found.key == APIKey("seen:unset"))
+    }
+
+    @Test func aFIFOInPlaceOfTheKeyFileOrTheConfigIsRefusedWithoutHanging() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try FileManager.default.createDirectory(at: sandbox.paths.configDirectory, withIntermediateDirectories: true)
+        #expect(mkfifo(sandbox.paths.apiKeyFile.path, 0o600) == 0)
+        #expect(mkfifo(sandbox.paths.configFile.path, 0o600) == 0)
+        let failure = try #require(error { () throws(CredentialError) in try resolve(sandbox, config: Config()) })
+        #expect(failure.description.contains("not a regular file"))
+        #expect(throws: ConfigError.self) { try Config.load(from: sandbox.paths.configFile) }
+    }
+
     @Test func keyFileMustBePrivate() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

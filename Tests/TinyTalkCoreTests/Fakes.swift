@@ -14,6 +14,8 @@ final class FakeTransport: ChatTransport {
         case fail(APIError)
         /// Waits until the consumer goes away (cancellation).
         case hang
+        /// Waits this long before the next step.
+        case pause(Duration)
     }
 
     private let state: Mutex<(scripts: [[Step]], requests: [ChatRequest], endpoints: [Endpoint])>
@@ -46,6 +48,8 @@ final class FakeTransport: ChatTransport {
                         while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
                         continuation.finish(throwing: CancellationError())
                         return
+                    case .pause(let duration):
+                        try? await Task.sleep(for: duration)
                     }
                 }
                 continuation.finish()

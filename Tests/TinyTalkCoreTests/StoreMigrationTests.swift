@@ -9,6 +9,7 @@ import TinyTalkAPI
 @Suite struct StoreMigrationTests {
     private static let v1 = "v1: conversations, messages, search, tabs"
     private static let v2 = "v2: model per conversation, token usage per message"
+    private static let v3 = "v3: search indexes finished messages only; streaming replies have an owner"
 
     private func removeDatabase(_ path: String) {
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
@@ -39,7 +40,7 @@ import TinyTalkAPI
     }
 
     @Test func theMigrationsAreVersionOneThenTwo() {
-        #expect(Store.migrationIdentifiers == [Self.v1, Self.v2])
+        #expect(Store.migrationIdentifiers == [Self.v1, Self.v2, Self.v3])
     }
 
     @Test func aVersionOneDatabaseIsUpgradedWithItsRowsIntact() throws {
@@ -48,7 +49,7 @@ import TinyTalkAPI
         try writeVersionOneDatabase(at: path)
 
         let store = try Store(path: path)
-        #expect(try store.appliedMigrations() == [Self.v1, Self.v2])
+        #expect(try store.appliedMigrations() == [Self.v1, Self.v2, Self.v3])
         let conversation = try #require(try store.conversation(id: 1))
         #expect(conversation.botId == "bot-uuid")
         #expect(conversation.botName == "support")
@@ -77,7 +78,7 @@ import TinyTalkAPI
         let reopened = try Store(path: path)
         #expect(try reopened.conversation(id: 1)?.model == "gpt-4o-mini")
         #expect(try reopened.messages(conversationId: 1).last?.usage == Usage(promptTokens: 12, completionTokens: 30, totalTokens: 42))
-        #expect(try reopened.appliedMigrations() == [Self.v1, Self.v2])
+        #expect(try reopened.appliedMigrations() == [Self.v1, Self.v2, Self.v3])
     }
 
     @Test func aVersionOneReplyLeftStreamingIsInterruptedAfterTheUpgrade() throws {

@@ -224,11 +224,16 @@ struct Harness {
         await harness.waitFor("echo · idle")
     }
 
-    @Test func unknownCommandsAreExplained() async throws {
-        let harness = try await Harness([])
-        harness.type("/frobnicate")
+    @Test func aLineThatIsNoCommandStaysAndEnterAgainSendsIt() async throws {
+        let harness = try await Harness([["Noted."]], columns: 100)
+        harness.type("/etc/hosts has a typo")
         harness.press(.enter)
-        await harness.waitFor("Unknown command /frobnicate")
+        let kept = await harness.waitFor("/etc/hosts is not a command: Enter sends it as text")
+        #expect(kept.contains("› /etc/hosts has a typo"))
+        harness.press(.enter)
+        let sent = await harness.waitFor("Noted.")
+        #expect(sent.contains("/etc/hosts has a typo"))
+        #expect(!sent.contains("› /etc"))
         harness.type("/temp 7")
         harness.press(.enter)
         await harness.waitFor("/temp takes a number from 0 to 2")
@@ -372,7 +377,7 @@ struct Harness {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tt-copy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        harness.app.copyDirectory = folder
+        harness.app.scratchDirectory = folder
         harness.type("hi")
         harness.press(.enter)
         await harness.waitFor("a reply worth keeping")
@@ -383,7 +388,11 @@ struct Harness {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(files.count == 1)
         if let file = files.first {
-            #expect(try String(contentsOfFile: folder.appendingPathComponent(file).path, encoding: .utf8) == "a reply worth keeping")
+            let path = folder.appendingPathComponent(file).path
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "a reply worth keeping")
+            // Private, under a name nobody can guess in advance.
+            #expect(((try FileManager.default.attributesOfItem(atPath: path))[.posixPermissions] as? Int) == 0o600)
+            #expect(file.hasPrefix("tinytalk-copy-") && file.count > "tinytalk-copy-.txt".count + 8)
         }
     }
 
@@ -417,6 +426,33 @@ struct Harness {
         #expect(harness.app.tabs.count == 1)
         let screen = await harness.waitFor("story · idle")
         #expect(screen.hasPrefix(" 1:story"))
+    }
+
+    @Test func tabKeysWithNoTabLeftDoNothing() async throws {
+        let harness = try await Harness([], bots: ["echo"])
+        harness.press(.control("w"))
+        await harness.waitFor("No tabs are open.")
+        for press in [KeyPress(.character("a"), alt: true), KeyPress(.control("n")), KeyPress(.control("p")), KeyPress(.right, alt: true)] {
+            harness.app.handle(.key(press))
+        }
+        harness.press(.character("3"), alt: true)
+        await harness.waitFor("No tabs are open.")
+        #expect(harness.app.tabs.isEmpty)
+    }
+
+    @Test func anExportAsksBeforeReplacingAFile() async throws {
+        let harness = try await Harness([["kept"]], columns: 120)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tt-export-\(UUID().uuidString).md")
+        try Data("precious\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        harness.send("hi")
+        await harness.waitFor("kept")
+        harness.send("/export md \(file.path)")
+        await harness.waitFor("Exists (the same /export again replaces it)")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "precious\n")
+        harness.send("/export md \(file.path)")
+        await harness.waitFor("Exported to \(file.path)")
+        #expect(try String(contentsOf: file, encoding: .utf8).contains("kept"))
     }
 }
 
