@@ -193,6 +193,10 @@ public final class ChatClient: Sendable {
         while !decoder.isComplete, let buffer = try await next(&iterator) {
             buffer.withUnsafeReadableBytes { Self.decode($0, parser: &parser, decoder: &decoder, into: &outputs) }
             try await Self.deliver(outputs, to: onDelta)
+            if parser.overflowed {
+                throw APIError.invalidResponse(
+                    "the server sent one event larger than \(SSEParser.maxEventBytes >> 20) MiB; the reply stops there, its text so far kept")
+            }
         }
         if decoder.isComplete {
             let tail = await Self.tail(of: iterator, within: configuration.afterDoneWait)

@@ -23,6 +23,9 @@ public struct Citation: Sendable, Equatable, Codable {
         return find(in: object, depth: 0) ?? []
     }
 
+    /// The most sources read from one document.
+    static let maxFound = 100
+
     private static let preferredKeys = ["citedResources", "cited_resources", "sources", "citations", "resources"]
 
     private static func find(in value: Any, depth: Int) -> [Citation]? {
@@ -48,7 +51,8 @@ public struct Citation: Sendable, Equatable, Codable {
     private static func citations(from array: [Any]) -> [Citation]? {
         guard !array.isEmpty else { return nil }
         var result: [Citation] = []
-        for element in array {
+        // A reply cites a handful of sources; a list far longer is kept to its start.
+        for element in array.prefix(maxFound) {
             guard let object = element as? [String: Any] else { return nil }
             let citation = Citation(
                 id: text(object["id"]), url: text(object["url"]), title: text(object["title"]),

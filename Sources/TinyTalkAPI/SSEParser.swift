@@ -63,6 +63,12 @@ public struct SSEParser: Sendable {
     /// The reconnection time the stream asked for with a `retry` field, in milliseconds.
     public private(set) var retryMilliseconds: Int?
 
+    /// The most one event (or one line) may hold. A chunk of a reply is a few bytes; anything
+    /// near this is a broken or hostile server, and holding it all would grow without bound.
+    public static let maxEventBytes = 8 << 20
+    /// An event or a line went past ``maxEventBytes``: parsing stopped, and the stream must end.
+    public private(set) var overflowed = false
+
     public init() {
         pendingLine.reserveCapacity(256)
         data.reserveCapacity(256)
@@ -72,7 +78,7 @@ public struct SSEParser: Sendable {
     public mutating func feed(
         _ chunk: UnsafeRawBufferPointer, onEvent: (SSERawEvent) throws -> Void
     ) rethrows {
-        guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }
+        guard !overflowed, let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }
         let count = chunk.count
         var index = 0
 
@@ -99,7 +105,7 @@ public struct SSEParser: Sendable {
             if base[index] == Self.lf { index += 1 }
         }
 
-        while index < count {
+        while index < count, !overflowed {
             var end = index
             while end < count {
                 let byte = base[end]
@@ -107,6 +113,10 @@ public struct SSEParser: Sendable {
                 end &+= 1
             }
             if end == count {
+                guard pendingLine.count + (count - index) + data.count <= Self.maxEventBytes else {
+                    overflow()
+                    return
+                }
                 pendingLine.append(contentsOf: UnsafeBufferPointer(start: base + index, count: count - index))
                 return
             }
@@ -173,6 +183,7 @@ public struct SSEParser: Sendable {
 
         switch fieldEnd {
         case 4 where Self.matches(field, "data"):
+            guard data.count + value.count < Self.maxEventBytes else { return overflow() }
             data.append(contentsOf: value)
             data.append(Self.lf)
         case 5 where Self.matches(field, "event"):
@@ -192,12 +203,19 @@ public struct SSEParser: Sendable {
         }
     }
 
+    private mutating func overflow() {
+        overflowed = true
+        pendingLine = []
+        data = []
+    }
+
     private mutating func dispatch(_ onEvent: (SSERawEvent) throws -> Void) rethrows {
         defer {
             data.removeAll(keepingCapacity: true)
             eventType.removeAll(keepingCapacity: true)
         }
         guard !data.isEmpty else { return }  // no data field since the last dispatch
+        guard !overflowed else { return }
         try data.withUnsafeBufferPointer { buffer in
             try eventType.withUnsafeBufferPointer { type in
                 try lastEventID.withUnsafeBufferPointer { id in

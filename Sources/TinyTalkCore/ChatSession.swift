@@ -46,6 +46,11 @@ public actor ChatSession {
 
     /// How often a streaming reply is written to the store.
     public static let flushInterval: Duration = .milliseconds(500)
+    /// The longest reply kept: past it the reply is stopped (its text kept) rather than let an
+    /// endless stream take all memory.
+    public static let maxReplyBytes = 16 << 20
+    /// The most cited sources kept for one reply.
+    public static let maxCitations = 100
 
     private let transport: any ChatTransport
     private let store: Store
@@ -296,11 +301,19 @@ public actor ChatSession {
         switch delta {
         case .text(let text):
             if state != .streaming { setState(.streaming) }
+            guard messages[index].content.utf8.count + text.utf8.count <= Self.maxReplyBytes else {
+                reply!.task?.cancel()
+                finish(.interrupted(.invalidResponse("the reply passed \(Self.maxReplyBytes >> 20) MiB and was stopped there; its text so far is kept")))
+                return
+            }
             messages[index].content += text
             emit(.textDelta(messageId: messageId, text: text))
         case .citations(let citations):
-            messages[index].citations += citations
-            emit(.citations(messageId: messageId, citations))
+            let room = max(0, Self.maxCitations - messages[index].citations.count)
+            guard room > 0 else { return }
+            let kept = Array(citations.prefix(room))
+            messages[index].citations += kept
+            emit(.citations(messageId: messageId, kept))
         case .usage(let usage):
             messages[index].usage = usage
             emit(.usage(messageId: messageId, usage))

@@ -61,7 +61,9 @@ public enum StatusBar {
         if let model = tab.model { parts.append(model) }
         if let temperature = tab.temperature { parts.append("temp \(String(format: "%g", temperature))") }
         if let contextUse, contextUse.budget > 0 {
-            parts.append("context \(min(999, contextUse.used * 100 / contextUse.budget))%")
+            let percent = contextUse.used * 100 / contextUse.budget
+            // Past the budget the next request leaves the oldest turns out: say that, not "999%".
+            parts.append(percent <= 100 ? "context \(percent)%" : "context full: oldest turns left out")
         }
         var column = grid.write(" " + parts.joined(separator: " · ") + " ", column: 0, row: row, style: theme.statusBar)
         if tab.saveProblem != nil {

@@ -211,3 +211,24 @@ struct SSEParserTests {
         #expect(parse(chunks) == [SSEEvent(data: text)])
     }
 }
+
+@Suite struct SSEParserLimitTests {
+    @Test func anEventLargerThanTheLimitStopsTheParser() {
+        var parser = SSEParser()
+        let huge = Array("data: ".utf8) + Array(repeating: UInt8(ascii: "x"), count: SSEParser.maxEventBytes + 10) + Array("\n\n".utf8)
+        var events = 0
+        // Fed in network-sized pieces, as it would arrive.
+        var offset = 0
+        while offset < huge.count {
+            let piece = Array(huge[offset..<min(huge.count, offset + 65_536)])
+            piece.withUnsafeBytes { parser.feed($0) { _ in events += 1 } }
+            offset += 65_536
+        }
+        #expect(parser.overflowed)
+        #expect(events == 0)
+        // A normal stream is untouched by the limit.
+        var normal = SSEParser()
+        #expect(normal.feed(Array("data: hello\n\n".utf8)).map(\.data) == ["hello"])
+        #expect(!normal.overflowed)
+    }
+}

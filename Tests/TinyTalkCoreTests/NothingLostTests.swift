@@ -151,3 +151,43 @@ import TinyTalkAPI
         #expect(try store.search("zeppelin").count == 1)
     }
 }
+
+/// Limits that keep a broken or hostile server from taking all memory, each with the text so far kept.
+@Suite struct ReplyLimitTests {
+    @Test func aReplyPastItsLimitStopsThereWithItsTextKept() async throws {
+        let store = try Store()
+        let conversation = try store.createConversation(botId: "b", botName: "b")
+        let megabyte = String(repeating: "0123456789abcdef", count: 65_536)
+        let pieces = Array(repeating: FakeTransport.Step.text(megabyte), count: (ChatSession.maxReplyBytes >> 20) + 3)
+        let session = ChatSession(
+            conversation: conversation, bot: BotProfile(name: "b", id: "b", endpoint: Endpoint()), transport: FakeTransport([pieces]),
+            store: store)
+        let log = EventLog(session)
+        try await session.send("Hi")
+        let events = await log.waitForFinish()
+        let outcome = events.compactMap { event -> ReplyOutcome? in
+            if case .replyFinished(_, let outcome) = event { return outcome } else { return nil }
+        }.first
+        guard case .interrupted(let error?)? = outcome else {
+            Issue.record("expected an interrupted reply, got \(String(describing: outcome))")
+            return
+        }
+        #expect(error.message.contains("passed 16 MiB"))
+        let saved = try #require(try store.messages(conversationId: conversation.id).last)
+        #expect(saved.content.utf8.count == ChatSession.maxReplyBytes)
+        #expect(saved.state == .interrupted)
+    }
+
+    @Test func citedSourcesAreKeptToAHundred() async throws {
+        let store = try Store()
+        let conversation = try store.createConversation(botId: "b", botName: "b")
+        let sources = (1...150).map { Citation(id: "\($0)", url: "https://example.com/\($0)", title: "Source \($0)") }
+        let session = ChatSession(
+            conversation: conversation, bot: BotProfile(name: "b", id: "b", endpoint: Endpoint()),
+            transport: FakeTransport([[.text("See"), .citations(Array(sources[..<60])), .citations(Array(sources[60...]))]]), store: store)
+        let log = EventLog(session)
+        try await session.send("Hi")
+        _ = await log.waitForFinish()
+        #expect(try store.messages(conversationId: conversation.id).last?.citations.count == ChatSession.maxCitations)
+    }
+}
