@@ -78,21 +78,22 @@ let package = Package(
             ]
         ),
 
-        // Helpers shared by the test targets (a seeded random generator).
+        // Helpers shared by the test targets (a seeded random generator, polling).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "TinyTalkAPITests", dependencies: ["TinyTalkAPI", "TestSupport"]),
         .testTarget(
-            name: "TinyTalkCoreTests", dependencies: ["TinyTalkCore", "LocalBot", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "TinyTalkCoreTests",
+            dependencies: ["TinyTalkCore", "LocalBot", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "TinyTalkUITests", dependencies: ["TinyTalkUI", "TerminalKit", "TinyTalkCore", "TestSupport"], exclude: ["Markdown/Goldens"]
         ),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend"]),
         .testTarget(
             name: "LocalBotTests",
-            dependencies: ["LocalBot", "TinyTalkAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["LocalBot", "TinyTalkAPI", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["TinyTalkAPI", "TinyTalkCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TinyTalkAPI", "TinyTalkCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Synchronization
 
 /// A process started from a test, with its output captured. Every wait is bounded: a child that
@@ -52,14 +53,9 @@ final class ChildProcess: Sendable {
         kill(process.processIdentifier, number)
     }
 
-    /// Waits until `condition` holds for the output so far, or `seconds` pass.
+    /// Waits until `condition` holds for the output so far: looks every 10 ms, for at least `seconds`.
     func waitForOutput(seconds: Double, _ condition: (String) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if condition(stdoutSoFar) { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition(stdoutSoFar)
+        await Polling.until(attempts: Int(seconds * 100), every: .milliseconds(10)) { condition(stdoutSoFar) }
     }
 
     /// Waits for the process to exit, killing it after `seconds`.

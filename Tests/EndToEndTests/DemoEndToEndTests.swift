@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Synchronization
 import Testing
 
@@ -35,17 +36,16 @@ struct DemoEndToEndTests {
             try tmux(["capture-pane", "-p", "-t", "main"]).output
         }
 
-        /// Waits (at most 20 s) until the screen shows `expected`; returns the screen.
+        /// Waits until the screen shows `expected` (400 looks, 50 ms apart: at least 20 s);
+        /// returns the screen.
         @discardableResult
         func waitFor(_ expected: String) async throws -> String {
-            let deadline = ContinuousClock.now + .seconds(20)
             var screen = ""
-            while ContinuousClock.now < deadline {
+            let shown = try await Polling.until(attempts: 400, every: .milliseconds(50)) {
                 screen = try text()
-                if screen.contains(expected) { return screen }
-                try await Task.sleep(for: .milliseconds(50))
+                return screen.contains(expected)
             }
-            Issue.record("the screen never showed \(expected):\n\(screen)")
+            if !shown { Issue.record("the screen never showed \(expected):\n\(screen)") }
             return screen
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The full-screen client ended by force mid-reply, in tmux against `tinytalk serve`: what was
@@ -30,9 +31,8 @@ struct DurabilityEndToEndTests {
         let pid = try #require(try clientPid(screen))
         // The window closes: the pane gets SIGHUP.
         try screen.tmux(["kill-pane", "-t", "main"])
-        let deadline = ContinuousClock.now + .seconds(10)
-        while kill(pid, 0) == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(kill(pid, 0) != 0, "tinytalk lingered after its terminal closed")
+        let exited = await Polling.until(attempts: 500, every: .milliseconds(20)) { kill(pid, 0) != 0 }
+        #expect(exited, "tinytalk lingered after its terminal closed")
         let export = try await tinytalk(["export", "1", "--format", "md"], home: home)
         #expect(export.stdout.contains("The lighthouse keeper"), "\(export.stdout)")
         #expect(export.stdout.contains("*Interrupted"), "\(export.stdout)")

@@ -1,7 +1,8 @@
 import Foundation
 
-/// `tinytalk serve` on a free loopback port, for one test. It stops by itself after a minute
-/// even if the test never stops it.
+/// `tinytalk serve` on a free loopback port, for one test. It stops by itself after ten minutes
+/// even if the test never stops it (a guard against a leak, not a limit on the test: a test on
+/// a busy machine may take minutes).
 struct ServeProcess {
     static let key = "tt-test-key-8d1f0c"
 
@@ -11,7 +12,7 @@ struct ServeProcess {
     static func start(_ extraArguments: [String] = [], tokensPerSecond: Double = 0) async throws -> ServeProcess {
         let child = try ChildProcess(
             BuiltProducts.tinytalk,
-            ["serve", "--port", "0", "--key", key, "--tokens-per-second", String(tokensPerSecond), "--max-seconds", "60", "--quiet"]
+            ["serve", "--port", "0", "--key", key, "--tokens-per-second", String(tokensPerSecond), "--max-seconds", "600", "--quiet"]
                 + extraArguments)
         guard await child.waitForOutput(seconds: 20, { $0.contains("\n") }) else {
             child.signal(SIGKILL)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tinytalk ask` writing to a real terminal (a tmux pane): a reply's escape sequences are shown,
@@ -13,11 +14,9 @@ struct TerminalSafetyTests {
         defer { pane.stop() }
 
         var screen = ""
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
+        _ = try await Polling.until(attempts: 400, every: .milliseconds(50)) {
             screen = try pane.tmux(["capture-pane", "-p", "-J", "-t", "main"]).output
-            if screen.contains("EXIT=") { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return screen.contains("EXIT=")
         }
         #expect(screen.contains("EXIT=0"), "\(screen)")
         #expect(screen.contains("␛[31mred?␛[0m"), "\(screen)")

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import TestSupport
 import LocalBot
 import NIOCore
 import Testing
@@ -341,10 +342,7 @@ private actor BodyLog {
             }
             defer { reader.cancel() }
             let payloadEnd = "\"type\":\"url\"}]}\n\n"
-            let deadline = ContinuousClock.now + .seconds(20)
-            while await !log.text.hasSuffix(payloadEnd), ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            _ = await Polling.until(attempts: 1_000, every: .milliseconds(20)) { await log.text.hasSuffix(payloadEnd) }
             let text = await log.text
             #expect(text.contains("data: [DONE]\n\nevent: message_payload\n"), "\(text.suffix(300))")
             #expect(text.hasSuffix(payloadEnd))

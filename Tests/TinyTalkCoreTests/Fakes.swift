@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Synchronization
 import TinyTalkAPI
 import TinyTalkCore
@@ -12,6 +13,8 @@ final class FakeTransport: ChatTransport {
         case usage(Usage)
         /// Ends the stream with this error.
         case fail(APIError)
+        /// Ends the stream with the error made at that moment (one that names a time from now).
+        case failNow(@Sendable () -> APIError)
         /// Waits until the consumer goes away (cancellation).
         case hang
         /// Waits this long before the next step.
@@ -43,6 +46,9 @@ final class FakeTransport: ChatTransport {
                     case .usage(let usage): continuation.yield(.usage(usage))
                     case .fail(let error):
                         continuation.finish(throwing: error)
+                        return
+                    case .failNow(let make):
+                        continuation.finish(throwing: make())
                         return
                     case .hang:
                         while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
@@ -100,13 +106,9 @@ actor EventLog {
         events.append(event)
     }
 
-    /// Waits until `condition` holds for the events so far: at most 30 s, so a busy machine
-    /// (the whole suite runs in parallel) slows the test down rather than failing it.
+    /// Waits until `condition` holds for the events so far (5,000 looks, 2 ms apart: at least 10 s).
     func wait(until condition: ([SessionEvent]) -> Bool) async -> [SessionEvent] {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition(events) && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(2))
-        }
+        _ = await Polling.until(attempts: 5_000, every: .milliseconds(2)) { condition(events) }
         return events
     }
 

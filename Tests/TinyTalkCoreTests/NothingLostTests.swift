@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TinyTalkAPI
 
@@ -58,9 +59,8 @@ import TinyTalkAPI
         let log = EventLog(session)
         try await session.send("Hi")
         _ = await log.wait { $0.contains(.textDelta(messageId: 2, text: "shown before the stall")) }
-        let deadline = ContinuousClock.now + .seconds(5)
-        while try store.messages(conversationId: conversation.id).last?.content != "shown before the stall", ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+        _ = try await Polling.until(attempts: 250, every: .milliseconds(20)) {
+            try store.messages(conversationId: conversation.id).last?.content == "shown before the stall"
         }
         #expect(try store.messages(conversationId: conversation.id).last?.content == "shown before the stall")
         #expect(try store.messages(conversationId: conversation.id).last?.state == .streaming)

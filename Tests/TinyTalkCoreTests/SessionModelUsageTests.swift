@@ -178,12 +178,18 @@ private func makeSession(
     }
 
     @Test func aRateLimitResetAwayIsWaitedOut() async throws {
-        // The reset is a wall-clock time, read when the retry is planned: 50 s ahead leaves room
-        // for a busy machine to take its time getting there.
-        let limited = APIError.http(
-            status: 429, message: "slow down", retryAfter: nil, rateLimit: RateLimit(limit: 20, remaining: 0, reset: Date(timeIntervalSinceNow: 50)))
+        // The reset is a wall-clock time: made when the server answers, 5 s ahead.
         let clock = FakeClock()
-        let transport = FakeTransport([[.fail(limited)], [.text("ok")]])
+        let transport = FakeTransport([
+            [
+                .failNow {
+                    APIError.http(
+                        status: 429, message: "slow down", retryAfter: nil,
+                        rateLimit: RateLimit(limit: 20, remaining: 0, reset: Date(timeIntervalSinceNow: 5)))
+                }
+            ],
+            [.text("ok")],
+        ])
         let (session, _, _) = try makeSession(transport, model: nil, clock: clock)
         let log = EventLog(session)
         try await session.send("Hi")
@@ -191,7 +197,7 @@ private func makeSession(
         #expect(events.contains(.replyFinished(messageId: 2, .complete)))
         #expect(transport.requests.count == 2)
         try #require(clock.sleeps.count == 1)
-        #expect(clock.sleeps[0] >= .seconds(30) && clock.sleeps[0] <= .seconds(51), "\(clock.sleeps)")
+        #expect(clock.sleeps[0] >= .seconds(4) && clock.sleeps[0] <= .seconds(6), "\(clock.sleeps)")
     }
 }
 

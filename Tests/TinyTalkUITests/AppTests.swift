@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Synchronization
 import TerminalKit
 import Testing
@@ -109,23 +110,20 @@ struct Harness {
         press(.enter)
     }
 
-    /// Waits (at most 10 s) until `condition` holds.
+    /// Waits until `condition` holds (2,000 looks, 5 ms apart: at least 10 s).
     func waitUntil(_ condition: () -> Bool) async {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition() && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        #expect(condition())
+        #expect(await Polling.until(attempts: 2_000, every: .milliseconds(5)) { condition() })
     }
 
-    /// Draws frames until the screen shows `expected` (at most 10 s); returns the screen.
+    /// Draws frames until the screen shows `expected` (2,000 frames, 5 ms apart: at least
+    /// 10 s); returns the screen.
     @discardableResult
     func waitFor(_ expected: String) async -> String {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
+        let shown = await Polling.until(attempts: 2_000, every: .milliseconds(5)) {
             app.render()
-            if terminal.grid.text.contains(expected) { return terminal.grid.text }
-            try? await Task.sleep(for: .milliseconds(5))
+            return terminal.grid.text.contains(expected)
         }
-        Issue.record("the screen never showed \(expected):\n\(terminal.grid.text)")
+        if !shown { Issue.record("the screen never showed \(expected):\n\(terminal.grid.text)") }
         return terminal.grid.text
     }
 }
@@ -281,6 +279,8 @@ struct Harness {
         harness.type("when does the zeppelin land?")
         harness.press(.enter)
         await harness.waitFor("lands at noon")
+        // A reply is indexed for search once it has ended.
+        await harness.waitFor("echo · idle")
         harness.press(.character("2"), alt: true)
         harness.type("/search zeppelin")
         harness.press(.enter)
