@@ -47,31 +47,40 @@ public enum StatusBar {
             grid.write(" no tabs — Ctrl+T opens one, Ctrl+D quits", column: 0, row: row, style: theme.statusBar)
             return
         }
-        var parts: [String] = [tab.bot.name]
+        // Facts in order of importance: when the row is too narrow, the last ones go first, so
+        // the bot, its state and -MORE(n)- always show.
+        var facts: [String] = [tab.bot.name]
+        var details: [String] = []
         switch tab.state {
-        case .idle: parts.append(tab.hasError ? "error" : "idle")
-        case .connecting(let attempt): parts.append(attempt > 1 ? "connecting (attempt \(attempt))" : "connecting")
+        case .idle: facts.append(tab.hasError ? "error" : "idle")
+        case .connecting(let attempt): facts.append(attempt > 1 ? "connecting (attempt \(attempt))" : "connecting")
         case .streaming:
-            parts.append(tab.piecesPerSecond.map { "streaming \(Int($0.rounded())) tok/s" } ?? "streaming")
+            facts.append("streaming")
+            if let rate = tab.piecesPerSecond { details.append("\(Int(rate.rounded())) tok/s") }
         case .retrying(let attempt, _):
             let left = tab.retryEnds.map { max(0, Int((($0 - .now).components.seconds))) + 1 } ?? 0
-            parts.append("retrying in \(left) s (attempt \(attempt))")
+            facts.append("retrying in \(left) s (attempt \(attempt))")
         }
-        if tab.isReadOnly { parts.append("read-only (open in another tinytalk)") }
-        if let model = tab.model { parts.append(model) }
-        if let temperature = tab.temperature { parts.append("temp \(String(format: "%g", temperature))") }
+        if tab.isReadOnly { facts.append("read-only (open in another tinytalk)") }
+        if let model = tab.model { details.append(model) }
+        if let temperature = tab.temperature { details.append("temp \(String(format: "%g", temperature))") }
         if let contextUse, contextUse.budget > 0 {
             let percent = contextUse.used * 100 / contextUse.budget
             // Past the budget the next request leaves the oldest turns out: say that, not "999%".
-            parts.append(percent <= 100 ? "context \(percent)%" : "context full: oldest turns left out")
+            details.append(percent <= 100 ? "context \(percent)%" : "context full: oldest turns left out")
         }
-        var column = grid.write(" " + parts.joined(separator: " · ") + " ", column: 0, row: row, style: theme.statusBar)
-        if tab.saveProblem != nil {
-            column = grid.write("NOT SAVED (kept, retrying) ", column: column, row: row, style: theme.statusAccent)
-        }
+        var marks: [String] = []
+        if tab.saveProblem != nil { marks.append("NOT SAVED (kept, retrying)") }
         if linesBelow > 0 {
-            let more = linesBelow >= ScrollbackView.moreLimit ? "\(linesBelow)+" : "\(linesBelow)"
-            column = grid.write("-MORE(\(more))- ", column: column, row: row, style: theme.statusAccent)
+            marks.append("-MORE(\(linesBelow >= ScrollbackView.moreLimit ? "\(linesBelow)+" : "\(linesBelow)"))-")
+        }
+        func line(_ details: ArraySlice<String>) -> String { " " + (facts + details).joined(separator: " · ") + " " }
+        var shown = details[...]
+        let marksWidth = marks.reduce(0) { $0 + TextWidth.of($1) + 1 }
+        while !shown.isEmpty && TextWidth.of(line(shown)) + marksWidth > grid.columns { shown = shown.dropLast() }
+        var column = grid.write(line(shown), column: 0, row: row, style: theme.statusBar)
+        for mark in marks {
+            column = grid.write(mark + " ", column: column, row: row, style: theme.statusAccent)
         }
         let hint = message ?? (tab.state == .idle ? "Enter send · Alt+Enter newline · F1 help" : "Esc cancels")
         let hintWidth = TextWidth.of(hint)
