@@ -36,6 +36,10 @@ let package = Package(
             dependencies: [.product(name: "TinyTalkUI", package: mainPackage), .product(name: "TerminalKit", package: mainPackage)]
         ),
         .executableTarget(
+            name: "markdown-long-line",
+            dependencies: [.product(name: "TinyTalkUI", package: mainPackage), .product(name: "TerminalKit", package: mainPackage)]
+        ),
+        .executableTarget(
             name: "tui-history",
             dependencies: [
                 .product(name: "TinyTalkUI", package: mainPackage), .product(name: "TinyTalkCore", package: mainPackage),

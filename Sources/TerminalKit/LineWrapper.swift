@@ -89,6 +89,22 @@ public struct LineWrapper: Sendable {
         engine.process(last, style: previousStyle, into: &lines)
         lines.append(engine.currentLine())
     }
+
+    /// Entries kept for the spaces waiting for the next word (for tests: a long run of spaces
+    /// is one entry, not one per space).
+    var waitingSpaceRuns: Int { committed.spaces.count }
+
+    /// Hands over the lines no further append can change and forgets them, so that the wrapper
+    /// keeps only its open lines: a copy of it, to wrap more text provisionally, then costs those
+    /// rather than the whole text. `lines` and `stableLineCount` count from there on.
+    /// - Returns: the first `stableLineCount` lines.
+    public mutating func removeStableLines() -> [WrappedLine] {
+        guard stableLineCount > 0 else { return [] }
+        let stable = Array(lines[..<stableLineCount])
+        lines.removeFirst(stableLineCount)
+        stableLineCount = 0
+        return stable
+    }
 }
 
 extension LineWrapper {
@@ -234,7 +250,13 @@ extension LineWrapper {
             }
             let column = lineWidth + spacesWidth
             let spaceWidth = tab ? 4 - column % 4 : 1
-            spaces.append(Space(style: style, width: spaceWidth))
+            // Waiting spaces in one style are drawn (or dropped) together: one entry keeps a long
+            // run of them, which every append copies, small.
+            if let last = spaces.last, last.style == style {
+                spaces[spaces.count - 1].width += spaceWidth
+            } else {
+                spaces.append(Space(style: style, width: spaceWidth))
+            }
             spacesWidth += spaceWidth
         }
 
@@ -307,7 +329,7 @@ extension LineWrapper {
             // mark) was its own cluster; after the tab's spaces it joins the last space, as it
             // will when the line is drawn, so it adds no width and takes the space's style (a
             // style change would split the drawn cluster again).
-            if lineText.utf8.last == 0x20, Self.extendsPrevious(glyph) {
+            if Self.extendsPrevious(glyph), lineText.utf8.last == 0x20 {
                 glyphWidth = 0
             } else {
                 markStyle(style)

@@ -5,10 +5,11 @@ import TerminalKit
 ///
 /// The source is handled a line at a time: each finished source line is styled and wrapped
 /// once, in the context of the lines before it (inside a code fence, a list, a quote, a table),
-/// and kept. Only the line still arriving is styled again when text is appended, provisionally;
-/// a table is laid out again when one of its rows is finished. So a token costs the line it
-/// lands on, however long the reply. After ``finish()`` the lines are exactly those of
-/// rendering the whole text at once.
+/// and kept. Only the line still arriving is laid out again, provisionally, once per
+/// ``settle()``: whole while it is short, and once it is long only as far as it grew (see
+/// `StreamedLine`), so a token costs about itself however long the reply or the line; a table
+/// is laid out again when one of its rows is finished. After ``finish()`` the lines are exactly
+/// those of rendering the whole text at once.
 ///
 /// What it draws: ATX headings, emphasis, code spans, links (text styled, the address dim
 /// after it), fenced code (background, language label, syntax colours, long lines wrapped
@@ -24,30 +25,31 @@ public struct MarkdownLayout: Sendable {
     public private(set) var source = ""
     /// Lines of finished source lines (an open table's are in `state`).
     private var finished: [WrappedLine] = []
-    /// The line still arriving, styled provisionally.
+    /// The line still arriving, styled provisionally, while it is short.
     private var tail: [WrappedLine] = []
+    /// The line still arriving once it is long, laid out as it grows.
+    private var streamed: StreamedLine?
     private var state = BlockState()
     /// Text came since the tail was laid out.
     private var tailIsStale = false
-    /// The arriving paragraph line's plain start, wrapped once (see `settleParagraph`).
-    private var paragraph: Paragraph?
-
-    private struct Paragraph: Sendable {
-        var lineStart: String.Index
-        /// Up to here the line is plain text, wrapped in `wrapper`.
-        var plainEnd: String.Index
-        /// Inline markup came: the plain start grows no further.
-        var blocked: Bool
-        var wrapper: LineWrapper
-    }
-    /// Where the unfinished last source line starts in `source`.
-    private var partialStart: String.Index
+    /// Where the unfinished last source line starts in `source` (a UTF-8 offset).
+    private var partialStart = 0
+    /// Up to this many bytes, the arriving line is laid out whole on every ``settle()``;
+    /// beyond, as it grows (see ``StreamedLine``).
+    let streamThreshold: Int
+    /// UTF-8 bytes handed to the block renderer, the inline parser and the wrapper so far:
+    /// for tests that check that streaming costs what arrives, not the line so far.
+    private(set) var work = 0
     public private(set) var isFinished = false
 
     public init(width: Int, theme: Theme) {
+        self.init(width: width, theme: theme, streamThreshold: max(4096, 8 * width))
+    }
+
+    init(width: Int, theme: Theme, streamThreshold: Int) {
         self.width = max(1, width)
         self.theme = theme
-        partialStart = source.startIndex
+        self.streamThreshold = streamThreshold
     }
 
     /// Renders a whole reply at once: the same lines as appending it in any pieces, then
@@ -60,34 +62,48 @@ public struct MarkdownLayout: Sendable {
     }
 
     /// How many lines there are (as of the last ``settle()`` while streaming).
-    public var count: Int { finished.count + state.tableLines.count + tail.count }
+    public var count: Int { finished.count + state.tableLines.count + (streamed?.count ?? tail.count) }
 
     /// Line `index` (0 ..< ``count``).
     public func line(_ index: Int) -> WrappedLine {
         if index < finished.count { return finished[index] }
         let inTable = index - finished.count
         if inTable < state.tableLines.count { return state.tableLines[inTable] }
-        return tail[inTable - state.tableLines.count]
+        let inTail = inTable - state.tableLines.count
+        if let streamed { return streamed.line(inTail) }
+        return tail[inTail]
     }
 
+    /// The arriving line is long and shown, in part, otherwise than it will be once finished
+    /// (see ``StreamedLine``).
+    var showsArrivingLineAsWritten: Bool { streamed?.isProvisional ?? false }
+
     /// All lines (for tests; the app reads them by index).
-    public var lines: [WrappedLine] { finished + state.tableLines + tail }
+    public var lines: [WrappedLine] {
+        finished + state.tableLines + (streamed.map { arriving in (0..<arriving.count).map(arriving.line) } ?? tail)
+    }
 
     /// Appends streamed text: finished source lines are laid out for good; the line still
     /// arriving is laid out by the next ``settle()``, so a burst of pieces between two frames
     /// costs one layout of it, not one per piece.
     public mutating func append(_ text: String) {
         guard !text.isEmpty, !isFinished else { return }
-        let offset = source.utf8.distance(from: source.startIndex, to: partialStart)
         source += text
-        partialStart = source.utf8.index(source.startIndex, offsetBy: offset)
         if text.utf8.contains(UInt8(ascii: "\n")) {
             var renderer = Renderer(width: width, theme: theme)
-            while let newline = source.utf8[partialStart...].firstIndex(of: UInt8(ascii: "\n")) {
-                let line = source[partialStart..<newline]
-                renderer.process(line, state: &state, into: &finished, provisional: false)
-                partialStart = source.index(after: newline)
+            // Only the line that was arriving can have been laid out as it grew.
+            var arriving = streamed
+            streamed = nil
+            let utf8 = source.utf8
+            var start = utf8.index(utf8.startIndex, offsetBy: partialStart)
+            while let newline = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = source[start..<newline]
+                renderer.process(line, state: &state, into: &finished, provisional: false, streamed: arriving)
+                arriving = nil
+                start = source.index(after: newline)
             }
+            partialStart = utf8.distance(from: utf8.startIndex, to: start)
+            work += renderer.work
         }
         tailIsStale = true
     }
@@ -97,87 +113,53 @@ public struct MarkdownLayout: Sendable {
     public mutating func settle() {
         guard tailIsStale, !isFinished else { return }
         tailIsStale = false
-        // While the reply streams, its last line is the one being written, even when empty
-        // (the text so far ends with a newline): that is where the cursor mark goes.
-        tail = [Renderer.blank]
-        let partial = source[partialStart...]
-        guard !partial.isEmpty else { return }
-        tail = []
-        if let lines = settleParagraph(partial) {
-            tail = lines
+        let utf8 = source.utf8
+        let end = utf8.count
+        let partial = source[utf8.index(utf8.startIndex, offsetBy: partialStart)...]
+        var renderer = Renderer(width: width, theme: theme)
+        if streamed == nil, end - partialStart <= streamThreshold {
+            // While the reply streams, its last line is the one being written, even when empty
+            // (the text so far ends with a newline): that is where the cursor mark goes.
+            tail = [Renderer.blank]
+            guard !partial.isEmpty else { return }
+            tail = []
+            // The open table stays drawn above; the arriving line is styled on its own.
+            var scratch = state
+            scratch.tableLines = []
+            renderer.process(partial, state: &scratch, into: &tail, provisional: true)
+            work += renderer.work
             return
         }
-        // The open table stays drawn above; the arriving line is styled on its own.
-        var scratch = state
-        scratch.tableLines = []
-        var renderer = Renderer(width: width, theme: theme)
-        renderer.process(partial, state: &scratch, into: &tail, provisional: true)
-    }
-
-    /// A long paragraph line arriving piece by piece (a reply that is one long line, say) is
-    /// wrapped incrementally: its start, up to the last space before any inline markup, is
-    /// plain text whatever follows, so it goes into a kept wrapper once; only the rest is
-    /// styled and wrapped again. Nil when the arriving line is not a plain paragraph line.
-    private mutating func settleParagraph(_ partial: Substring) -> [WrappedLine]? {
-        guard state.fence == nil, state.table == nil, state.listIndent.isEmpty, let first = partial.utf8.first,
-            first >= 0x80 || (first | 0x20 >= 0x61 && first | 0x20 <= 0x7A)
-        else { return nil }
-        if paragraph?.lineStart != partialStart {
-            paragraph = Paragraph(lineStart: partialStart, plainEnd: partialStart, blocked: false, wrapper: LineWrapper(width: width))
-        }
-        var cached = paragraph!
-        paragraph = nil  // let go of the storage, so appending does not copy it
-        if !cached.blocked {
-            let bytes = source.utf8
-            var position = cached.plainEnd
-            var lastSpace = cached.plainEnd
-            var previous: UInt8 = cached.plainEnd > partialStart ? bytes[bytes.index(before: cached.plainEnd)] : 0x20
-            while position < source.endIndex {
-                let byte = bytes[position]
-                let next = bytes.index(after: position)
-                if "\\`*_[<".utf8.contains(byte)
-                    || (byte == UInt8(ascii: "h") && previous == 0x20 && source.utf8[position...].starts(with: "http".utf8))
-                {
-                    cached.blocked = true
-                    break
-                }
-                if byte == 0x20 { lastSpace = next }
-                previous = byte
-                position = next
-            }
-            if lastSpace > cached.plainEnd {
-                cached.wrapper.append(String(source[cached.plainEnd..<lastSpace]), style: theme.text)
-                cached.plainEnd = lastSpace
+        tail = []
+        // A line shown as written because its start did not yet say what it is may say now.
+        if streamed?.isPlain ?? true {
+            let kind = renderer.streamingKind(partial, state: state)
+            if streamed == nil || !kind.isOther {
+                streamed = StreamedLine(
+                    lineStart: partialStart, kind: kind, blankBefore: state.pendingBlank && state.started, width: width, theme: theme)
             }
         }
-        var wrapper = cached.wrapper
-        wrapper.append(contentsOf: MarkdownInline.runs(source[cached.plainEnd...], base: theme.text, theme: theme))
-        paragraph = cached
-        var lines = wrapper.lines.isEmpty ? [Renderer.blank] : wrapper.lines
-        if state.pendingBlank && state.started { lines.insert(Renderer.blank, at: 0) }
-        return lines
+        work += streamed!.update(source, end: end, threshold: streamThreshold, theme: theme)
     }
 
     /// The reply is complete: its last line is laid out for good and open blocks are closed.
     public mutating func finish() {
         guard !isFinished else { return }
         var renderer = Renderer(width: width, theme: theme)
-        let partial = source[partialStart...]
+        let utf8 = source.utf8
+        let partial = source[utf8.index(utf8.startIndex, offsetBy: partialStart)...]
+        let arriving = streamed
+        streamed = nil
         if !partial.isEmpty {
-            // A plain paragraph line laid out as it arrived is final as it is.
-            if let lines = settleParagraph(partial) {
-                finished += lines
-            } else {
-                renderer.process(partial, state: &state, into: &finished, provisional: false)
-            }
-            partialStart = source.endIndex
+            renderer.process(partial, state: &state, into: &finished, provisional: false, streamed: arriving)
+            partialStart = utf8.count
         }
+        work += renderer.work
         finished += state.tableLines
         state.tableLines = []
         state.table = nil
         tail = []
         tailIsStale = false
-        paragraph = nil
         isFinished = true
     }
 }
@@ -208,10 +190,32 @@ extension MarkdownLayout {
     struct Renderer {
         let width: Int
         let theme: Theme
+        /// UTF-8 bytes laid out so far (see `MarkdownLayout.work`).
+        private(set) var work = 0
+        /// The line being processed as it was laid out while it arrived, if it was.
+        private var arriving: StreamedLine?
+        private var reusedArriving = false
+
+        init(width: Int, theme: Theme) {
+            self.width = width
+            self.theme = theme
+        }
 
         static let blank = WrappedLine(runs: [], width: 0, isContinuation: false)
 
-        mutating func process(_ rawLine: Substring, state: inout BlockState, into output: inout [WrappedLine], provisional: Bool) {
+        /// Lays out one source line, in the context `state` holds, and updates it.
+        /// - Parameter streamed: the line as laid out while it arrived: what of it is final
+        ///   is kept rather than laid out again.
+        mutating func process(
+            _ rawLine: Substring, state: inout BlockState, into output: inout [WrappedLine], provisional: Bool,
+            streamed: StreamedLine? = nil
+        ) {
+            arriving = streamed
+            reusedArriving = false
+            defer {
+                if !reusedArriving { work += rawLine.utf8.count }
+                arriving = nil
+            }
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             func emit(_ lines: [WrappedLine]) {
                 guard !lines.isEmpty else { return }
@@ -257,7 +261,7 @@ extension MarkdownLayout {
                 let run = content.prefix(while: { $0 == marker }).count
                 let info = content.dropFirst(run).trimmingCharacters(in: .whitespaces)
                 if run >= 3, marker == "~" || !info.utf8.contains(UInt8(ascii: "`")) {
-                    let language = info.split(separator: " ").first.map(String.init) ?? ""
+                    let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
                     state.fence = (marker, run, indent, SyntaxHighlighter.language(named: language))
                     state.listIndent = []
                     emit([labelLine(language)])
@@ -284,7 +288,7 @@ extension MarkdownLayout {
                 }
                 let stripped = text
                 state.listIndent = []
-                emit(wrap(MarkdownInline.runs(Substring(stripped), base: style, theme: theme), first: [], rest: []))
+                emit(inline(Substring(stripped), base: style, first: [], rest: []))
                 return
             }
             if indent < 4, isRule(content) {
@@ -293,42 +297,123 @@ extension MarkdownLayout {
                 return
             }
             if indent < 4, content.first == ">" {
-                var rest = content
-                var depth = 0
-                while rest.first == ">" {
-                    depth += 1
-                    rest = rest.dropFirst()
-                    if rest.first == " " { rest = rest.dropFirst() }
-                    let spaces = rest.prefix(while: { $0 == " " }).count
-                    if rest.dropFirst(spaces).first == ">" { rest = rest.dropFirst(spaces) }
-                }
-                let bar = [StyledRun(String(repeating: "│ ", count: depth), style: theme.quote)]
+                let quote = quoteBody(content)
+                let bar = [StyledRun(String(repeating: "│ ", count: quote.depth), style: theme.quote)]
                 state.listIndent = []
-                emit(wrap(MarkdownInline.runs(rest, base: theme.quote, theme: theme), first: bar, rest: bar))
+                emit(inline(quote.text, base: theme.quote, first: bar, rest: bar))
                 return
             }
             if let item = listItem(line) {
+                let prefixes = listPrefixes(item, state: state)
                 while let last = state.listIndent.last, last.sourceIndent >= item.sourceIndent { state.listIndent.removeLast() }
-                let depth = state.listIndent.count
-                let lead = String(repeating: "  ", count: depth)
-                let marker = item.number.map { "\($0) " } ?? (["• ", "◦ ", "▪ "][depth % 3])
-                let column = TextWidth.of(lead + marker)
-                state.listIndent.append((item.sourceIndent, column))
-                let first = [StyledRun(lead, style: theme.text), StyledRun(marker, style: item.number == nil ? theme.dim : theme.text)]
-                let hanging = [StyledRun(String(repeating: " ", count: column), style: theme.text)]
-                emit(wrap(MarkdownInline.runs(item.text, base: theme.text, theme: theme), first: first, rest: hanging))
+                state.listIndent.append((item.sourceIndent, prefixes.column))
+                emit(inline(item.text, base: theme.text, first: prefixes.first, rest: prefixes.rest))
                 return
             }
             if indent > 0, let last = state.listIndent.last {
                 // A continuation of the list item above: under its text.
                 let hanging = [StyledRun(String(repeating: " ", count: last.column), style: theme.text)]
-                emit(wrap(MarkdownInline.runs(content, base: theme.text, theme: theme), first: hanging, rest: hanging))
+                emit(inline(content, base: theme.text, first: hanging, rest: hanging))
                 return
             }
             state.listIndent = []
-            let lines = wrap(MarkdownInline.runs(content, base: theme.text, theme: theme), first: [], rest: [])
+            let lines = inline(content, base: theme.text, first: [], rest: [])
             emit(lines)
             if line.utf8.contains(UInt8(ascii: "|")) { state.headerCandidate = (cells(of: line), lines.count) }
+        }
+
+        /// Inline text wrapped under its prefixes; what of it was laid out for good while it
+        /// arrived is kept.
+        private mutating func inline(_ body: Substring, base: Style, first: [StyledRun], rest: [StyledRun]) -> [WrappedLine] {
+            if let streamed = arriving {
+                arriving = nil
+                let utf8 = body.base.utf8
+                if let done = streamed.finishedLines(
+                    body.base, bodyStart: utf8.distance(from: utf8.startIndex, to: body.startIndex),
+                    bodyEnd: utf8.distance(from: utf8.startIndex, to: body.endIndex), base: base, first: first, rest: rest, theme: theme)
+                {
+                    reusedArriving = true
+                    work += done.work
+                    return done.lines
+                }
+            }
+            return wrap(MarkdownInline.runs(body, base: base, theme: theme), first: first, rest: rest)
+        }
+
+        /// What the arriving line `partial` is, for laying it out as it grows: known only when
+        /// no text after what came can change it (a `-` may yet start a rule, a `1` a list
+        /// item), judged from its first characters.
+        func streamingKind(_ partial: Substring, state: BlockState) -> StreamedLine.Kind {
+            var line = partial.prefix(256)
+            let cut = line.endIndex < partial.endIndex
+            if !cut, line.last == "\r" { line = line.dropLast() }  // gone if the line ends there
+            func offset(_ index: String.Index) -> Int { partial.base.utf8.distance(from: partial.base.utf8.startIndex, to: index) }
+            let indent = line.prefix(while: { $0 == " " }).count
+            let content = line.dropFirst(indent)
+
+            if let fence = state.fence {
+                if indent < 4 {
+                    // Not the closing fence: too few markers and something else, or more and not
+                    // only spaces after them.
+                    let run = content.prefix(while: { $0 == fence.marker }).count
+                    let after = content.dropFirst(run)
+                    let notClosing = run < fence.length ? !after.isEmpty : after.contains { $0 != " " && $0 != "\t" }
+                    guard notClosing else { return .other }
+                }
+                return .code(codeStart: offset(line.dropFirst(min(indent, fence.indent)).startIndex))
+            }
+            guard let first = content.first else { return .other }
+            if indent < 4 {
+                if first == "`" || first == "~" {
+                    let run = content.prefix(while: { $0 == first }).count
+                    // A fence opener (or, with a backtick after it, a paragraph): not streamed.
+                    guard run < 3, content.count > run else { return .other }
+                }
+                if first == "#" {
+                    let hashes = content.prefix(while: { $0 == "#" }).count
+                    if hashes <= 6 {
+                        guard let next = content.dropFirst(hashes).first, next != " ", next != "\t" else { return .other }
+                    }
+                }
+                if first == "-" || first == "*" || first == "_",
+                    content.allSatisfy({ $0 == first || $0 == " " || $0 == "\t" })
+                {
+                    return .other  // a rule, so far
+                }
+                if first == ">" {
+                    let quote = quoteBody(content)
+                    guard quote.text.contains(where: { $0 != " " }) else { return .other }
+                    let bar = [StyledRun(String(repeating: "│ ", count: quote.depth), style: theme.quote)]
+                    return .inline(bodyStart: offset(quote.text.startIndex), base: theme.quote, first: bar, rest: bar)
+                }
+            }
+            if "-*+".contains(first) {
+                let rest = content.dropFirst()
+                guard let second = rest.first else { return .other }
+                if second == " " {
+                    guard let item = listItem(line), item.text.first.map({ $0 != " " }) == true else { return .other }
+                    let prefixes = listPrefixes(item, state: state)
+                    return .inline(bodyStart: offset(item.text.startIndex), base: theme.text, first: prefixes.first, rest: prefixes.rest)
+                }
+            }
+            let digits = content.prefix(while: { $0.isASCII && $0.isNumber })
+            if (1...9).contains(digits.count) {
+                let rest = content.dropFirst(digits.count)
+                guard let delimiter = rest.first else { return .other }
+                if delimiter == "." || delimiter == ")" {
+                    guard let space = rest.dropFirst().first else { return .other }
+                    if space == " " {
+                        guard let item = listItem(line), item.text.first.map({ $0 != " " }) == true else { return .other }
+                        let prefixes = listPrefixes(item, state: state)
+                        return .inline(bodyStart: offset(item.text.startIndex), base: theme.text, first: prefixes.first, rest: prefixes.rest)
+                    }
+                }
+            }
+            if indent > 0, let last = state.listIndent.last {
+                let hanging = [StyledRun(String(repeating: " ", count: last.column), style: theme.text)]
+                return .inline(bodyStart: offset(content.startIndex), base: theme.text, first: hanging, rest: hanging)
+            }
+            return .inline(bodyStart: offset(content.startIndex), base: theme.text, first: [], rest: [])
         }
 
         // MARK: Blocks
@@ -351,6 +436,36 @@ extension MarkdownLayout {
                 }
             }
             return count >= 3
+        }
+
+        /// A quote's depth and text: `>` markers, each with the space after it, and the spaces
+        /// before a nested one.
+        private func quoteBody(_ content: Substring) -> (depth: Int, text: Substring) {
+            var rest = content
+            var depth = 0
+            while rest.first == ">" {
+                depth += 1
+                rest = rest.dropFirst()
+                if rest.first == " " { rest = rest.dropFirst() }
+                let spaces = rest.prefix(while: { $0 == " " }).count
+                if rest.dropFirst(spaces).first == ">" { rest = rest.dropFirst(spaces) }
+            }
+            return (depth, rest)
+        }
+
+        /// A list item's marker line prefix, the hanging indent under it and the column of its
+        /// text, nested under the items `state` has open.
+        private func listPrefixes(_ item: (sourceIndent: Int, number: String?, text: Substring), state: BlockState)
+            -> (first: [StyledRun], rest: [StyledRun], column: Int)
+        {
+            var open = state.listIndent
+            while let last = open.last, last.sourceIndent >= item.sourceIndent { open.removeLast() }
+            let depth = open.count
+            let lead = String(repeating: "  ", count: depth)
+            let marker = item.number.map { "\($0) " } ?? (["• ", "◦ ", "▪ "][depth % 3])
+            let column = TextWidth.of(lead + marker)
+            let first = [StyledRun(lead, style: theme.text), StyledRun(marker, style: item.number == nil ? theme.dim : theme.text)]
+            return (first, [StyledRun(String(repeating: " ", count: column), style: theme.text)], column)
         }
 
         private func listItem(_ line: Substring) -> (sourceIndent: Int, number: String?, text: Substring)? {
@@ -521,11 +636,18 @@ extension MarkdownLayout {
 
         func tableLines(_ table: (rows: [[[StyledRun]]], alignments: [Alignment])) -> [WrappedLine] {
             let columns = table.alignments.count
+            // A cell is drawn as it is measured: controls made visible, a tab as one space (a
+            // tab cannot align inside a cell).
             let rows: [[[StyledRun]]] = table.rows.map { cells in
-                (0..<columns).map { column in column < cells.count ? cells[column] : [] }
+                (0..<columns).map { column in
+                    guard column < cells.count else { return [] }
+                    return cells[column].map { run in
+                        StyledRun(TerminalSafeText.neutralize(run.text).replacingOccurrences(of: "\t", with: " "), style: run.style)
+                    }
+                }
             }
             func measure(_ runs: [StyledRun]) -> Int {
-                runs.reduce(0) { $0 + TextWidth.of(TerminalSafeText.neutralize($1.text).replacingOccurrences(of: "\t", with: "    ")) }
+                runs.reduce(0) { $0 + TextWidth.of($1.text) }
             }
             var widths = [Int](repeating: 1, count: columns)
             for row in rows {

@@ -1,0 +1,54 @@
+import Foundation
+import TerminalKit
+import Testing
+
+@testable import TinyTalkUI
+
+/// Inputs the `markdown` fuzz target (Fuzz/Targets/MarkdownStream.swift) found, kept as
+/// they were found: byte 0 is the width (1 + byte % 100), bytes 1-3 the piece sizes, split seed
+/// and settle rate, the rest the reply. Each must keep the fuzzer's oracles: streamed in pieces
+/// equals laid out whole, and every line is as wide as it says (by TextWidth), at most the
+/// width, with no raw control character (WrappedLine's runs hold exactly what is drawn).
+@Suite struct RegressionMarkdownFuzzTests {
+    /// The fuzzer's check of one input.
+    static func problems(_ input: [UInt8]) -> [String] {
+        guard input.count >= 4 else { return [] }
+        let width = 1 + Int(input[0]) % 100
+        let text = String(decoding: input.dropFirst(4), as: UTF8.self)
+        let whole = MarkdownLayout.render(text, width: width, theme: .standard)
+        var found: [String] = []
+        for line in whole {
+            let measured = TextWidth.of(line.text)
+            if line.width > width { found.append("line \(line.text.debugDescription) is \(line.width) wide at \(width)") }
+            if measured != line.width { found.append("line \(line.text.debugDescription) says \(line.width), measures \(measured)") }
+            if line.text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                found.append("line \(line.text.debugDescription) holds a control character")
+            }
+        }
+        // Streamed a scalar at a time, settling after each: the same lines.
+        var layout = MarkdownLayout(width: width, theme: .standard)
+        for scalar in text.unicodeScalars {
+            layout.append(String(scalar))
+            layout.settle()
+        }
+        layout.finish()
+        if layout.lines != whole { found.append("streamed differs from whole") }
+        return found
+    }
+
+    /// A fence's info string with a tab: the language is the first word before a space or a
+    /// tab, so the label line never holds a raw tab (which TextWidth counts as 0 columns and
+    /// the grid draws as 1 to 4). Found by the fuzzer at width 73.
+    @Test func aTabInAFenceInfoStringIsNotDrawnRaw() {
+        let found: [UInt8] = [0xAC, 0x28, 0x8F, 0xE9, 0x7E, 0x7E, 0x7E, 0x5C, 0xBE, 0xAC, 0x28, 0x09, 0xE9, 0x7E, 0x7E, 0x27]
+        #expect(Self.problems(found) == [])
+        #expect(Self.problems([39, 0, 0, 0] + Array("~~~py\tx\ncode\n~~~\n".utf8)) == [])
+    }
+
+    /// A table cell with a tab or an ESC is drawn as it is measured: controls made visible,
+    /// a tab as one space, so the columns line up and `width` matches the text.
+    @Test func tableCellsHoldNoRawTabOrControl() {
+        #expect(Self.problems([39, 0, 0, 0] + Array("| a\tb | c |\n|---|---|\n| x | y |\n".utf8)) == [])
+        #expect(Self.problems([39, 0, 0, 0] + Array("| a\u{1B}[31mb | c |\n|---|---|\n| x | y |\n".utf8)) == [])
+    }
+}
