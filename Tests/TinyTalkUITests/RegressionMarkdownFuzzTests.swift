@@ -51,4 +51,14 @@ import Testing
         #expect(Self.problems([39, 0, 0, 0] + Array("| a\tb | c |\n|---|---|\n| x | y |\n".utf8)) == [])
         #expect(Self.problems([39, 0, 0, 0] + Array("| a\u{1B}[31mb | c |\n|---|---|\n| x | y |\n".utf8)) == [])
     }
+
+    /// A code token that ends where a grapheme cluster goes on: in JavaScript "``" is a string
+    /// and the emoji modifier after it extends its last backtick. The highlighter cut the run
+    /// there, so the two runs measured 4 columns where the line draws 2. Found by the fuzzer at
+    /// width 29.
+    @Test func aCodeTokenNeverEndsInsideACharacter() {
+        let found = Array(Data(base64Encoded: "gEAhYGBgYGpzCgoKb24KCg0AAABgYApgYPCfj70KCmAxMGBgYArwn5GN8J+PvQoKYDEwKSAKYGBgCg==")!)
+        #expect(Self.problems(found) == [])
+        #expect(Self.problems([28, 0, 0, 0] + Array("```js\n``\u{1F3FD} x\n'a'\u{301}b\n```\n".utf8)) == [])
+    }
 }

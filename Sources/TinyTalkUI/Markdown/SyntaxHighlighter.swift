@@ -54,7 +54,9 @@ enum SyntaxHighlighter {
     /// The line in styled runs; text outside any token keeps `base`.
     ///
     /// It works on UTF-8 bytes: every token it looks for is ASCII, and bytes of other
-    /// characters only ever extend a word, so no slice splits a character.
+    /// characters only ever extend a word, so no slice splits a scalar. A token can still end
+    /// where a grapheme cluster goes on (a quote followed by a combining mark or an emoji
+    /// modifier); such scalars are moved into the run before, so each run measures as drawn.
     static func runs(_ line: String, language: Language?, theme: Theme, base: Style) -> [StyledRun] {
         guard let language, !line.isEmpty else { return line.isEmpty ? [] : [StyledRun(line, style: base)] }
         let bytes = Array(line.utf8)
@@ -124,7 +126,33 @@ enum SyntaxHighlighter {
             add(index, end, base)
             index = end
         }
-        return runs
+        return keepingClustersWhole(runs)
+    }
+
+    /// The runs with no run starting inside a grapheme cluster that the run before began.
+    static func keepingClustersWhole(_ runs: [StyledRun]) -> [StyledRun] {
+        var result: [StyledRun] = []
+        result.reserveCapacity(runs.count)
+        for var run in runs {
+            if let last = result.last?.text.last, run.text.utf8.first.map({ $0 >= 0x80 || $0 == 0x0A }) == true {
+                // The scalars that still belong to the previous run's last character.
+                var probe = String(last)
+                var taken = 0
+                for scalar in run.text.unicodeScalars {
+                    probe.unicodeScalars.append(scalar)
+                    guard probe.count == 1 else { break }
+                    taken += 1
+                }
+                if taken > 0 {
+                    let scalars = run.text.unicodeScalars
+                    let cut = scalars.index(scalars.startIndex, offsetBy: taken)
+                    result[result.count - 1].text.unicodeScalars.append(contentsOf: scalars[..<cut])
+                    run.text = String(scalars[cut...])
+                }
+            }
+            if !run.text.isEmpty { result.append(run) }
+        }
+        return result
     }
 
     private static func matches(_ token: [UInt8], _ bytes: [UInt8], at index: Int) -> Bool {

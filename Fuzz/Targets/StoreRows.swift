@@ -1,0 +1,369 @@
+// Fuzz target `store`: Store (GRDB on SQLite) writing and reading the history, and reading
+// rows another connection wrote with raw SQL.
+//
+// One database on tmpfs, opened once by `Store(path:)` and once by a raw GRDB connection;
+// every input starts from empty tables. The input is a little program: each step is one byte
+// (the operation) and its arguments (strings are a length byte and that many bytes, repaired
+// to UTF-8; times are 5 bytes):
+//   0 create a conversation (bot id, name, system prompt?, temperature?, model?, time)
+//   1 append a message (conversation, role, content, state, time)
+//   2 update a message (content, state, error?, up to two citations, usage?)
+//   3 delete a message        4 save the open tabs        5 delete a conversation
+//   6 write a message with raw SQL: values of the column's declared type (TEXT, REAL,
+//     INTEGER, NULL where the column allows it), the TEXT from arbitrary bytes (invalid
+//     UTF-8 and NUL included); an unknown role or state
+// Oracles, checked against a model of what was written:
+// 1. Nothing traps: opening, reading, listing, searching (also for the input's own words, with
+//    FTS5 syntax characters), exporting.
+// 2. What is written through the Store reads back exactly: conversations (ids, bot, title
+//    from the first user message, prompt, temperature, model, times), messages in order
+//    (role, content byte for byte, state, error, citations, usage, time), the message counts,
+//    the listing order (latest activity first), the latest conversation per bot, the open
+//    tabs and the selected one.
+// 3. Raw rows: TEXT reads back as that text up to a NUL, repaired to UTF-8; an unknown role reads as
+//    assistant and an unknown state as interrupted (what Store documents by its fallbacks).
+// 4. Search finds each message that is not streaming by an ASCII word of its content.
+// 5. The JSON export parses, and its messages are the context messages, system prompt first.
+//   7 write a damaged message with raw SQL: values of another storage class than the
+//     column's (a BLOB, an INTEGER or a REAL in TEXT columns, TEXT in createdAt and the token
+//     counts, citations that are not JSON)
+// 6. Damaged rows never trap: each is read back or left out (never another message changed),
+//    and counted by the listings, which count rows.
+// Tests/TinyTalkCoreTests/StoreRowDecodingTests.swift has every storage class in every column.
+
+import Foundation
+import GRDB
+import TinyTalkAPI
+
+private struct Model {
+    var conversations: [Conversation] = []
+    var messages: [Message] = []
+    var tabs: (ids: [Int64], selected: Int) = ([], 0)
+    /// Damaged messages written by raw SQL: their ids, by conversation.
+    var damaged: [Int64: Set<Int64>] = [:]
+}
+
+private enum Harness {
+    static let directory: String = {
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let path = base + "/tinytalk-fuzz-store-\(getpid())"
+        atexit { try? FileManager.default.removeItem(atPath: Harness.directory) }
+        return path
+    }()
+    static let store: Store = try! Store(path: directory + "/tinytalk.sqlite")
+    static let raw: DatabaseQueue = {
+        _ = store
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        return try! DatabaseQueue(path: directory + "/tinytalk.sqlite", configuration: configuration)
+    }()
+}
+
+private extension FuzzBytes {
+    var atEnd: Bool { index >= bytes.count }
+
+    mutating func data() -> [UInt8] {
+        let count = Int(byte()) % 48
+        var out: [UInt8] = []
+        for _ in 0..<count where !atEnd { out.append(byte()) }
+        return out
+    }
+
+    mutating func string() -> String { String(decoding: data(), as: UTF8.self) }
+
+    mutating func optionalString() -> String? { byte() & 1 == 0 ? nil : string() }
+
+    mutating func time() -> Date {
+        var seconds: UInt32 = 0
+        for _ in 0..<4 { seconds = seconds << 8 | UInt32(byte()) }
+        return Date(timeIntervalSince1970: Double(seconds) + Double(byte()) / 256)
+    }
+
+    mutating func count() -> Int? {
+        let value = byte()
+        return value == 0 ? nil : Int(value) * 1_000 + Int(byte())
+    }
+}
+
+private func sameText(_ a: String?, _ b: String?) -> Bool {
+    switch (a, b) {
+    case (nil, nil): return true
+    case (let a?, let b?): return sameBytes(a, b)
+    default: return false
+    }
+}
+
+private func sameMessage(_ a: Message, _ b: Message) -> Bool {
+    a.id == b.id && a.conversationId == b.conversationId && a.role == b.role && sameBytes(a.content, b.content)
+        && a.state == b.state && sameText(a.error, b.error) && a.citations == b.citations && a.usage == b.usage
+        && a.createdAt == b.createdAt
+}
+
+private func sameConversation(_ a: Conversation, _ b: Conversation) -> Bool {
+    a.id == b.id && sameBytes(a.botId, b.botId) && sameBytes(a.botName, b.botName) && sameBytes(a.title, b.title)
+        && sameText(a.systemPrompt, b.systemPrompt) && a.temperature == b.temperature && sameText(a.model, b.model)
+        && a.createdAt == b.createdAt && a.updatedAt == b.updatedAt
+}
+
+/// Words of ASCII letters and digits set apart by ASCII that is neither (so FTS5's unicode61
+/// tokenizer sees the same word).
+private func asciiWords(_ text: String) -> [String] {
+    var words: [String] = []
+    var current = ""
+    var clean = true
+    for scalar in text.unicodeScalars {
+        if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+            current.unicodeScalars.append(scalar)
+        } else if scalar.isASCII {
+            if clean, current.count >= 2 { words.append(current) }
+            current = ""
+            clean = true
+        } else {
+            current = ""
+            clean = false  // a non-ASCII letter may join the word in the tokenizer's eyes
+        }
+    }
+    if clean, current.count >= 2 { words.append(current) }
+    return words
+}
+
+private let roles: [Role] = [.user, .assistant, .system]
+private let states: [Message.State] = [.complete, .streaming, .interrupted, .failed]
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    var input = FuzzBytes(data, size)
+    let store = Harness.store
+    do {
+        try Harness.raw.write { db in
+            try db.execute(sql: "DELETE FROM openTab; DELETE FROM message; DELETE FROM conversation; DELETE FROM sqlite_sequence")
+        }
+    } catch {
+        oracleFailed("clearing the tables failed: \(error)")
+    }
+
+    var model = Model()
+    var steps = 0
+    while !input.atEnd, steps < 24 {
+        steps += 1
+        let operation = input.byte() % 8
+        do {
+            switch operation {
+            case 0:
+                let botId = input.string(), botName = input.string(), prompt = input.optionalString()
+                let temperature: Double? = input.byte() & 1 == 0 ? nil : Double(input.byte()) / 100
+                let modelName = input.optionalString()
+                let now = input.time()
+                let made = try store.createConversation(
+                    botId: botId, botName: botName, systemPrompt: prompt, temperature: temperature, model: modelName, now: now)
+                // The Store keeps a NUL as U+2400 (a C string would end at it).
+                model.conversations.append(
+                    Conversation(
+                        id: made.id, botId: Store.storable(botId), botName: Store.storable(botName), title: made.title,
+                        systemPrompt: Store.storable(prompt), temperature: temperature, model: Store.storable(modelName),
+                        createdAt: made.createdAt, updatedAt: made.updatedAt))
+            case 1:
+                guard !model.conversations.isEmpty else { continue }
+                let at = Int(input.byte()) % model.conversations.count
+                let role = roles[Int(input.byte()) % roles.count]
+                let content = input.string()
+                let state = states[Int(input.byte()) % states.count]
+                let now = input.time()
+                let message = try store.appendMessage(
+                    conversationId: model.conversations[at].id, role: role, content: content, state: state, now: now)
+                var stored = message
+                stored.content = Store.storable(content)
+                model.messages.append(stored)
+                model.conversations[at].updatedAt = now
+                if role == .user, model.conversations[at].title.isEmpty {
+                    model.conversations[at].title = Store.storable(Conversation.title(from: content))
+                }
+            case 2:
+                guard !model.messages.isEmpty else { continue }
+                let at = Int(input.byte()) % model.messages.count
+                let content = input.string()
+                let state = states[Int(input.byte()) % states.count]
+                let error = input.optionalString()
+                var citations: [Citation] = []
+                for _ in 0..<(Int(input.byte()) % 3) {
+                    citations.append(Citation(id: input.optionalString(), url: input.optionalString(), title: input.optionalString(), type: input.optionalString()))
+                }
+                let usage: Usage? = input.byte() & 1 == 0 ? nil : Usage(promptTokens: input.count(), completionTokens: input.count(), totalTokens: input.count())
+                try store.updateMessage(id: model.messages[at].id, content: content, state: state, error: error, citations: citations, usage: usage)
+                model.messages[at].content = Store.storable(content)
+                model.messages[at].state = state
+                model.messages[at].error = Store.storable(error)
+                model.messages[at].citations = citations
+                model.messages[at].usage = usage.flatMap { $0.isEmpty ? nil : $0 }
+            case 3:
+                guard !model.messages.isEmpty else { continue }
+                let at = Int(input.byte()) % model.messages.count
+                try store.deleteMessage(id: model.messages[at].id)
+                model.messages.remove(at: at)
+            case 4:
+                guard !model.conversations.isEmpty else { continue }
+                var ids: [Int64] = []
+                for _ in 0..<(Int(input.byte()) % 4) { ids.append(model.conversations[Int(input.byte()) % model.conversations.count].id) }
+                ids = ids.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+                let selected = ids.isEmpty ? 0 : Int(input.byte()) % ids.count
+                try store.saveOpenTabs(ids, selected: selected)
+                model.tabs = (ids, selected)
+            case 5:
+                guard !model.conversations.isEmpty else { continue }
+                let at = Int(input.byte()) % model.conversations.count
+                let id = model.conversations[at].id
+                try store.deleteConversation(id: id)
+                model.conversations.remove(at: at)
+                model.messages.removeAll { $0.conversationId == id }
+                model.damaged[id] = nil
+                if model.tabs.ids.contains(id) {
+                    let kept = model.tabs.ids.filter { $0 != id }
+                    let selectedID = model.tabs.ids[model.tabs.selected]
+                    model.tabs = (kept, kept.firstIndex(of: selectedID) ?? 0)
+                }
+            case 7:
+                guard !model.conversations.isEmpty else { continue }
+                let conversation = model.conversations[Int(input.byte()) % model.conversations.count].id
+                func odd(_ choice: UInt8) -> DatabaseValue {
+                    switch choice % 5 {
+                    case 0: Data(input.data()).databaseValue
+                    case 1: Int64(input.byte()).databaseValue
+                    case 2: (Double(input.byte()) / 3).databaseValue
+                    case 3: String(decoding: input.data(), as: UTF8.self).databaseValue
+                    default: DatabaseValue.null
+                    }
+                }
+                // NOT NULL columns get a value of some class; the others may be NULL too.
+                func notNull(_ choice: UInt8) -> DatabaseValue { odd(choice % 4) }
+                let values: [DatabaseValue] = [
+                    notNull(input.byte()), notNull(input.byte()), notNull(input.byte()), odd(input.byte()), odd(input.byte()),
+                    notNull(input.byte()), odd(input.byte()), odd(input.byte()),
+                ]
+                let id = try Harness.raw.write { db -> Int64 in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO message (conversationId, role, content, state, error, citations, createdAt, promptTokens, totalTokens)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: StatementArguments([conversation.databaseValue] + values))
+                    return db.lastInsertedRowID
+                }
+                model.damaged[conversation, default: []].insert(id)
+            default:
+                guard !model.conversations.isEmpty else { continue }
+                let at = Int(input.byte()) % model.conversations.count
+                let roleText = ["user", "assistant", "system", "robot", ""][Int(input.byte()) % 5]
+                let stateText = ["complete", "streaming", "interrupted", "failed", "lost"][Int(input.byte()) % 5]
+                let content = input.data()
+                let error = input.byte() & 1 == 0 ? nil : input.data()
+                let created = Double(input.byte()) * 1_000.5
+                let tokens: Int? = input.byte() & 1 == 0 ? nil : Int(input.byte())
+                let id = try Harness.raw.write { db -> Int64 in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO message (conversationId, role, content, state, error, createdAt, promptTokens)
+                            VALUES (?, ?, CAST(? AS TEXT), ?, CAST(? AS TEXT), ?, ?)
+                            """,
+                        arguments: [
+                            model.conversations[at].id, roleText, Data(content), stateText, error.map { Data($0) }, created, tokens,
+                        ])
+                    return db.lastInsertedRowID
+                }
+                // SQLite hands TEXT to GRDB as a C string (it ends at a NUL), repaired to UTF-8
+                // by Swift. (The Store itself never writes a NUL: it keeps one as U+2400.)
+                let text = { (bytes: [UInt8]) in String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self) }
+                model.messages.append(
+                    Message(
+                        id: id, conversationId: model.conversations[at].id, role: Role(rawValue: roleText) ?? .assistant,
+                        content: text(content), state: Message.State(rawValue: stateText) ?? .interrupted, error: error.map(text),
+                        usage: tokens.map { Usage(promptTokens: $0) }, createdAt: Date(timeIntervalSince1970: created)))
+            }
+        } catch {
+            oracleFailed("step \(steps) (operation \(operation)) failed: \(error)")
+        }
+    }
+
+    do {
+        // Conversations, one by one and listed.
+        for conversation in model.conversations {
+            guard let read = try store.conversation(id: conversation.id) else { oracleFailed("conversation \(conversation.id) is gone") }
+            check(sameConversation(read, conversation), "conversation reads back as \(read), was written as \(conversation)")
+            let damaged = model.damaged[conversation.id] ?? []
+            let all = try store.messages(conversationId: conversation.id)
+            for message in all where damaged.contains(message.id) {
+                _ = ConversationExport.render(conversation, messages: [message], as: .markdown)
+            }
+            let messages = all.filter { !damaged.contains($0.id) }
+            let expected = model.messages.filter { $0.conversationId == conversation.id }.sorted { $0.id < $1.id }
+            check(messages.count == expected.count, "conversation \(conversation.id) has \(messages.count) messages, \(expected.count) written")
+            for (message, written) in zip(messages, expected) {
+                check(
+                    sameMessage(message, written),
+                    "message reads back as \(message) (content \(describe(message.content))), was written as \(written) (content \(describe(written.content)))")
+            }
+            // Paging counts rows; with damaged rows among them the pages differ, and are only read.
+            guard damaged.isEmpty else {
+                _ = try store.messages(conversationId: conversation.id, limit: 2)
+                _ = try all.last.map { try store.messages(conversationId: conversation.id, limit: 3, before: $0.id) }
+                let json = ConversationExport.render(conversation, messages: all, as: .json)
+                check((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil, "the JSON export with damaged rows does not parse")
+                continue
+            }
+            let newest = try store.messages(conversationId: conversation.id, limit: 2)
+            check(newest.map(\.id) == expected.suffix(2).map(\.id), "the newest two messages are \(newest.map(\.id))")
+            if let first = expected.last {
+                let before = try store.messages(conversationId: conversation.id, limit: 3, before: first.id)
+                check(before.map(\.id) == expected.dropLast().suffix(3).map(\.id), "paging back gives \(before.map(\.id))")
+            }
+            // The export.
+            let json = ConversationExport.render(conversation, messages: messages, as: .json)
+            _ = ConversationExport.render(conversation, messages: messages, as: .markdown)
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],
+                let wire = object["messages"] as? [[String: Any]]
+            else { oracleFailed("the JSON export does not parse: \(describe(json, limit: 400))") }
+            var context: [ChatMessage] = []
+            if let system = conversation.systemPrompt, !system.isEmpty { context.append(ChatMessage(role: .system, content: system)) }
+            context += messages.filter(\.isContext).map { ChatMessage(role: $0.role, content: $0.content) }
+            check(
+                wire.count == context.count
+                    && zip(wire, context).allSatisfy { ($0["role"] as? String) == $1.role.rawValue && sameText($0["content"] as? String, $1.content) },
+                "the JSON export's messages are not the context messages")
+        }
+        let listed = try store.conversations()
+        let order = model.conversations.sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
+        check(listed.map(\.conversation.id) == order.map(\.id), "listing order \(listed.map(\.conversation.id)), expected \(order.map(\.id))")
+        for summary in listed {
+            let count = model.messages.filter { $0.conversationId == summary.conversation.id }.count
+                + (model.damaged[summary.conversation.id]?.count ?? 0)
+            check(summary.messageCount == count, "conversation \(summary.conversation.id) lists \(summary.messageCount) messages, has \(count)")
+        }
+        check(try store.messageCount() == model.messages.count + model.damaged.values.reduce(0) { $0 + $1.count }, "messageCount")
+        for conversation in model.conversations.prefix(3) {
+            let latest = try store.latestConversation(bot: conversation.botName)
+            let expected = model.conversations.filter { sameBytes($0.botName, conversation.botName) || sameBytes($0.botId, conversation.botName) }
+                .max { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
+            check(latest?.id == expected?.id, "the latest conversation with \(describe(conversation.botName)) is \(String(describing: latest?.id))")
+            _ = try store.conversations(bot: conversation.botName)
+        }
+        let tabs = try store.openTabs()
+        check(tabs.conversationIds == model.tabs.ids, "open tabs \(tabs.conversationIds), saved \(model.tabs.ids)")
+        check(model.tabs.ids.isEmpty || tabs.selected == model.tabs.selected, "selected tab \(tabs.selected), saved \(model.tabs.selected)")
+
+        // Search: by ASCII words of each message, and by whatever the input says.
+        // A reply is indexed once it stops streaming.
+        for message in model.messages.filter({ $0.state != .streaming }).prefix(6) {
+            for word in asciiWords(message.content).prefix(2) {
+                let hits = try store.search(word)
+                check(hits.contains { $0.messageId == message.id }, "searching \(describe(word)) does not find message \(message.id) \(describe(message.content))")
+                for hit in hits { _ = hit.snippetPieces() }
+            }
+        }
+    } catch {
+        oracleFailed("reading back failed: \(error)")
+    }
+    for message in model.messages.prefix(3) {
+        _ = try? store.search(message.content)
+    }
+    _ = try? store.search(String(decoding: UnsafeBufferPointer(start: data, count: min(size, 64)), as: UTF8.self))
+    return 0
+}

@@ -1,0 +1,404 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of tinytalk's parsers and layout with libFuzzer.
+#
+#   Fuzz/run.sh TARGET [SECONDS | -runs=N] [libFuzzer flags...]   fuzz one target (default 60 s)
+#   Fuzz/run.sh all -runs=10000000                                every target, one after another
+#   Fuzz/run.sh TARGET FILE...                                     replay inputs (a crash, a seed)
+#   Fuzz/run.sh build [TARGET...]                                  only compile
+#   Fuzz/run.sh scaling                                            markdown's linear-time check, over its corpus
+#   Fuzz/run.sh seeds                                              rewrite Fuzz/corpus/*/ from the test fixtures
+#   Fuzz/run.sh list                                               the targets and what they fuzz
+#
+# Targets: sse json markdown wrap keys config store (see Fuzz/Targets/*.swift for each oracle).
+#
+# Each target is compiled with `swiftc -sanitize=fuzzer[,address] -parse-as-library -O`
+# (AddressSanitizer where unsafe buffers or C code are under test; see sanitizers_for)
+# together with exactly the project files it needs (never the ones that import NIO or curses),
+# into .build-fuzz/asan or .build-fuzz/plain (ignored by git). Compiles take the shared build
+# lock (/tmp/tinytalk-build.lock); fuzzing does not, and runs under `nice -n ${FUZZ_NICE:-19}`,
+# one fuzzer at a time. The committed seeds in Fuzz/corpus/TARGET/ are read; what the fuzzer finds goes to
+# .build-fuzz/corpus/TARGET/, crashes to .build-fuzz/artifacts/TARGET/, logs to
+# .build-fuzz/logs/, and a line per run to .build-fuzz/results.txt.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUT=.build-fuzz
+LOCK=${TINYTALK_BUILD_LOCK:-/tmp/tinytalk-build.lock}
+SWIFTC=${SWIFTC:-swiftc}
+CLANGXX=${CLANGXX:-clang++}
+CHECKOUTS=${CHECKOUTS:-.build/checkouts}
+TARGETS=(sse json markdown wrap keys config store)
+# A crash is reported by libFuzzer and ASan; the Swift runtime's own backtracer only slows it.
+export SWIFT_BACKTRACE=enable=no
+
+LINKER=()
+if command -v ld.lld > /dev/null 2>&1; then LINKER=(-use-ld=lld); fi
+SWIFT_FLAGS=(-sanitize=fuzzer,address -parse-as-library -O "${LINKER[@]}")
+BUILT=$OUT/asan
+
+# Targets whose code under test is safe Swift on Strings (no unsafe pointers) run without
+# AddressSanitizer: Swift's own bounds and overflow checks still trap, at two to three times
+# the speed. The parsers that read raw buffers (sse, json), and the C and C++ underneath
+# config (toml++) and store (SQLite), keep it.
+sanitizers_for() {
+    case $1 in
+    markdown | wrap | keys)
+        SWIFT_FLAGS=(-sanitize=fuzzer -parse-as-library -O "${LINKER[@]}")
+        BUILT=$OUT/plain
+        ;;
+    *)
+        SWIFT_FLAGS=(-sanitize=fuzzer,address -parse-as-library -O "${LINKER[@]}")
+        BUILT=$OUT/asan
+        ;;
+    esac
+}
+SUPPORT=(Fuzz/Support/FuzzSupport.swift)
+
+API=Sources/TinyTalkAPI
+CORE=Sources/TinyTalkCore
+KIT=Sources/TerminalKit
+UI=Sources/TinyTalkUI
+# What SSEParser and DeltaDecoder need, and nothing more.
+API_DECODING=("$API/SSEParser.swift" "$API/DeltaDecoder.swift" "$API/JSONScanner.swift" "$API/Citation.swift"
+    "$API/TextExcerpt.swift" "$API/Usage.swift" "$API/APIError.swift" "$API/RateLimit.swift")
+# TinyTalkAPI as a module for TinyTalkCore's files: every file but the HTTP client's.
+mapfile -t API_MODULE < <(grep -L -E '^import (AsyncHTTPClient|NIO)' "$API"/*.swift)
+KIT_MODULE=("$KIT"/*.swift)
+# The Markdown folder imports only TerminalKit: all of it.
+MARKDOWN=("$UI"/Markdown/*.swift)
+CONFIG=("$CORE/Config.swift" "$CORE/ConfigParser.swift" "$CORE/ConfigSourceMap.swift" "$CORE/ConfigEditor.swift"
+    "$CORE/ConfigError.swift" "$CORE/BotConfig.swift" "$CORE/VisibleText.swift")
+STORE=("$CORE"/Store*.swift "$CORE/Conversation.swift" "$CORE/Message.swift" "$CORE/ConversationExport.swift")
+TOMLKIT="$CHECKOUTS/TOMLKit/Sources"
+GRDB="$CHECKOUTS/GRDB.swift"
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "run.sh: $*"; exit 2; }
+
+# True when $1 is missing or older than any of the other paths (this script counts: flags live here).
+stale() {
+    local out=$1
+    shift
+    [[ -e $out ]] || return 0
+    [[ -n $(find "$@" "$0" -newer "$out" -print -quit 2> /dev/null) ]]
+}
+
+locked() { flock "$LOCK" "$@"; }
+
+# swift_library NAME FILES... [-- EXTRA FLAGS...]: an instrumented static library and its module.
+swift_library() {
+    local name=$1
+    shift
+    local files=() extra=()
+    while (($#)); do
+        if [[ $1 == -- ]]; then
+            shift
+            extra=("$@")
+            break
+        fi
+        files+=("$1")
+        shift
+    done
+    local lib=$BUILT/lib/lib$name.a
+    stale "$lib" "${files[@]}" || return 0
+    say "compiling $name (${#files[@]} files)"
+    mkdir -p "$BUILT/lib" "$BUILT/modules"
+    locked "$SWIFTC" "${SWIFT_FLAGS[@]}" -emit-library -static -module-name "$name" \
+        -emit-module -emit-module-path "$BUILT/modules/$name.swiftmodule" -I "$BUILT/modules" "${extra[@]}" \
+        -o "$lib" "${files[@]}"
+}
+
+# A file a fuzzer may take from the project: under Sources/, importing neither NIO nor curses.
+usable() { [[ $1 == Sources/* ]] && ! grep -q -E '^import (AsyncHTTPClient|NIO|CNcursesw|ArgumentParser)' "$1"; }
+
+# resolve FLAGS... -- FILES...: prints FILES plus the project files they need. The lists in this
+# script are the minimal sets; when the sources move on (a type split into a new file), the
+# type checker names what it misses, and the file of the same module folder that declares it
+# is added (and said), until everything is found.
+resolve() {
+    local flags=() files=()
+    while [[ $1 != -- ]]; do
+        flags+=("$1")
+        shift
+    done
+    shift
+    files=("$@")
+    local round
+    for round in 1 2 3 4 5 6 7 8; do
+        local errors
+        errors=$(locked "$SWIFTC" -typecheck -parse-as-library "${flags[@]}" "${files[@]}" 2>&1) && break
+        local names
+        names=$(grep -o -E "cannot find (type )?'[A-Za-z_][A-Za-z0-9_]*' in scope|has no member '[A-Za-z_][A-Za-z0-9_]*'" <<< "$errors" |
+            grep -o -E "'[A-Za-z_][A-Za-z0-9_]*'" | tr -d "'" | sort -u)
+        local dirs added=0
+        dirs=$(for f in "${files[@]}"; do if [[ $f == Sources/* ]]; then dirname "$f"; fi; done | sort -u)
+        for name in $names; do
+            for dir in $dirs; do
+                for candidate in $(grep -l -E "(struct|enum|class|actor|protocol|typealias|func|var|let|case) +$name\b" "$dir"/*.swift 2> /dev/null); do
+                    [[ " ${files[*]} " == *" $candidate "* ]] && continue
+                    usable "$candidate" || continue
+                    say "  + $candidate (declares $name)"
+                    files+=("$candidate")
+                    added=1
+                done
+            done
+        done
+        if ((!added)); then
+            say "$errors"
+            die "cannot find the files that declare: $(echo $names)"
+        fi
+    done
+    printf '%s\n' "${files[@]}"
+}
+
+# swift_fuzzer TARGET FILES... [-- EXTRA FLAGS...]: the fuzzer executable.
+swift_fuzzer() {
+    local target=$1
+    shift
+    local files=() extra=()
+    while (($#)); do
+        if [[ $1 == -- ]]; then
+            shift
+            extra=("$@")
+            break
+        fi
+        files+=("$1")
+        shift
+    done
+    local bin=$BUILT/bin/$target
+    local deps=("${files[@]}")
+    for lib in "$BUILT"/lib/*.a; do [[ -e $lib ]] && deps+=("$lib"); done
+    # A file added to a module folder since the last build may be one this target needs.
+    for dir in $(for f in "${files[@]}"; do [[ $f == Sources/* ]] && dirname "$f"; done | sort -u); do deps+=("$dir"); done
+    stale "$bin" "${deps[@]}" || return 0
+    local flags=(-I "$BUILT/modules")
+    for flag in "${extra[@]}"; do [[ $flag == -l* ]] || flags+=("$flag"); done
+    mapfile -t files < <(resolve "${flags[@]}" -- "${files[@]}")
+    ((${#files[@]})) || die "could not gather the files of $target (see above)"
+    say "compiling fuzzer $target (${#files[@]} files)"
+    mkdir -p "$BUILT/bin"
+    locked "$SWIFTC" "${SWIFT_FLAGS[@]}" -module-name "Fuzz_$target" -I "$BUILT/modules" -L "$BUILT/lib" "${extra[@]}" \
+        -o "$bin" "${files[@]}"
+    printf '%s\n' "${files[@]}" > "$BUILT/bin/$target.files"
+}
+
+build_tomlkit() {
+    [[ -d $TOMLKIT ]] || die "no $TOMLKIT: run 'swift package resolve' first"
+    local ctoml=$TOMLKIT/CTOML objects=()
+    mkdir -p "$BUILT/obj/CTOML"
+    for source in "$ctoml"/Sources/*.cpp; do
+        local object
+        object=$BUILT/obj/CTOML/$(basename "${source%.cpp}" | tr -c 'A-Za-z0-9_\n' '_').o
+        objects+=("$object")
+        if stale "$object" "$source" "$ctoml"/Sources/*.hpp "$ctoml"/include/CTOML/*.h; then
+            say "compiling CTOML $(basename "$source")"
+            locked "$CLANGXX" -std=c++17 -O2 -fsanitize=fuzzer-no-link,address -DTOML_EXCEPTIONS=1 \
+                -I "$ctoml/include" -c "$source" -o "$object"
+        fi
+    done
+    if stale "$BUILT/lib/libCTOML.a" "${objects[@]}"; then
+        mkdir -p "$BUILT/lib"
+        rm -f "$BUILT/lib/libCTOML.a"
+        ar rcs "$BUILT/lib/libCTOML.a" "${objects[@]}"
+    fi
+    local swift_files=()
+    mapfile -t swift_files < <(find "$TOMLKIT/TOMLKit" -name '*.swift' | sort)
+    swift_library TOMLKit "${swift_files[@]}" -- -I "$ctoml/include" -Xcc -fmodule-map-file="$ctoml/include/CTOML/module.modulemap"
+}
+
+build_logging() {
+    local log=$CHECKOUTS/swift-log/Sources/Logging
+    [[ -d $log ]] || die "no $log: run 'swift package resolve' first"
+    local files=()
+    mapfile -t files < <(find "$log" -name '*.swift' | sort)
+    swift_library Logging "${files[@]}" -- -suppress-warnings -package-name swift_log
+}
+
+build_grdb() {
+    [[ -d $GRDB ]] || die "no $GRDB: run 'swift package resolve' first"
+    local files=()
+    mapfile -t files < <(find "$GRDB/GRDB" -name '*.swift' | sort)
+    swift_library GRDB "${files[@]}" -- -I "$GRDB/Sources/GRDBSQLite" \
+        -D SQLITE_ENABLE_FTS5 -D SQLITE_ENABLE_SNAPSHOT -D SQLITE_DISABLE_SNAPSHOT -suppress-warnings
+}
+
+build() {
+    local target=$1
+    sanitizers_for "$target"
+    case $target in
+    sse) swift_fuzzer sse "${API_DECODING[@]}" "${SUPPORT[@]}" Fuzz/Targets/SSEStream.swift ;;
+    json) swift_fuzzer json "${API_DECODING[@]}" "${SUPPORT[@]}" Fuzz/Targets/JSONFields.swift ;;
+    wrap) swift_fuzzer wrap "${KIT_MODULE[@]}" "${SUPPORT[@]}" Fuzz/Targets/WrapStream.swift ;;
+    markdown)
+        swift_library TerminalKit "${KIT_MODULE[@]}"
+        swift_fuzzer markdown "${MARKDOWN[@]}" "${SUPPORT[@]}" Fuzz/Targets/MarkdownStream.swift -- -lTerminalKit
+        ;;
+    keys)
+        swift_library TerminalKit "${KIT_MODULE[@]}"
+        swift_fuzzer keys "$UI/KeyMap.swift" "${SUPPORT[@]}" Fuzz/Targets/KeyText.swift -- -lTerminalKit
+        ;;
+    config)
+        build_tomlkit
+        swift_library TinyTalkAPI "${API_MODULE[@]}"
+        swift_fuzzer config "${CONFIG[@]}" "${SUPPORT[@]}" Fuzz/Targets/ConfigText.swift -- \
+            -I "$TOMLKIT/CTOML/include" -Xcc -fmodule-map-file="$TOMLKIT/CTOML/include/CTOML/module.modulemap" \
+            -lTinyTalkAPI -lTOMLKit -lCTOML -lstdc++
+        ;;
+    store)
+        build_grdb
+        build_logging
+        swift_library TinyTalkAPI "${API_MODULE[@]}"
+        swift_fuzzer store "${STORE[@]}" "${SUPPORT[@]}" Fuzz/Targets/StoreRows.swift -- \
+            -I "$GRDB/Sources/GRDBSQLite" -lTinyTalkAPI -lGRDB -lLogging -lsqlite3
+        ;;
+    *) die "unknown target '$target' (targets: ${TARGETS[*]})" ;;
+    esac
+}
+
+# libFuzzer settings per target: input size limit, per-input timeout (ASan builds are slow).
+options() {
+    case $1 in
+    keys) echo "-max_len=256 -timeout=10" ;;
+    wrap) echo "-max_len=2048 -timeout=10" ;;
+    *) echo "-max_len=4096 -timeout=20" ;;
+    esac
+}
+
+# The figures of one finished run, from libFuzzer's final stats.
+stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -1; }
+
+fuzz() {
+    local target=$1
+    shift
+    build "$target"
+    local limit=(-max_total_time=60)
+    if (($#)); then
+        if [[ $1 =~ ^[0-9]+$ ]]; then
+            limit=(-max_total_time="$1")
+            shift
+        elif [[ $1 == -runs=* ]]; then
+            limit=("$1")
+            shift
+        fi
+    fi
+    local corpus=$OUT/corpus/$target artifacts=$OUT/artifacts/$target log=$OUT/logs/$target-$(date +%Y%m%d-%H%M%S).log
+    mkdir -p "$corpus" "$artifacts" "$OUT/logs" "Fuzz/corpus/$target"
+    local dict=()
+    [[ -f Fuzz/dict/$target.dict ]] && dict=(-dict="Fuzz/dict/$target.dict")
+    local start=$SECONDS status=0
+    say "fuzzing $target (${limit[*]}); log: $log"
+    # shellcheck disable=SC2046
+    nice -n "${FUZZ_NICE:-19}" "$BUILT/bin/$target" "${limit[@]}" $(options "$target") "${dict[@]}" -print_final_stats=1 \
+        -artifact_prefix="$artifacts/" "$@" "$corpus" "Fuzz/corpus/$target" > "$log" 2>&1 || status=$?
+    grep -E '^(tally|scaling):' "$log" >&2 || true
+    local runs rate units result
+    runs=$(stat number_of_executed_units "$log")
+    rate=$(stat average_exec_per_sec "$log")
+    units=$(find "$corpus" -type f | wc -l)
+    if ((status == 0)); then
+        result="no crash"
+    else
+        result="FAILED (exit $status): $(grep -m1 -E 'ORACLE BROKEN|ERROR: (AddressSanitizer|libFuzzer)|Fatal error|deadly signal|timeout' "$log" | cut -c1-300)"
+        local unit
+        unit=$(sed -n 's/.*Test unit written to //p' "$log" | tail -1)
+        [[ -n $unit ]] && result+="; input saved to $unit"
+    fi
+    local line
+    line=$(printf '%s  %-8s %12s executions  %8s exec/s  %6ss  corpus %5s  %s' \
+        "$(date '+%Y-%m-%d %H:%M')" "$target" "${runs:-?}" "${rate:-?}" "$((SECONDS - start))" "$units" "$result")
+    echo "$line" | tee -a "$OUT/results.txt"
+    if [[ $target == markdown && $status == 0 ]]; then scaling; fi
+    return "$status"
+}
+
+# Linear time: every input of markdown's corpus, tiled small and 8 times larger (see
+# Fuzz/Targets/MarkdownStream.swift); prints the worst ratio, keeps inputs over the limit.
+scaling() {
+    build markdown
+    local out=$OUT/artifacts/markdown-scaling
+    mkdir -p "$out" "$OUT/corpus/markdown"
+    say "scaling check over the markdown corpus"
+    FUZZ_MODE=scaling FUZZ_SCALING_OUT=$out nice -n 19 "$BUILT/bin/markdown" -runs=0 -max_len=4096 -timeout=600 \
+        "$OUT/corpus/markdown" Fuzz/corpus/markdown 2>&1 | grep -E '^scaling:' | tee -a "$OUT/results.txt"
+}
+
+replay() {
+    local target=$1
+    shift
+    build "$target"
+    nice -n 19 "$BUILT/bin/$target" "$@"
+}
+
+# Writes the committed seeds from the test fixtures (see Fuzz/Seeds/MakeSeeds.swift).
+seeds() {
+    local gen=$OUT/seeds
+    mkdir -p "$gen"
+    # The Markdown fixtures and the TOML texts of the config tests, extracted as Swift source,
+    # so Swift itself decodes their escapes and indentation.
+    {
+        echo "enum MarkdownFixtures {"
+        awk '/static let fixtures: \[\(name: String, text: String\)\] = \[/,/^    \]$/' \
+            Tests/TinyTalkUITests/Markdown/MarkdownLayoutTests.swift
+        echo "}"
+        echo "enum ConfigFixtures {"
+        echo "    static let texts: [String] = {"
+        echo "        var texts: [String] = []"
+        awk '
+            !inside && /"""[[:space:]]*$/ { inside = 1; n = 0; bad = 0; next }
+            inside && /^[[:space:]]*"""/ {
+                inside = 0
+                if (!bad) {
+                    print "        texts.append(\"\"\""
+                    for (i = 1; i <= n; i++) print lines[i]
+                    match($0, /^[[:space:]]*/)
+                    print substr($0, 1, RLENGTH) "\"\"\")"
+                }
+                next
+            }
+            inside { lines[++n] = $0; if ($0 ~ /\\\(/) bad = 1 }
+        ' Tests/TinyTalkCoreTests/ConfigTests.swift Tests/TinyTalkCoreTests/ConfigEditorTests.swift
+        echo "        return texts"
+        echo "    }()"
+        echo "}"
+    } > "$gen/Extracted.swift"
+    locked "$SWIFTC" -O -parse-as-library -emit-library -static -module-name TestSupport \
+        -emit-module -emit-module-path "$gen/TestSupport.swiftmodule" -o "$gen/libTestSupport.a" Tests/TestSupport/*.swift
+    locked "$SWIFTC" -O -parse-as-library -emit-library -static -module-name TinyTalkAPI \
+        -emit-module -emit-module-path "$gen/TinyTalkAPI.swiftmodule" -o "$gen/libTinyTalkAPI.a" "${API_MODULE[@]}"
+    locked "$SWIFTC" -O -parse-as-library -module-name MakeSeeds -I "$gen" -L "$gen" -lTestSupport -lTinyTalkAPI \
+        -o "$gen/make-seeds" Tests/TinyTalkAPITests/StreamFixtures.swift "$gen/Extracted.swift" Fuzz/Seeds/MakeSeeds.swift
+    "$gen/make-seeds" Fuzz/corpus
+}
+
+list() {
+    cat << 'EOF'
+sse       SSEParser + DeltaDecoder: whole = byte by byte = fuzzer-chosen pieces; = a reference reading of the SSE rules
+json      JSONScanner: never traps; agrees with JSONSerialization on choices[0].delta.content and the other fields it reads
+markdown  MarkdownLayout: streamed in pieces with settles = render of the whole; no line wider than the width; linear time (scaling)
+wrap      TextWidth + LineWrapper: streamed = whole; stable lines never change; no line wider than the width; no text lost
+keys      KeyPress(parsing:), KeyMap.configured, TerminalSafeText.neutralize (there is no pure KeyDecoder type)
+config    Config.parse (TOMLKit/toml++), ConfigSourceMap, ConfigEditor add/remove round trip; the api_key never shown
+store     Store reading rows written by raw SQL (well-typed values of any content), search, export
+EOF
+}
+
+command=${1:-}
+[[ -n $command ]] || { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+shift
+case $command in
+list) list ;;
+seeds) seeds ;;
+scaling) scaling ;;
+build)
+    (($#)) || set -- "${TARGETS[@]}"
+    for target in "$@"; do build "$target"; done
+    ;;
+all)
+    failed=0
+    for target in "${TARGETS[@]}"; do fuzz "$target" "$@" || failed=1; done
+    exit "$failed"
+    ;;
+*)
+    if (($#)) && [[ -f $1 ]]; then replay "$command" "$@"; else fuzz "$command" "$@"; fi
+    ;;
+esac
