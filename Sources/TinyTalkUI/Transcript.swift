@@ -52,6 +52,16 @@ public final class Transcript {
         var header: [WrappedLine]
         var body: Body
         var footer: [WrappedLine]
+        /// A finished message with no text but notes (a failed request) shows its notes right
+        /// under the header; otherwise an empty text still takes a row (a reply's first token
+        /// goes there).
+        var notesOnly = false
+
+        var bodyRows: Int { notesOnly && body.count == 0 ? 0 : max(1, body.count) }
+
+        static func showsNotesOnly(_ entry: Entry, footer: [WrappedLine]) -> Bool {
+            entry.state != .streaming && entry.text.isEmpty && !footer.isEmpty
+        }
     }
 
     /// A message's text as lines: replies styled as Markdown, everything else as plain text.
@@ -170,6 +180,7 @@ public final class Transcript {
             if layouts[index] != nil {
                 layouts[index]!.body.finish()
                 layouts[index]!.footer = footerLines(of: entries[index], width: layoutWidth)
+                layouts[index]!.notesOnly = Layout.showsNotesOnly(entries[index], footer: layouts[index]!.footer)
             }
         case .messageRemoved(let id):
             guard let index = index(of: id) else { return }
@@ -226,7 +237,7 @@ public final class Transcript {
         let author: Entry.Author
         switch message.role {
         case .user: author = .user
-        case .assistant: author = message.state == .failed && message.content.isEmpty ? .error : .bot
+        case .assistant: author = .bot
         case .system: author = .system
         }
         return Entry(
@@ -270,12 +281,12 @@ public final class Transcript {
     public func lineCount(of index: Int, width: Int) -> Int {
         // The common case, a settled message at the current width, without copying its layout.
         if width == layoutWidth, index != unsettled,
-            let count = layouts[index].map({ $0.header.count + max(1, $0.body.count) + $0.footer.count + 1 })
+            let count = layouts[index].map({ $0.header.count + $0.bodyRows + $0.footer.count + 1 })
         {
             return count
         }
         let layout = self.layout(of: index, width: width)
-        return layout.header.count + max(1, layout.body.count) + layout.footer.count + 1
+        return layout.header.count + layout.bodyRows + layout.footer.count + 1
     }
 
     /// Line `line` of entry `index` at `width`.
@@ -284,7 +295,7 @@ public final class Transcript {
         var position = line
         if position < layout.header.count { return layout.header[position] }
         position -= layout.header.count
-        let bodyCount = max(1, layout.body.count)
+        let bodyCount = layout.bodyRows
         if position < bodyCount {
             var body = layout.body.count == 0 ? WrappedLine(runs: [], width: 0, isContinuation: false) : layout.body.line(position)
             if position == bodyCount - 1 && entries[index].state == .streaming && body.width < width {
@@ -357,7 +368,8 @@ public final class Transcript {
             body = .plain(wrapper)
         }
         let footerLines = footerLines(of: entry, width: width)
-        let layout = Layout(header: header, body: body, footer: footerLines)
+        let layout = Layout(
+            header: header, body: body, footer: footerLines, notesOnly: Layout.showsNotesOnly(entry, footer: footerLines))
         layouts[index] = layout
         return layout
     }

@@ -61,4 +61,17 @@ import Testing
         #expect(Self.problems(found) == [])
         #expect(Self.problems([28, 0, 0, 0] + Array("```js\n``\u{1F3FD} x\n'a'\u{301}b\n```\n".utf8)) == [])
     }
+
+    /// The fuzzer's committed inputs (Fuzz/corpus/markdown: the Markdown fixtures with their
+    /// width and split bytes) keep the same oracles.
+    @Test func theCommittedCorpusKeepsTheOracles() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Fuzz/corpus/markdown").standardized
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names.count >= 10, "the corpus at \(folder.path) holds \(names.count) inputs")
+        for name in names {
+            let bytes = try [UInt8](Data(contentsOf: folder.appendingPathComponent(name)))
+            #expect(Self.problems(bytes) == [], "\(name)")
+        }
+    }
 }
