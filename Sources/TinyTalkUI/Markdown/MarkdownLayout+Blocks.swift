@@ -1,0 +1,183 @@
+import TerminalKit
+
+/// Fenced code and tables: the blocks whose lines are laid out apart from the inline text.
+extension MarkdownLayout.Renderer {
+    // MARK: Code
+
+    func labelLine(_ language: String) -> WrappedLine {
+        let label = TerminalSafeText.neutralize(" \(language.isEmpty ? "code" : language) ")
+        var runs = [StyledRun(label, style: theme.codeLabel)]
+        var used = TextWidth.of(label)
+        if used > width {
+            runs = [StyledRun(String(repeating: " ", count: width), style: theme.codeLabel)]
+            used = width
+        }
+        if used < width { runs.append(StyledRun(String(repeating: " ", count: width - used), style: theme.codeBlock)) }
+        return WrappedLine(runs: runs, width: width, isContinuation: false)
+    }
+
+    /// A code line, never re-flowed: cut at the width into pieces, each continuation marked
+    /// `↪`, every piece filled to the width with the block's background.
+    func codeLines(_ text: String, language: SyntaxHighlighter.Language?) -> [WrappedLine] {
+        var expanded = ""
+        var column = 0
+        for character in TerminalSafeText.neutralize(text) {
+            if character == "\t" {
+                let stop = (column / 4 + 1) * 4
+                expanded += String(repeating: " ", count: stop - column)
+                column = stop
+            } else {
+                expanded.append(character)
+                column += 1
+            }
+        }
+        let runs = SyntaxHighlighter.runs(expanded, language: language, theme: theme, base: theme.codeBlock)
+        var lines: [WrappedLine] = []
+        var current: [StyledRun] = []
+        var used = 0
+        func close(continued: Bool) {
+            if used < width { current.append(StyledRun(String(repeating: " ", count: width - used), style: theme.codeBlock)) }
+            lines.append(WrappedLine(runs: current, width: width, isContinuation: !lines.isEmpty))
+            current = continued && width > 2 ? [StyledRun("↪", style: theme.codeLabel)] : []
+            used = current.isEmpty ? 0 : 1
+        }
+        for run in runs {
+            // Printable ASCII that fits goes in whole (the common case).
+            if used + run.text.utf8.count <= width, run.text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+                current.append(run)
+                used += run.text.utf8.count
+                continue
+            }
+            var piece = ""
+            for character in run.text {
+                // Controls are pictures and tabs spaces by now: ASCII is one column.
+                let cell = character.isASCII ? 1 : max(0, TextWidth.of(String(character)))
+                if used + cell > width {
+                    if !piece.isEmpty { current.append(StyledRun(piece, style: run.style)) }
+                    piece = ""
+                    close(continued: true)
+                    if cell > width - used { continue }  // wider than a whole line
+                }
+                piece.append(character)
+                used += cell
+            }
+            if !piece.isEmpty { current.append(StyledRun(piece, style: run.style)) }
+        }
+        close(continued: false)
+        return lines
+    }
+
+    // MARK: Tables
+
+    func cells(of line: Substring) -> [Substring] {
+        var text = trimmed(line)
+        if text.hasPrefix("|") { text = text.dropFirst() }
+        if text.hasSuffix("|") && !text.hasSuffix("\\|") { text = text.dropLast() }
+        var cells: [Substring] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "\\" {
+                index = text.index(after: index)
+                if index < text.endIndex { index = text.index(after: index) }
+                continue
+            }
+            if text[index] == "|" {
+                cells.append(text[start..<index])
+                start = text.index(after: index)
+            }
+            index = text.index(after: index)
+        }
+        cells.append(text[start...])
+        return cells.map(trimmed)
+    }
+
+    func trimmed(_ text: Substring) -> Substring {
+        var result = text.drop(while: { $0 == " " || $0 == "\t" })
+        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
+        return result
+    }
+
+    func delimiterRow(_ line: Substring) -> [MarkdownLayout.Alignment]? {
+        guard line.utf8.contains(UInt8(ascii: "-")) else { return nil }
+        var alignments: [MarkdownLayout.Alignment] = []
+        for cell in cells(of: line) {
+            guard !cell.isEmpty, cell.allSatisfy({ $0 == "-" || $0 == ":" }), cell.utf8.contains(UInt8(ascii: "-")) else { return nil }
+            let left = cell.hasPrefix(":")
+            let right = cell.hasSuffix(":")
+            alignments.append(left && right ? .center : right ? .right : .left)
+        }
+        return alignments
+    }
+
+    /// A row's cells styled once, when the row arrives (the table is laid out again with
+    /// each new row, its cells are not styled again).
+    func styledCells(_ cells: [Substring], header: Bool) -> [[StyledRun]] {
+        var base = theme.text
+        if header { base.attributes.insert(.bold) }
+        return cells.map { MarkdownInline.runs($0, base: base, theme: theme) }
+    }
+
+    func tableLines(_ table: (rows: [[[StyledRun]]], alignments: [MarkdownLayout.Alignment])) -> [WrappedLine] {
+        let columns = table.alignments.count
+        // A cell is drawn as it is measured: controls made visible, a tab as one space (a
+        // tab cannot align inside a cell).
+        let rows: [[[StyledRun]]] = table.rows.map { cells in
+            (0..<columns).map { column in
+                guard column < cells.count else { return [] }
+                return cells[column].map { run in
+                    StyledRun(TerminalSafeText.neutralize(run.text).replacingOccurrences(of: "\t", with: " "), style: run.style)
+                }
+            }
+        }
+        func measure(_ runs: [StyledRun]) -> Int {
+            runs.reduce(0) { $0 + TextWidth.of($1.text) }
+        }
+        var widths = [Int](repeating: 1, count: columns)
+        for row in rows {
+            for (column, runs) in row.enumerated() { widths[column] = max(widths[column], measure(runs)) }
+        }
+        let separator = StyledRun(" │ ", style: theme.dim)
+        let total = widths.reduce(0, +) + 3 * (columns - 1)
+        guard total <= width else { return stackedRows(rows) }
+        var lines: [WrappedLine] = []
+        for (index, row) in rows.enumerated() {
+            var runs: [StyledRun] = []
+            for (column, cell) in row.enumerated() {
+                if column > 0 { runs.append(separator) }
+                let room = widths[column] - measure(cell)
+                let (before, after): (Int, Int) =
+                    switch table.alignments[column] {
+                    case .left: (0, room)
+                    case .right: (room, 0)
+                    case .center: (room / 2, room - room / 2)
+                    }
+                if before > 0 { runs.append(StyledRun(String(repeating: " ", count: before), style: theme.text)) }
+                runs += cell
+                if after > 0 && column < columns - 1 { runs.append(StyledRun(String(repeating: " ", count: after), style: theme.text)) }
+            }
+            let used = total - (table.alignments[columns - 1] == .left ? widths[columns - 1] - measure(row[columns - 1]) : 0)
+            lines.append(WrappedLine(runs: runs, width: used, isContinuation: false))
+            if index == 0 {
+                let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")
+                lines.append(WrappedLine(runs: [StyledRun(rule, style: theme.dim)], width: total, isContinuation: false))
+            }
+        }
+        return lines
+    }
+
+    /// A table too wide for the pane: each row as `header: value` lines, rows set apart by
+    /// a bullet.
+    func stackedRows(_ rows: [[[StyledRun]]]) -> [WrappedLine] {
+        guard let header = rows.first else { return [] }
+        var lines: [WrappedLine] = []
+        for row in rows.dropFirst() {
+            for (column, cell) in row.enumerated() {
+                let name = header[column].map { StyledRun($0.text, style: $0.style) } + [StyledRun(": ", style: theme.text)]
+                let lead = StyledRun(column == 0 ? "• " : "  ", style: theme.dim)
+                lines += wrap(name + cell, first: [lead], rest: [StyledRun("  ", style: theme.text)])
+            }
+        }
+        return lines
+    }
+}
