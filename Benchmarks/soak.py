@@ -347,7 +347,13 @@ def ten_tabs():
         time.sleep(rng.uniform(0.2, 0.6))
     pane.keys("C-u")
     capture_ms = statistics.median(pane.capture_seconds[capture_costs_before:]) * 1000
-    streaming_during_keys = any(c in pane.screen().split("\n")[0] for c in SPINNER)
+    # Still streaming: a spinner on the tab bar in one of a few looks (it turns between frames).
+    streaming_during_keys = False
+    for _ in range(10):
+        if any(c in pane.screen().split("\n")[0] for c in SPINNER):
+            streaming_during_keys = True
+            break
+        time.sleep(0.1)
 
     # Until every reply has ended (no spinner on the tab bar).
     def all_ended(screen):
