@@ -15,7 +15,7 @@ public struct APIKey: Sendable, Equatable, CustomStringConvertible, CustomDebugS
 
     /// Removes every occurrence of the secret from `text`, for any text that leaves the process.
     public func redact(_ text: String) -> String {
-        guard secret.count >= 4, text.contains(secret) else { return text }
-        return text.replacingOccurrences(of: secret, with: "<api key redacted>")
+        guard secret.utf8.count >= 4, ExactText.contains(text, secret) else { return text }
+        return ExactText.replacing(secret, with: "<api key redacted>", in: text)
     }
 }

@@ -82,7 +82,7 @@ public final class Store: Sendable {
     /// Text as SQLite keeps it: GRDB hands strings over NUL-terminated, so a NUL would end the
     /// stored text there. It is kept as the visible symbol for NUL instead.
     static func storable(_ text: String) -> String {
-        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{2400}") : text
+        text.utf8.contains(0) ? ExactText.replacing("\u{0}", with: "\u{2400}", in: text) : text
     }
 
     static func storable(_ text: String?) -> String? {
@@ -267,7 +267,7 @@ public final class Store: Sendable {
 
     /// Messages containing every word of `text`, newest first.
     public func search(_ text: String, limit: Int = 50) throws -> [SearchHit] {
-        let terms = text.split(whereSeparator: \.isWhitespace).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let terms = text.split(whereSeparator: \.isWhitespace).map { "\"" + ExactText.replacing("\"", with: "\"\"", in: String($0)) + "\"" }
         guard !terms.isEmpty else { return [] }
         return try database.read { db in
             try Row.fetchAll(

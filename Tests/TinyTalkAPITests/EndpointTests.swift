@@ -111,4 +111,30 @@ struct APIKeyTests {
         #expect(redacted.hasPrefix("POST with Api-Key: ") && redacted.contains("failed; retry with"))
         #expect(key.redact("nothing secret here") == "nothing secret here")
     }
+
+    /// A key followed by a combining mark is one larger character to `String`; it is still
+    /// found and removed, byte for byte.
+    @Test func redactFindsTheKeyInsideALargerCharacter() {
+        let key = APIKey(secret)
+        let redacted = key.redact("echoed: \(secret)\u{301} and \u{1F44D}\(secret)\u{1F3FD}")
+        #expect(ExactText.contains(redacted, secret) == false, "\(redacted.debugDescription)")
+        #expect(redacted == "echoed: <api key redacted>\u{301} and \u{1F44D}<api key redacted>\u{1F3FD}")
+    }
+}
+
+@Suite struct ExactTextTests {
+    @Test func matchesBytesWhereStringSeesOneCharacter() {
+        // What String and Foundation miss: the target is part of a larger character.
+        #expect(ExactText.contains("e\u{301}", "e"))
+        #expect(ExactText.replacing("\t", with: " ", in: "a\t\t\u{73C}b") == "a  \u{73C}b")
+        #expect(ExactText.replacing("\"", with: "\"\"", in: "say \"\u{301}hi\"") == "say \"\"\u{301}hi\"\"")
+    }
+
+    @Test func replacesEveryOccurrenceLeftToRight() {
+        #expect(ExactText.replacing("aa", with: "b", in: "aaaaa") == "bba")
+        #expect(ExactText.replacing("x", with: "yy", in: "") == "")
+        #expect(ExactText.replacing("", with: "y", in: "abc") == "abc")
+        #expect(ExactText.replacing("日本", with: "*", in: "日本語と日本") == "*語と*")
+        #expect(!ExactText.contains("ab", "abc"))
+    }
 }

@@ -26,6 +26,9 @@ import TinyTalkAPI
         try store.updateMessage(id: message.id, content: "nul-json[\u{0}]after and more", state: .complete)
         let saved = try #require(try store.messages(conversationId: conversation.id).first)
         #expect(saved.content == "nul-json[\u{2400}]after and more")
+        // A NUL followed by a combining mark is one character to `String`: it is kept too.
+        try store.updateMessage(id: message.id, content: "a\u{0}\u{301}b", state: .complete)
+        #expect(try store.messages(conversationId: conversation.id).first?.content == "a\u{2400}\u{301}b")
         let export = ConversationExport.render(conversation, messages: [saved], as: .json)
         #expect(export.contains("after and more"))
     }

@@ -62,6 +62,14 @@ import Testing
         #expect(Self.problems([28, 0, 0, 0] + Array("```js\n``\u{1F3FD} x\n'a'\u{301}b\n```\n".utf8)) == [])
     }
 
+    /// A tab followed by a combining mark in a table cell: Foundation's character-wise
+    /// replace skipped that tab, so it reached the line raw. Found by the fuzzer at width 51.
+    @Test func aTabBeforeACombiningMarkInACellIsASpace() {
+        let found = Array(Data(base64Encoded: "lizfIV9gCQncvKxofAotICAKJTB8Xz4J")!)
+        #expect(Self.problems(found) == [])
+        #expect(Self.problems([39, 0, 0, 0] + Array("| a\t\t\u{73C}b | c |\n|---|---|\n| x | y |\n".utf8)) == [])
+    }
+
     /// The fuzzer's committed inputs (Fuzz/corpus/markdown: the Markdown fixtures with their
     /// width and split bytes) keep the same oracles.
     @Test func theCommittedCorpusKeepsTheOracles() throws {

@@ -69,6 +69,13 @@ extension MarkdownLayout.Renderer {
 
     // MARK: Tables
 
+    /// Every tab scalar as a space (scalar by scalar: a tab followed by a combining mark is
+    /// missed by a character-wise replace).
+    static func tabsAsSpaces(_ text: String) -> String {
+        guard text.utf8.contains(0x09) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\t" ? " " : $0 }))
+    }
+
     func cells(of line: Substring) -> [Substring] {
         var text = trimmed(line)
         if text.hasPrefix("|") { text = text.dropFirst() }
@@ -126,7 +133,7 @@ extension MarkdownLayout.Renderer {
             (0..<columns).map { column in
                 guard column < cells.count else { return [] }
                 return cells[column].map { run in
-                    StyledRun(TerminalSafeText.neutralize(run.text).replacingOccurrences(of: "\t", with: " "), style: run.style)
+                    StyledRun(Self.tabsAsSpaces(TerminalSafeText.neutralize(run.text)), style: run.style)
                 }
             }
         }
