@@ -54,6 +54,9 @@ public final class App {
     public var editorCommand = "vi"
     /// Ctrl+X was pressed: the next key completes a two-key binding (Ctrl+X Ctrl+E).
     private var pendingControlX = false
+    private lazy var mailbox = MainQueueMailbox<(event: SessionEvent, session: ChatSession)> { [weak self] letters in
+        for letter in letters { self?.receive(letter.event, from: letter.session) }
+    }
     /// Characters of context a request may carry, for the status bar.
     public var contextBudget = ContextWindow().budget
     private let startedAt: ContinuousClock.Instant
@@ -115,14 +118,10 @@ public final class App {
     }
 
     private func attach(_ tab: Workspace.Tab) async {
-        // Events come straight onto the main queue from the thread that emits them (the
-        // network thread, while a reply streams): one wake-up of the main thread per piece.
-        let deliver: @Sendable (SessionEvent) -> Void = { [weak self] event in
-            DispatchQueue.main.async {
-                MainActor.assumeIsolated { self?.receive(event, from: tab.session) }
-            }
-        }
-        let messages = await tab.session.observe(deliver)
+        // Events reach the main queue through the mailbox: one hop for all that arrived since
+        // the last, so keys never wait behind a queue of pieces.
+        let session = tab.session
+        let messages = await session.observe { [mailbox] event in mailbox.post((event, session)) }
         let view = TabView(session: tab.session, bot: tab.bot, messages: messages, theme: theme)
         let conversation = await tab.session.conversation
         view.temperature = conversation.temperature
