@@ -261,7 +261,7 @@ options() {
     keys) echo "-max_len=256 -timeout=10" ;;
     # Layout bugs show in a kilobyte; the oracles' cost grows with the input (linear time is
     # checked apart, by `scaling`).
-    wrap | markdown) echo "-max_len=1024 -timeout=10" ;;
+    sse | wrap | markdown) echo "-max_len=1024 -timeout=10" ;;
     # TOMLKit's TOMLTable.string(_:) and .keys leak what they allocate with C++ `new` (about
     # 6 KB per parse, once per start in the app); the leak checker would stop at the first.
     config) echo "-max_len=4096 -timeout=20 -detect_leaks=0" ;;
