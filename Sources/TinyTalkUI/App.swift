@@ -55,7 +55,7 @@ public final class App {
     /// Ctrl+X was pressed: the next key completes a two-key binding (Ctrl+X Ctrl+E).
     private var pendingControlX = false
     private lazy var mailbox = MainQueueMailbox<(event: SessionEvent, session: ChatSession)> { [weak self] letters in
-        for letter in letters { self?.receive(letter.event, from: letter.session) }
+        for letter in DeltaCoalescing.coalesced(letters) { self?.receive(letter.event, from: letter.session, pieces: letter.pieces) }
     }
     /// Characters of context a request may carry, for the status bar.
     public var contextBudget = ContextWindow().budget
@@ -129,10 +129,10 @@ public final class App {
         tabs.append(view)
     }
 
-    private func receive(_ event: SessionEvent, from session: ChatSession) {
+    private func receive(_ event: SessionEvent, from session: ChatSession, pieces: Int = 1) {
         guard let view = tabs.first(where: { $0.session === session }) else { return }  // closed
-        view.apply(event, visible: currentTab === view)
-        if case .textDelta = event { deltasReceived += 1 }
+        view.apply(event, visible: currentTab === view, pieces: pieces)
+        if case .textDelta = event { deltasReceived += pieces }
         switch event {
         case .saveFailed(let reason):
             message = "Cannot save the conversation (\(reason)): what is shown is kept, and saving is tried again."

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import TinyTalkCore
 
 /// Letters on their way to the main queue, one hop for everything posted since the last.
 ///
@@ -43,5 +44,27 @@ final class MainQueueMailbox<Letter: Sendable>: Sendable {
             return state.pending
         }
         deliver(letters)
+    }
+}
+
+/// Consecutive text pieces of one reply, joined: a batch from the mailbox is applied as one
+/// append per reply rather than one per piece (laying out a joined piece costs about what
+/// the last piece alone would).
+enum DeltaCoalescing {
+    static func coalesced<Source: AnyObject>(
+        _ letters: [(event: SessionEvent, session: Source)]
+    ) -> [(event: SessionEvent, session: Source, pieces: Int)] {
+        var result: [(event: SessionEvent, session: Source, pieces: Int)] = []
+        result.reserveCapacity(letters.count)
+        for letter in letters {
+            if case .textDelta(let id, let text) = letter.event, let last = result.last, last.session === letter.session,
+                case .textDelta(let lastID, let lastText) = last.event, lastID == id
+            {
+                result[result.count - 1] = (.textDelta(messageId: id, text: lastText + text), last.session, last.pieces + 1)
+            } else {
+                result.append((letter.event, letter.session, 1))
+            }
+        }
+        return result
     }
 }

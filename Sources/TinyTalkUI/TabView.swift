@@ -52,7 +52,8 @@ public final class TabView {
         return seconds > 0.2 ? Double(streamedPieces) / seconds : nil
     }
 
-    func apply(_ event: SessionEvent, visible: Bool) {
+    /// - Parameter pieces: how many stream pieces a text delta joins (for tokens a second).
+    func apply(_ event: SessionEvent, visible: Bool, pieces: Int = 1) {
         transcript.apply(event)
         switch event {
         case .stateChanged(let newState):
@@ -64,7 +65,7 @@ public final class TabView {
             hasError = false
         case .textDelta:
             if streamStarted == nil { streamStarted = .now }
-            streamedPieces += 1
+            streamedPieces += pieces
         case .replyFinished(_, let outcome):
             streamStarted = nil
             if case .failed = outcome { hasError = true }

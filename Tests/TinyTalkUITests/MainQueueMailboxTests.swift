@@ -1,6 +1,8 @@
 import Dispatch
 import TestSupport
 import Testing
+import TinyTalkAPI
+import TinyTalkCore
 
 @testable import TinyTalkUI
 
@@ -33,5 +35,26 @@ import Testing
             #expect(all.filter { $0 / 1_000 == thread } == Array((thread * 1_000)..<(thread * 1_000 + 500)))
         }
         #expect(received.batches.count < 2_000)
+    }
+}
+
+@Suite struct DeltaCoalescingTests {
+    final class Source {}
+
+    @Test func consecutivePiecesOfOneReplyAreJoinedAndNothingElseMoves() {
+        let a = Source(), b = Source()
+        let letters: [(event: SessionEvent, session: Source)] = [
+            (.textDelta(messageId: 2, text: "Hel"), a), (.textDelta(messageId: 2, text: "lo"), a),
+            (.textDelta(messageId: 7, text: "x"), b), (.textDelta(messageId: 2, text: ", "), a),
+            (.textDelta(messageId: 2, text: "world"), a), (.usage(messageId: 2, Usage(promptTokens: 1)), a),
+            (.textDelta(messageId: 2, text: "!"), a), (.textDelta(messageId: 3, text: "new"), a),
+        ]
+        let merged = DeltaCoalescing.coalesced(letters)
+        #expect(merged.map(\.event) == [
+            .textDelta(messageId: 2, text: "Hello"), .textDelta(messageId: 7, text: "x"), .textDelta(messageId: 2, text: ", world"),
+            .usage(messageId: 2, Usage(promptTokens: 1)), .textDelta(messageId: 2, text: "!"), .textDelta(messageId: 3, text: "new"),
+        ])
+        #expect(merged.map(\.pieces) == [2, 1, 2, 1, 1, 1])
+        #expect(merged.map { $0.session === a } == [true, false, true, true, true, true])
     }
 }
