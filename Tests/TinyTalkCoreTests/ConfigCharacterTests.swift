@@ -1,0 +1,53 @@
+import Testing
+import TinyTalkAPI
+
+@testable import TinyTalkCore
+
+/// TOML 1.0 allows only ASCII outside strings and comments.
+@Suite struct ConfigCharacterTests {
+    private static let path = "~/.config/tinytalk/config.toml"
+
+    private func failure(_ text: String) -> ConfigError? {
+        do {
+            _ = try Config.parse(text, path: Self.path)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// `[[\u{FFFD}ot]]` (found by the config fuzzer) aborted the process inside toml++; now it
+    /// is a syntax error with its place, like any other character out of place.
+    @Test func aCharacterOtherThanASCIIOutsideAStringIsASyntaxError() throws {
+        let header = try #require(failure("[[\u{FFFD}ot]]\nname = \"a\"\nid = \"0\"\n"))
+        #expect(header.line == 1)
+        #expect(header.message.hasPrefix("syntax error at column 3: a character other than ASCII outside a string"))
+        let key = try #require(failure("theme = \"dusk\"\n\n[[bot]]\nnäme = \"a\"\n"))
+        #expect(key.line == 4)
+        #expect(key.message.hasPrefix("syntax error at column 2:"))
+    }
+
+    @Test func charactersOtherThanASCIIInStringsAndCommentsAreText() throws {
+        let text = #"""
+            # Réglages — ✓
+            [[bot]]
+            name = "équipe"
+            id = 'b👍'
+            system = """
+            Réponds en français. \
+            日本語も 🇫🇷 \" ok
+            """
+            """#
+        let config = try Config.parse(text, path: Self.path)
+        #expect(config.bots.first?.name == "équipe")
+        #expect(config.bots.first?.system?.contains("日本語も 🇫🇷") == true)
+    }
+
+    @Test func theScanFindsLinesAndColumnsAcrossStrings() {
+        #expect(ConfigParser.firstNonASCIIOutsideStrings("a = \"é\" # é\nb = 'é'\nc = '''\né\n'''\n\"k\u{E9}\" = 1\n") == nil)
+        let found = ConfigParser.firstNonASCIIOutsideStrings("a = 1\nb = \"\"\"x\\\ny\"\"\"\nç = 2\n")
+        #expect(found?.line == 4 && found?.column == 1)
+        let escaped = ConfigParser.firstNonASCIIOutsideStrings("a = \"\\\"é\" é\n")
+        #expect(escaped?.line == 1 && escaped?.column == 11)
+    }
+}
