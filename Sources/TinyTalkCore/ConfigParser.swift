@@ -69,12 +69,13 @@ struct ConfigParser {
             let line = text[..<nul].reduce(1) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
             throw ConfigError(path: path, line: line, message: "contains a NUL character: is this a text file?")
         }
-        // TOML 1.0 allows nothing but ASCII outside strings and comments; toml++ asserts (and
-        // aborts the process) on some such characters in a key, so they are refused here.
-        if let (line, column) = Self.firstNonASCIIOutsideStrings(text) {
+        // TOML 1.0 allows only printable ASCII, tabs and line ends outside strings and
+        // comments; toml++ asserts (and aborts the process) on some other characters in a
+        // key, so they are refused here.
+        if let (line, column) = Self.firstCharacterOutOfPlace(text) {
             throw ConfigError(
                 path: path, line: line,
-                message: "syntax error at column \(column): a character other than ASCII outside a string (a key with one must be quoted)")
+                message: "syntax error at column \(column): a character TOML allows only inside a string (a key with one must be quoted)")
         }
         do {
             return try TOMLTable(string: text)
@@ -85,9 +86,9 @@ struct ConfigParser {
         }
     }
 
-    /// Where the first scalar above U+007F stands outside a string and a comment (line and
-    /// column from 1, the column in scalars), or nil.
-    static func firstNonASCIIOutsideStrings(_ text: String) -> (line: Int, column: Int)? {
+    /// Where the first scalar other than printable ASCII, a tab or a carriage return stands
+    /// outside a string and a comment (line and column from 1, the column in scalars), or nil.
+    static func firstCharacterOutOfPlace(_ text: String) -> (line: Int, column: Int)? {
         enum Place { case code, comment, basic, literal, multilineBasic, multilineLiteral }
         let scalars = Array(text.unicodeScalars)
         var place = Place.code
@@ -113,7 +114,9 @@ struct ConfigParser {
             }
             switch place {
             case .code:
-                if scalar.value > 0x7F { return (line, index - lineStart + 1) }
+                if scalar.value > 0x7E || (scalar.value < 0x20 && scalar != "\t" && scalar != "\r") {
+                    return (line, index - lineStart + 1)
+                }
                 if scalar == "#" {
                     place = .comment
                 } else if starts("\"\"\"", at: index) {

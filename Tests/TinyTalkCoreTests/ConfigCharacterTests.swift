@@ -3,7 +3,7 @@ import TinyTalkAPI
 
 @testable import TinyTalkCore
 
-/// TOML 1.0 allows only ASCII outside strings and comments.
+/// TOML 1.0 allows only printable ASCII, tabs and line ends outside strings and comments.
 @Suite struct ConfigCharacterTests {
     private static let path = "~/.config/tinytalk/config.toml"
 
@@ -21,10 +21,14 @@ import TinyTalkAPI
     @Test func aCharacterOtherThanASCIIOutsideAStringIsASyntaxError() throws {
         let header = try #require(failure("[[\u{FFFD}ot]]\nname = \"a\"\nid = \"0\"\n"))
         #expect(header.line == 1)
-        #expect(header.message.hasPrefix("syntax error at column 3: a character other than ASCII outside a string"))
+        #expect(header.message.hasPrefix("syntax error at column 3: a character TOML allows only inside a string"))
         let key = try #require(failure("theme = \"dusk\"\n\n[[bot]]\nnäme = \"a\"\n"))
         #expect(key.line == 4)
         #expect(key.message.hasPrefix("syntax error at column 2:"))
+        // A control character in a table header (found by the fuzzer too).
+        let control = try #require(failure("[[\u{06}origin#= \"https://example.com\"\n"))
+        #expect(control.line == 1)
+        #expect(control.message.hasPrefix("syntax error at column 3:"))
     }
 
     @Test func charactersOtherThanASCIIInStringsAndCommentsAreText() throws {
@@ -44,10 +48,10 @@ import TinyTalkAPI
     }
 
     @Test func theScanFindsLinesAndColumnsAcrossStrings() {
-        #expect(ConfigParser.firstNonASCIIOutsideStrings("a = \"é\" # é\nb = 'é'\nc = '''\né\n'''\n\"k\u{E9}\" = 1\n") == nil)
-        let found = ConfigParser.firstNonASCIIOutsideStrings("a = 1\nb = \"\"\"x\\\ny\"\"\"\nç = 2\n")
+        #expect(ConfigParser.firstCharacterOutOfPlace("a = \"é\" # é\nb = 'é'\nc = '''\né\n'''\n\"k\u{E9}\" = 1\n") == nil)
+        let found = ConfigParser.firstCharacterOutOfPlace("a = 1\nb = \"\"\"x\\\ny\"\"\"\nç = 2\n")
         #expect(found?.line == 4 && found?.column == 1)
-        let escaped = ConfigParser.firstNonASCIIOutsideStrings("a = \"\\\"é\" é\n")
+        let escaped = ConfigParser.firstCharacterOutOfPlace("a = \"\\\"é\" é\n")
         #expect(escaped?.line == 1 && escaped?.column == 11)
     }
 }
