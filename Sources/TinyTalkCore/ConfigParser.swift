@@ -69,13 +69,9 @@ struct ConfigParser {
             let line = text[..<nul].reduce(1) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
             throw ConfigError(path: path, line: line, message: "contains a NUL character: is this a text file?")
         }
-        // TOML 1.0 allows only printable ASCII, tabs and line ends outside strings and
-        // comments; toml++ asserts (and aborts the process) on some other characters in a
-        // key, so they are refused here.
-        if let (line, column) = Self.firstCharacterOutOfPlace(text) {
-            throw ConfigError(
-                path: path, line: line,
-                message: "syntax error at column \(column): a character TOML allows only inside a string (a key with one must be quoted)")
+        // What toml++ would abort the process on is refused first (see ConfigTextCheck).
+        if let problem = ConfigTextCheck.firstProblem(text) {
+            throw ConfigError(path: path, line: problem.line, message: "syntax error at column \(problem.column): \(problem.reason)")
         }
         do {
             return try TOMLTable(string: text)
@@ -84,78 +80,6 @@ struct ConfigParser {
         } catch {
             throw ConfigError(path: path, message: "could not be parsed: \(error)")
         }
-    }
-
-    /// Where the first scalar other than printable ASCII, a tab or a carriage return stands
-    /// outside a string and a comment (line and column from 1, the column in scalars), or nil.
-    static func firstCharacterOutOfPlace(_ text: String) -> (line: Int, column: Int)? {
-        enum Place { case code, comment, basic, literal, multilineBasic, multilineLiteral }
-        let scalars = Array(text.unicodeScalars)
-        var place = Place.code
-        var line = 1
-        var lineStart = 0
-        var index = 0
-        func starts(_ token: String, at position: Int) -> Bool {
-            var offset = position
-            for scalar in token.unicodeScalars {
-                guard offset < scalars.count, scalars[offset] == scalar else { return false }
-                offset += 1
-            }
-            return true
-        }
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if scalar == "\n" {
-                line += 1
-                lineStart = index + 1
-                if place == .comment || place == .basic || place == .literal { place = .code }
-                index += 1
-                continue
-            }
-            switch place {
-            case .code:
-                if scalar.value > 0x7E || (scalar.value < 0x20 && scalar != "\t" && scalar != "\r") {
-                    return (line, index - lineStart + 1)
-                }
-                if scalar == "#" {
-                    place = .comment
-                } else if starts("\"\"\"", at: index) {
-                    place = .multilineBasic
-                    index += 2
-                } else if starts("'''", at: index) {
-                    place = .multilineLiteral
-                    index += 2
-                } else if scalar == "\"" {
-                    place = .basic
-                } else if scalar == "'" {
-                    place = .literal
-                }
-            case .comment:
-                break
-            case .basic, .multilineBasic:
-                if scalar == "\\" {
-                    index += 1  // the escaped character, whatever it is
-                    if index < scalars.count, scalars[index] == "\n" {
-                        line += 1
-                        lineStart = index + 1
-                    }
-                } else if place == .basic, scalar == "\"" {
-                    place = .code
-                } else if place == .multilineBasic, starts("\"\"\"", at: index) {
-                    place = .code
-                    index += 2
-                }
-            case .literal:
-                if scalar == "'" { place = .code }
-            case .multilineLiteral:
-                if starts("'''", at: index) {
-                    place = .code
-                    index += 2
-                }
-            }
-            index += 1
-        }
-        return nil
     }
 
     private func syntaxError(_ error: TOMLParseError) -> ConfigError {

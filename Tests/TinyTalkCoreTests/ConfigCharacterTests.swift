@@ -48,10 +48,40 @@ import TinyTalkAPI
     }
 
     @Test func theScanFindsLinesAndColumnsAcrossStrings() {
-        #expect(ConfigParser.firstCharacterOutOfPlace("a = \"é\" # é\nb = 'é'\nc = '''\né\n'''\n\"k\u{E9}\" = 1\n") == nil)
-        let found = ConfigParser.firstCharacterOutOfPlace("a = 1\nb = \"\"\"x\\\ny\"\"\"\nç = 2\n")
+        #expect(ConfigTextCheck.firstProblem("a = \"é\" # é\nb = 'é'\nc = '''\né\n'''\n\"k\u{E9}\" = 1\n") == nil)
+        let found = ConfigTextCheck.firstProblem("a = 1\nb = \"\"\"x\\\ny\"\"\"\nç = 2\n")
         #expect(found?.line == 4 && found?.column == 1)
-        let escaped = ConfigParser.firstCharacterOutOfPlace("a = \"\\\"é\" é\n")
+        let escaped = ConfigTextCheck.firstProblem("a = \"\\\"é\" é\n")
         #expect(escaped?.line == 1 && escaped?.column == 11)
+    }
+
+    /// A key is due after `[`, `[[`, a `.` in a key, `{` and a `,` in an inline table; a line
+    /// end or a character that cannot start a key there aborted the process inside toml++
+    /// (`[\r\n` was found by the fuzzer).
+    @Test func aKeyThatCannotStartIsASyntaxError() throws {
+        for text in ["[\r\not]]\n", "[[\nbot]]\n", "[a.\n", "a. = 1\n", "t = { , }\n", "t = {a = 1, ?}\n", "[ !x]\n"] {
+            let error = try #require(failure(text), "\(text.debugDescription)")
+            #expect(error.message.contains("a key must start here"), "\(text.debugDescription): \(error.message)")
+        }
+    }
+
+    @Test func validKeysTablesArraysAndInlineTablesPass() {
+        let text = """
+            # settings
+            theme = "dusk"
+            a.b = 1
+            "quoted key".x = 2
+            [table]
+            list = [
+              [1, 2], # nested
+              { x = 1, y = { z = 2 } },
+            ]
+            [[bot]]
+            name = "a"
+            id = "b"
+            t = { }
+            """
+        #expect(ConfigTextCheck.firstProblem(text) == nil)
+        #expect(ConfigTextCheck.firstProblem(text.replacingOccurrences(of: "\n", with: "\r\n")) == nil)
     }
 }

@@ -1,0 +1,152 @@
+/// What a config file's text is checked for before toml++ reads it.
+///
+/// toml++ asserts — and so aborts the whole process — on some malformed keys (a table header
+/// whose name starts with a line end or a character TOML never allows there, such as
+/// `[\r\n` or `[[\u{FFFD}x]]`). TOML 1.0 allows only printable ASCII, tabs and line ends
+/// outside strings and comments, and a key wherever one is due must start with a bare-key
+/// character or a quote; both are checked here in one pass, and anything else is left to
+/// toml++ to judge.
+enum ConfigTextCheck {
+    struct Problem: Equatable {
+        var line: Int
+        /// In Unicode scalars, from 1.
+        var column: Int
+        var reason: String
+    }
+
+    static func firstProblem(_ text: String) -> Problem? {
+        enum Place { case code, comment, basic, literal, multilineBasic, multilineLiteral }
+        let scalars = Array(text.unicodeScalars)
+        var place = Place.code
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        // Keys: whether one must start at the next character that is not a space or a tab
+        // (after `[`, `[[`, `.` in a key, `{`, or `,` in an inline table), whether a line end
+        // may come first (only at the start of a line), and whether we are in a key (before
+        // its `=` or the header's `]`).
+        var keyDue = true
+        var keyDueAtLineStart = true
+        var inKey = false
+        var containers: [Unicode.Scalar] = []  // `[` and `{` open in a value
+        func starts(_ token: String, at position: Int) -> Bool {
+            var offset = position
+            for scalar in token.unicodeScalars {
+                guard offset < scalars.count, scalars[offset] == scalar else { return false }
+                offset += 1
+            }
+            return true
+        }
+        func isBare(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+        }
+        func problem(_ reason: String) -> Problem { Problem(line: line, column: index - lineStart + 1, reason: reason) }
+
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if place == .code, scalar.value > 0x7E || (scalar.value < 0x20 && scalar != "\t" && scalar != "\r" && scalar != "\n") {
+                return problem("a character TOML allows only inside a string (a key with one must be quoted)")
+            }
+            if place == .code, keyDue, scalar != " ", scalar != "\t" {
+                if isBare(scalar) || scalar == "\"" || scalar == "'" {
+                    keyDue = false
+                    inKey = true
+                } else if keyDueAtLineStart {
+                    keyDue = false
+                    if scalar == "[" && containers.isEmpty {
+                        // A table header: `[` or `[[`, then a key.
+                        if starts("[[", at: index) { index += 1 }
+                        keyDue = true
+                        keyDueAtLineStart = false
+                        inKey = true
+                        index += 1
+                        continue
+                    }
+                } else if scalar == "}", containers.last == "{" {
+                    keyDue = false  // an empty inline table, or a `,` before `}` (toml++ judges)
+                } else {
+                    return problem("a key must start here (a letter, digit, _ or -, or a quote)")
+                }
+            }
+            if scalar == "\n" {
+                line += 1
+                lineStart = index + 1
+                if place == .comment || place == .basic || place == .literal { place = .code }
+                if place == .code && containers.isEmpty {
+                    keyDue = true
+                    keyDueAtLineStart = true
+                    inKey = false
+                }
+                index += 1
+                continue
+            }
+            switch place {
+            case .code:
+                switch scalar {
+                case "#":
+                    place = .comment
+                case "\"":
+                    if starts("\"\"\"", at: index) {
+                        place = .multilineBasic
+                        index += 2
+                    } else {
+                        place = .basic
+                    }
+                case "'":
+                    if starts("'''", at: index) {
+                        place = .multilineLiteral
+                        index += 2
+                    } else {
+                        place = .literal
+                    }
+                case "." where inKey:
+                    keyDue = true
+                    keyDueAtLineStart = false
+                case "=":
+                    inKey = false
+                case "]" where inKey && containers.isEmpty:
+                    inKey = false  // the end of a table header
+                case "[":
+                    if !inKey { containers.append("[") }
+                case "{":
+                    containers.append("{")
+                    keyDue = true
+                    keyDueAtLineStart = false
+                case "]", "}":
+                    if !containers.isEmpty { containers.removeLast() }
+                case ",":
+                    if containers.last == "{" {
+                        keyDue = true
+                        keyDueAtLineStart = false
+                    }
+                default:
+                    break
+                }
+            case .comment:
+                break
+            case .basic, .multilineBasic:
+                if scalar == "\\" {
+                    index += 1  // the escaped character, whatever it is
+                    if index < scalars.count, scalars[index] == "\n" {
+                        line += 1
+                        lineStart = index + 1
+                    }
+                } else if place == .basic, scalar == "\"" {
+                    place = .code
+                } else if place == .multilineBasic, starts("\"\"\"", at: index) {
+                    place = .code
+                    index += 2
+                }
+            case .literal:
+                if scalar == "'" { place = .code }
+            case .multilineLiteral:
+                if starts("'''", at: index) {
+                    place = .code
+                    index += 2
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+}
