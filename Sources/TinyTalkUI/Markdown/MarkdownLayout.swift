@@ -499,7 +499,13 @@ extension MarkdownLayout {
             var lines = LineWrapper.wrap(runs, width: width - prefixWidth)
             if lines.isEmpty { lines = [Self.blank] }
             return lines.enumerated().map { index, line in
-                WrappedLine(runs: (index == 0 ? first : rest) + line.runs, width: prefixWidth + line.width, isContinuation: index > 0)
+                var joined = WrappedLine(runs: (index == 0 ? first : rest) + line.runs, width: prefixWidth + line.width, isContinuation: index > 0)
+                // A line that starts with a combining mark or an emoji modifier joins the
+                // prefix's last character (a space) as one character: measured as drawn.
+                if let scalar = line.runs.first?.text.unicodeScalars.first, scalar.value >= 0x300 {
+                    joined.width = TextWidth.of(joined.text)
+                }
+                return joined
             }
         }
 
