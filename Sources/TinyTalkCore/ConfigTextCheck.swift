@@ -2,10 +2,10 @@
 ///
 /// toml++ asserts — and so aborts the whole process — on some malformed keys (a table header
 /// whose name starts with a line end or a character TOML never allows there, such as
-/// `[\r\n` or `[[\u{FFFD}x]]`). TOML 1.0 allows only printable ASCII, tabs and line ends
-/// outside strings and comments, and a key wherever one is due must start with a bare-key
-/// character or a quote; both are checked here in one pass, and anything else is left to
-/// toml++ to judge.
+/// `[\r\n` or `[[\u{FFFD}x]]`) and dates (`[1979-05-27T"…`). TOML 1.0 allows only printable
+/// ASCII, tabs and line ends outside strings and comments, a key wherever one is due must
+/// start with a bare-key character or a quote, and no tinytalk setting takes a date or a
+/// time; all three are checked here in one pass, and anything else is left to toml++.
 enum ConfigTextCheck {
     struct Problem: Equatable {
         var line: Int
@@ -98,6 +98,16 @@ enum ConfigTextCheck {
                         index += 2
                     } else {
                         place = .literal
+                    }
+                case "0"..."9" where !inKey && (index == 0 || !isBare(scalars[index - 1]) && scalars[index - 1] != "." && scalars[index - 1] != "+"):
+                    // A value that starts like a date (1979-05-27) or a time (07:32): no
+                    // setting takes one, and toml++ asserts on some malformed ones.
+                    var digits = 0
+                    while index + digits < scalars.count, ("0"..."9").contains(scalars[index + digits]) { digits += 1 }
+                    let next = index + digits < scalars.count ? scalars[index + digits] : " "
+                    let after = index + digits + 1 < scalars.count ? scalars[index + digits + 1] : " "
+                    if (digits == 4 && next == "-" && ("0"..."9").contains(after)) || (digits == 2 && next == ":") {
+                        return problem("a date or time, which no setting takes")
                     }
                 case "." where inKey:
                     keyDue = true

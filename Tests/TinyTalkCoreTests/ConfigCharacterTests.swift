@@ -85,3 +85,22 @@ import TinyTalkAPI
         #expect(ConfigTextCheck.firstProblem(text.replacingOccurrences(of: "\n", with: "\r\n")) == nil)
     }
 }
+
+@Suite struct ConfigDateTests {
+    /// `[1979-05-27T"07:32:00Z` (found by the config fuzzer) aborted the process inside
+    /// toml++; no setting takes a date or a time, so any is refused with its place.
+    @Test func aDateOrTimeValueIsRefusedBeforeTheTOMLReader() throws {
+        for text in ["[[bot]]\nname = \"a\"\nid = \"1\"\nx = [1979-05-27T\"07:32:00Z\n", "when = 1979-05-27\n", "at = 07:32:00\n"] {
+            do {
+                _ = try Config.parse(text, path: "config.toml")
+                Issue.record("no error for \(text.debugDescription)")
+            } catch {
+                #expect(error.message.contains("a date or time, which no setting takes"), "\(text.debugDescription): \(error.message)")
+            }
+        }
+    }
+
+    @Test func numbersAndKeysMadeOfDigitsAreNotDates() {
+        #expect(ConfigTextCheck.firstProblem("temperature = 0.5\ncontext_chars = 12000\nx = -1979\ny = 1e-5\n1979-05-27 = 1\n[t]\n12 = 3\n") == nil)
+    }
+}
