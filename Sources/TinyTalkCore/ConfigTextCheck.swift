@@ -29,6 +29,11 @@ enum ConfigTextCheck {
         var keyDueAtLineStart = true
         var inKey = false
         var containers: [Unicode.Scalar] = []  // `[` and `{` open in a value
+        // Values: one must come at the next character that is not a space or a tab (after `=`;
+        // in an array, after `[` or `,`, where line ends, comments and the closing `]` may
+        // come first).
+        var valueDue = false
+        var valueDueInArray = false
         func starts(_ token: String, at position: Int) -> Bool {
             var offset = position
             for scalar in token.unicodeScalars {
@@ -46,6 +51,17 @@ enum ConfigTextCheck {
             let scalar = scalars[index]
             if place == .code, scalar.value > 0x7E || (scalar.value < 0x20 && scalar != "\t" && scalar != "\r" && scalar != "\n") {
                 return problem("a character TOML allows only inside a string (a key with one must be quoted)")
+            }
+            if place == .code, valueDue, scalar != " ", scalar != "\t" {
+                if valueDueInArray {
+                    if scalar == "," || scalar == "}" { return problem("a value must come here") }
+                    if scalar != "\n" && scalar != "\r" && scalar != "#" { valueDue = false }
+                } else {
+                    if scalar == "," || scalar == "]" || scalar == "}" || scalar == "\n" || scalar == "\r" || scalar == "#" {
+                        return problem("a value must come here")
+                    }
+                    valueDue = false
+                }
             }
             if place == .code, keyDue, scalar != " ", scalar != "\t" {
                 if isBare(scalar) || scalar == "\"" || scalar == "'" {
@@ -114,20 +130,30 @@ enum ConfigTextCheck {
                     keyDueAtLineStart = false
                 case "=":
                     inKey = false
+                    valueDue = true
+                    valueDueInArray = false
                 case "]" where inKey && containers.isEmpty:
                     inKey = false  // the end of a table header
                 case "[":
-                    if !inKey { containers.append("[") }
+                    if !inKey {
+                        containers.append("[")
+                        valueDue = true
+                        valueDueInArray = true
+                    }
                 case "{":
                     containers.append("{")
                     keyDue = true
                     keyDueAtLineStart = false
                 case "]", "}":
                     if !containers.isEmpty { containers.removeLast() }
+                    valueDue = false
                 case ",":
                     if containers.last == "{" {
                         keyDue = true
                         keyDueAtLineStart = false
+                    } else if containers.last == "[" {
+                        valueDue = true
+                        valueDueInArray = true
                     }
                 default:
                     break
@@ -157,6 +183,7 @@ enum ConfigTextCheck {
             }
             index += 1
         }
+        if valueDue && !valueDueInArray { return problem("a value must come here") }
         return nil
     }
 }

@@ -104,3 +104,18 @@ import TinyTalkAPI
         #expect(ConfigTextCheck.firstProblem("temperature = 0.5\ncontext_chars = 12000\nx = -1979\ny = 1e-5\n1979-05-27 = 1\n[t]\n12 = 3\n") == nil)
     }
 }
+
+@Suite struct ConfigValueDueTests {
+    /// `theme =[}` (found by the config fuzzer) aborted the process inside toml++: where a
+    /// value is due, a `,`, `]`, `}` or a line end is refused with its place.
+    @Test func aMissingValueIsASyntaxError() {
+        for text in ["theme =[}}}\"dusk\n", "theme =\n", "theme = # none\n", "t = [1,,2]\n", "t = { a = }\n", "theme ="] {
+            let problem = ConfigTextCheck.firstProblem(text)
+            #expect(problem?.reason == "a value must come here", "\(text.debugDescription)")
+        }
+    }
+
+    @Test func arraysMayBeEmptySpanLinesAndEndWithAComma() {
+        #expect(ConfigTextCheck.firstProblem("a = []\nb = [ # c\n  1,\n  2, # d\n]\nc = [[1], [], [2,],]\nd = { x = [ ] }\n") == nil)
+    }
+}
