@@ -338,11 +338,14 @@ extension LineWrapper {
             lineWidth += glyphWidth
         }
 
+        /// Whether `glyph` joins a space before it into one character, by the same
+        /// segmentation that measures the line (a combining mark or an emoji modifier does; a
+        /// spacing mark such as U+1068 does not).
         static func extendsPrevious(_ glyph: Character) -> Bool {
-            guard glyph.utf8.count > 1, let first = glyph.unicodeScalars.first else { return false }
-            let properties = first.properties
-            return properties.isGraphemeExtend || (0x1F3FB...0x1F3FF).contains(first.value) || first.value == 0x200D
-                || properties.generalCategory == .spacingMark
+            guard glyph.utf8.count > 1, let first = glyph.unicodeScalars.first, first.value >= 0x300 else { return false }
+            var joined = " "
+            joined.append(glyph)
+            return joined.count == 1
         }
 
         private mutating func appendSpaces(_ count: Int, style: Style) {

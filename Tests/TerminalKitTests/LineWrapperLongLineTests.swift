@@ -69,3 +69,18 @@ import Testing
         #expect(wrapper.lines == LineWrapper.wrap([StyledRun("word" + String(repeating: " ", count: 5_000)), StyledRun("\t ", style: Style(attributes: .bold)), StyledRun("next")], width: 40))
     }
 }
+
+@Suite struct LineWrapperClusterTests {
+    /// A spacing mark after a space is a character of its own (it takes its column), unlike
+    /// a combining mark, which joins the space. The wrapper counted U+1068 after a space as
+    /// joined: 5 columns said, 6 drawn. Found by the wrap fuzzer.
+    @Test func aSpacingMarkAfterASpaceTakesItsColumn() {
+        let text = "\u{FFFD}\u{FFFD}\u{1161}\u{FFFD} \u{1068}\u{2400}"
+        let lines = LineWrapper.wrap([StyledRun(text, style: .plain)], width: 66)
+        #expect(lines.map(\.width) == lines.map { TextWidth.of($0.text) })
+        for joined in ["a \u{301}b", "a \u{1F3FD}b", "a\t\u{301}b"] {
+            let line = LineWrapper.wrap([StyledRun(joined, style: .plain)], width: 40)
+            #expect(line.map(\.width) == line.map { TextWidth.of($0.text) }, "\(joined.debugDescription)")
+        }
+    }
+}
