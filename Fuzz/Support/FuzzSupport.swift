@@ -123,3 +123,16 @@ func fuzzMode() -> String {
     guard let value = getenv("FUZZ_MODE") else { return "" }
     return String(cString: value)
 }
+
+/// Whether `bytes` are well-formed UTF-8.
+func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    while true {
+        switch decoder.decode(&iterator) {
+        case .scalarValue: continue
+        case .emptyInput: return true
+        case .error: return false
+        }
+    }
+}

@@ -184,15 +184,7 @@ private struct StrictJSON {
 private func isPlainUTF8JSONText(_ bytes: [UInt8]) -> Bool {
     guard !bytes.contains(0), !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { return false }
     guard let first = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }), first == 0x7B else { return false }
-    var iterator = bytes.makeIterator()
-    var decoder = UTF8()
-    while true {
-        switch decoder.decode(&iterator) {
-        case .scalarValue: continue
-        case .emptyInput: return true
-        case .error: return false
-        }
-    }
+    return isValidUTF8(bytes)
 }
 
 private func text(_ value: Any?) -> [UInt8]? {
