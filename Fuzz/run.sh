@@ -9,7 +9,7 @@
 #   Fuzz/run.sh seeds                                              rewrite Fuzz/corpus/*/ from the test fixtures
 #   Fuzz/run.sh list                                               the targets and what they fuzz
 #
-# Targets: sse json markdown wrap keys config store (see Fuzz/Targets/*.swift for each oracle).
+# Targets: sse json markdown wrap keys config store rows (see Fuzz/Targets/*.swift for each oracle).
 #
 # Each target is compiled with `swiftc -sanitize=fuzzer[,address] -parse-as-library -O`
 # (AddressSanitizer where unsafe buffers or C code are under test; see sanitizers_for)
@@ -27,7 +27,7 @@ LOCK=${TINYTALK_BUILD_LOCK:-/tmp/tinytalk-build.lock}
 SWIFTC=${SWIFTC:-swiftc}
 CLANGXX=${CLANGXX:-clang++}
 CHECKOUTS=${CHECKOUTS:-.build/checkouts}
-TARGETS=(sse json markdown wrap keys config store)
+TARGETS=(sse json markdown wrap keys config store rows)
 # A crash is reported by libFuzzer and ASan; the Swift runtime's own backtracer only slows it.
 export SWIFT_BACKTRACE=enable=no
 
@@ -43,7 +43,7 @@ BUILT=$OUT/asan
 # buffers (sse, json) and the C++ under config (toml++, built here) keep it.
 sanitizers_for() {
     case $1 in
-    markdown | wrap | keys | store)
+    markdown | wrap | keys | store | rows)
         SWIFT_FLAGS=(-sanitize=fuzzer -parse-as-library -O "${LINKER[@]}")
         BUILT=$OUT/plain
         ;;
@@ -207,7 +207,14 @@ build_tomlkit() {
     swift_library TOMLKit "${swift_files[@]}" -- -I "$ctoml/include" -Xcc -fmodule-map-file="$ctoml/include/CTOML/module.modulemap"
 }
 
+# GRDB and swift-log are compiled without the fuzzer's instrumentation: what is fuzzed is the
+# Store's use of them, and their coverage counters made every input of `store` and `rows`
+# slower (libFuzzer scans all of them after each one).
+uninstrumented() { SWIFT_FLAGS=(-parse-as-library -O "${LINKER[@]}"); }
+
 build_logging() {
+    local SWIFT_FLAGS
+    uninstrumented
     local log=$CHECKOUTS/swift-log/Sources/Logging
     [[ -d $log ]] || die "no $log: run 'swift package resolve' first"
     local files=()
@@ -216,6 +223,8 @@ build_logging() {
 }
 
 build_grdb() {
+    local SWIFT_FLAGS
+    uninstrumented
     [[ -d $GRDB ]] || die "no $GRDB: run 'swift package resolve' first"
     local files=()
     mapfile -t files < <(find "$GRDB/GRDB" -name '*.swift' | sort)
@@ -245,11 +254,13 @@ build() {
             -I "$TOMLKIT/CTOML/include" -Xcc -fmodule-map-file="$TOMLKIT/CTOML/include/CTOML/module.modulemap" \
             -lTinyTalkAPI -lTOMLKit -lCTOML -lstdc++
         ;;
-    store)
+    store | rows)
         build_grdb
         build_logging
         swift_library TinyTalkAPI "${API_MODULE[@]}"
-        swift_fuzzer store "${STORE[@]}" "${SUPPORT[@]}" Fuzz/Targets/StoreRows.swift -- \
+        local harness=Fuzz/Targets/StoreRows.swift
+        [[ $target == rows ]] && harness=Fuzz/Targets/StoreDecoding.swift
+        swift_fuzzer "$target" "${STORE[@]}" "${SUPPORT[@]}" "$harness" -- \
             -I "$GRDB/Sources/GRDBSQLite" -lTinyTalkAPI -lGRDB -lLogging -lsqlite3
         ;;
     *) die "unknown target '$target' (targets: ${TARGETS[*]})" ;;
@@ -384,7 +395,8 @@ markdown  MarkdownLayout: streamed in pieces with settles = render of the whole;
 wrap      TextWidth + LineWrapper: streamed = whole; stable lines never change; no line wider than the width; no text lost
 keys      KeyPress(parsing:), KeyMap.configured, TerminalSafeText.neutralize (there is no pure KeyDecoder type)
 config    Config.parse (TOMLKit/toml++), ConfigSourceMap, ConfigEditor add/remove round trip; the api_key never shown
-store     Store reading rows written by raw SQL (well-typed values of any content), search, export
+store     Store: a program of writes (and raw rows), everything read back against a model; search, export
+rows      Store's row decoding: one row damaged with values of any storage class; the rest reads back exactly
 EOF
 }
 

@@ -128,9 +128,5 @@ public enum ConversationExport {
     }
 
     /// ISO 8601 with time zone, as exports and JSON listings write times.
-    public static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    public static func timestamp(_ date: Date) -> String { UTCTime.string(date) }
 }

@@ -63,17 +63,7 @@ public struct FileLogHandler: LogHandler {
     }
 
     /// UTC, to the second: `2026-11-28T12:00:00Z`.
-    static func timestamp(_ seconds: time_t = time(nil)) -> String {
-        var now = seconds
-        var parts = tm()
-        gmtime_r(&now, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
-    }
+    static func timestamp(_ seconds: time_t = time(nil)) -> String { UTCTime.string(seconds) }
 
     /// Metadata values stay one token: quoted when they hold spaces, quotes or `=`.
     private static func value(_ text: String) -> String {

@@ -14,6 +14,8 @@ public final class Store: Sendable {
     /// This process's mark on the replies it is writing, and the lock that says it is alive.
     let owner: String
     private let ownerLock: ProcessLock?
+    /// False when opened read-only (for listings).
+    private let writable: Bool
 
     /// Why the store refused to open.
     public struct OpenError: Error, Sendable, CustomStringConvertible {
@@ -36,6 +38,7 @@ public final class Store: Sendable {
         if readOnly {
             configuration.readonly = true
             ownerLock = nil
+            writable = false
             database = try DatabaseQueue(path: path, configuration: configuration)
             let applied = try database.read { try Self.migrator.appliedMigrations($0) }
             guard Set(applied) == Set(Self.migrator.migrations) else {
@@ -51,6 +54,7 @@ public final class Store: Sendable {
         }
         database = try DatabasePool(path: path, configuration: configuration)
         ownerLock = ProcessLock.acquire("\(locksDirectory!)/process-\(owner).lock")
+        writable = true
         try Self.migrator.migrate(database)
         try recoverInterruptedReplies()
     }
@@ -63,6 +67,7 @@ public final class Store: Sendable {
         locksDirectory = nil
         owner = UUID().uuidString
         ownerLock = nil
+        writable = true
         try Self.migrator.migrate(database)
     }
 
@@ -265,11 +270,27 @@ public final class Store: Sendable {
 
     // MARK: - Search
 
-    /// Messages containing every word of `text`, newest first.
+    /// Messages containing every word of `text`, newest first. Words are set apart by white
+    /// space or a NUL (FTS5 reads a query only up to a NUL).
+    ///
+    /// A search index that no longer matches the messages (a hand-edited or damaged file:
+    /// SQLite says "database disk image is malformed") is rebuilt from the messages, and the
+    /// search tried again; a store opened read-only reports the error.
     public func search(_ text: String, limit: Int = 50) throws -> [SearchHit] {
-        let terms = text.split(whereSeparator: \.isWhitespace).map { "\"" + ExactText.replacing("\"", with: "\"\"", in: String($0)) + "\"" }
+        let terms = text.split(whereSeparator: { $0.isWhitespace || $0.unicodeScalars.contains("\0") }).map { "\"" + ExactText.replacing("\"", with: "\"\"", in: String($0)) + "\"" }
         guard !terms.isEmpty else { return [] }
-        return try database.read { db in
+        let query = terms.joined(separator: " ")
+        do {
+            return try searchHits(query, limit: limit)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT && writable {
+            Self.rowLogger.warning("rebuilding the search index", metadata: ["reason": "\(error.message ?? "damaged")"])
+            try database.write { try $0.execute(sql: "INSERT INTO message_fts(message_fts) VALUES ('rebuild')") }
+            return try searchHits(query, limit: limit)
+        }
+    }
+
+    private func searchHits(_ query: String, limit: Int) throws -> [SearchHit] {
+        try database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -282,7 +303,7 @@ public final class Store: Sendable {
                     ORDER BY message_fts.rowid DESC
                     LIMIT ?
                     """,
-                arguments: [terms.joined(separator: " "), limit]
+                arguments: [query, limit]
             ).compactMap(Self.searchHit)
         }
     }

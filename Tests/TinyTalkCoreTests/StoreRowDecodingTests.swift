@@ -141,4 +141,25 @@ import TinyTalkAPI
             Issue.record("the history trapped while \(output.split(separator: "\n").last { $0.hasPrefix("reading") } ?? "starting")")
         }
     }
+
+    /// A damaged search index (its blocks overwritten: SQLite says "database disk image is
+    /// malformed" for every search that reads them) is rebuilt from the messages, and the
+    /// search answers; a store opened read-only, which cannot rebuild it, reports the error.
+    @Test func searchRebuildsADamagedIndex() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tt-fts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("tinytalk.sqlite").path
+        // The history of the matrix, with a NULL error on the user's message (a no-op).
+        _ = try Self.write(Cell(table: "message", column: "error", value: "NULL", sql: "NULL"), at: path)
+        func damage() throws {
+            let edit = try DatabaseQueue(path: path)
+            try edit.write { try $0.execute(sql: "UPDATE message_fts_data SET block = x'ffffffffffffffffffffffff' WHERE id > 10") }
+            try edit.close()
+        }
+        try damage()
+        #expect(throws: DatabaseError.self) { try Store(path: path, readOnly: true).search("hello") }
+        let store = try Store(path: path)
+        #expect(try store.search("hello").map(\.messageId) == [2, 1])
+        #expect(try store.search("back").map(\.messageId) == [2])
+    }
 }

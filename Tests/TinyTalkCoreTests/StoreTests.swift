@@ -79,6 +79,10 @@ func temporaryDatabase() -> String {
         #expect(try store.search("nothing-like-this").isEmpty)
         // FTS syntax in the query is taken literally, not as operators.
         #expect(try store.search("\"key OR\" NOT").isEmpty)
+        // A NUL (a pasted query) separates words: FTS5 would read the query only up to it and
+        // fail with "unterminated string".
+        #expect(try store.search("rotate\u{0}key").count == 1)
+        #expect(try store.search("\u{0}\u{301}").isEmpty)
     }
 
     @Test func searchFollowsEditsAndDeletes() throws {
