@@ -70,6 +70,28 @@ public struct LineWrapper: Sendable {
         lines.removeSubrange(stableLineCount...)
         var engine = committed
         var markIndex = 0
+        // ASCII after `neutralize` is printable, spaces, tabs and line feeds: each byte is a
+        // cluster of its own (no carriage return is left to join a line feed), and only the
+        // last can be extended by later text.
+        if source.utf8.allSatisfy({ $0 < 0x80 }) {
+            let utf8 = source.utf8
+            let lastOffset = utf8.count - 1
+            // Style by style, all but the last byte; then the last one, held back.
+            for (index, mark) in marks.enumerated() where mark.offset < lastOffset {
+                let end = index + 1 < marks.count ? min(marks[index + 1].offset, lastOffset) : lastOffset
+                let slice = source[utf8.index(utf8.startIndex, offsetBy: mark.offset)..<utf8.index(utf8.startIndex, offsetBy: end)]
+                engine.process(ascii: slice, style: mark.style, into: &lines)
+            }
+            let last = utf8[utf8.index(utf8.startIndex, offsetBy: lastOffset)]
+            let lastStyle = marks.last { $0.offset <= lastOffset }!.style
+            committed = engine
+            stableLineCount = lines.count
+            heldBack = String(Unicode.Scalar(last))
+            heldBackStyle = lastStyle
+            engine.process(ascii: last, style: lastStyle, into: &lines)
+            lines.append(engine.currentLine())
+            return
+        }
         var offset = 0
         var previous: Character?
         var previousStyle = Style.plain
@@ -188,8 +210,80 @@ extension LineWrapper {
                 glyph = "…"
                 glyphWidth = 1
             }
-            indenting = false
+            makeRoom(for: glyphWidth, isWide: isWide, forbidsBreakBefore: forbidsBreakBefore, into: &lines)
+            append(glyph, width: glyphWidth, style: style)
+            inWord = true
+            if glyphWidth > 0 {
+                previousIsWide = isWide
+                previousForbidsBreakAfter = forbidsBreakAfter
+            }
+        }
 
+        /// `process` for an ASCII byte that is a cluster of its own (printable, a space, a tab
+        /// or a line feed): the same decisions without building a `Character`.
+        @inline(__always)
+        mutating func process(ascii byte: UInt8, style: Style, into lines: inout [WrappedLine]) {
+            switch byte {
+            case 0x0A:
+                finishLine(into: &lines)
+                startLine(continuation: false)
+            case 0x20, 0x09:
+                addSpace(tab: byte == 0x09, style: style)
+            default:
+                let forbidsBreakAfter = byte == 0x28 || byte == 0x5B || byte == 0x7B
+                makeRoom(for: 1, isWide: false, forbidsBreakBefore: previousIsWide && Self.forbidsBreakBefore(UInt32(byte)), into: &lines)
+                markStyle(style)
+                lineText.unicodeScalars.append(Unicode.Scalar(byte))
+                lineWidth += 1
+                inWord = true
+                previousIsWide = false
+                previousForbidsBreakAfter = forbidsBreakAfter
+            }
+        }
+
+        /// `process` for ASCII text after `neutralize` (printable, spaces, tabs, line feeds): a
+        /// word's first byte goes through `process(ascii:)`; the rest of it, which can only
+        /// continue the word, goes onto the line as many bytes at a time as fit.
+        mutating func process(ascii text: Substring, style: Style, into lines: inout [WrappedLine]) {
+            let utf8 = text.utf8
+            var index = utf8.startIndex
+            while index < utf8.endIndex {
+                let byte = utf8[index]
+                process(ascii: byte, style: style, into: &lines)
+                index = utf8.index(after: index)
+                guard byte > 0x20 else { continue }
+                var end = index
+                while end < utf8.endIndex, utf8[end] > 0x20 { utf8.formIndex(after: &end) }
+                guard index < end else { continue }
+                var rest = utf8.distance(from: index, to: end)
+                while rest > 0 {
+                    if lineWidth >= width {
+                        if wordStart > 0 {
+                            moveWordToNextLine(into: &lines)
+                            if lineWidth >= width { breakLine(into: &lines) }
+                        } else {
+                            breakLine(into: &lines)
+                        }
+                    }
+                    let count = min(rest, width - lineWidth)
+                    let next = utf8.index(index, offsetBy: count)
+                    markStyle(style)
+                    lineText += text[index..<next]
+                    lineWidth += count
+                    index = next
+                    rest -= count
+                }
+                inWord = true
+                previousIsWide = false
+                previousForbidsBreakAfter = { $0 == 0x28 || $0 == 0x5B || $0 == 0x7B }(utf8[utf8.index(before: end)])
+            }
+        }
+
+        /// Before a glyph of `glyphWidth` columns: whether it starts a word, and so whether the
+        /// spaces waiting before it are drawn or dropped at a break, or the line breaks, or the
+        /// word it continues moves to the next line.
+        private mutating func makeRoom(for glyphWidth: Int, isWide: Bool, forbidsBreakBefore: Bool, into lines: inout [WrappedLine]) {
+            indenting = false
             let startsWord: Bool
             if !inWord {
                 startsWord = true
@@ -224,13 +318,6 @@ extension LineWrapper {
                 } else {
                     breakLine(into: &lines)
                 }
-            }
-
-            append(glyph, width: glyphWidth, style: style)
-            inWord = true
-            if glyphWidth > 0 {
-                previousIsWide = isWide
-                previousForbidsBreakAfter = forbidsBreakAfter
             }
         }
 

@@ -5,6 +5,8 @@
 /// can make text display in an order other than the one it is read in — are removed.
 public enum TerminalSafeText {
     public static func neutralize(_ text: String) -> String {
+        // Printable ASCII, tabs and line feeds (most text) need no change: one pass over bytes.
+        if text.utf8.allSatisfy({ $0 >= 0x20 ? $0 < 0x7F : $0 == 0x0A || $0 == 0x09 }) { return text }
         guard text.unicodeScalars.contains(where: needsChange) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {

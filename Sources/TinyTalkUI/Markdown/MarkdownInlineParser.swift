@@ -9,12 +9,14 @@ import TerminalKit
 /// the rest of it again; each closing delimiter finds its opener in constant time, openers
 /// being kept by the kinds the delimiter rules tell apart; a match marks what it encloses as
 /// two counts rather than atom by atom; and link text is parsed in place as a nested scope
-/// rather than copied and parsed again.
+/// rather than copied and parsed again. Link text holds no link (as in CommonMark): a `[`
+/// whose text holds one shaped as a link is text.
 ///
 /// A line still arriving can be parsed as far as it has come (`isComplete` false). The parser
 /// then also finds ``safeCut``: the last point up to which the result cannot change whatever
 /// follows — no opener waits for a closer there, and no code span, link, autolink or address
-/// that more text could complete starts before it — so a streaming layout can keep what comes
+/// that more text could complete starts before it (a `[` with no `]` yet stops waiting once a
+/// whole link follows it) — so a streaming layout can keep what comes
 /// before it and parse only what follows, starting there with ``character(before:)`` as the
 /// character before.
 struct InlineParser {
@@ -86,13 +88,19 @@ struct InlineParser {
     private var scopes: [Scope] = []
     /// Where the last character starts: later text may still extend it.
     private var lastCharacter = 0
-    private var pendingFrom: Int?
+    /// Something before this point that more text could complete: the safe cut stays put.
+    private var pending = false
+    /// A `[` with no `]` yet: it stops the safe cut too, until a whole link follows it (a `[`
+    /// before a link can no longer open one: link text holds no link).
+    private var bracketPending = false
     /// The last cut that is safe so far; meaningful while the line is not complete.
     private(set) var safeCut = Cut(offset: 0, atom: 0, splits: false)
 
     // Tables for look-aheads, built on first use.
     private var tablesBuilt = false
     private var closingBracket: [Int: Int] = [:]
+    /// The `[`s shaped as a link (`[`, its `]`, `(` right after, a `)` later), in order.
+    private var linkShapes: [Int] = []
     private var parentheses: [Int] = []
     private var greaterThans: [Int] = []
     private var spaces: [Int] = []
@@ -269,6 +277,9 @@ struct InlineParser {
             return runEnd
 
         case UInt8(ascii: "["):
+            if atTop, bracketPending, let parenthesis = linkShapeEnd(position), parenthesis < lastCharacter {
+                bracketPending = false  // the `[`s before this one can never open a link now
+            }
             mark(position)
             if let link = link(at: position, end: end, atTop: atTop) {
                 let id = Hyperlinks.id(for: link.url)
@@ -466,20 +477,20 @@ struct InlineParser {
     /// can still change. A construct that more text could complete (`pending`) stops it here.
     private mutating func mark(_ position: Int, pending: Bool = false) {
         if pending {
-            if !isComplete, scopes.count == 1, pendingFrom == nil { pendingFrom = position }
+            if !isComplete, scopes.count == 1 { self.pending = true }
             return
         }
         mark(Cut(offset: position, atom: atoms.count, splits: false))
     }
 
     private mutating func mark(_ cut: Cut) {
-        guard !isComplete, scopes.count == 1, pendingFrom == nil, scopes[0].openerCount == 0, cut.offset <= lastCharacter else { return }
+        guard !isComplete, scopes.count == 1, !pending, !bracketPending, scopes[0].openerCount == 0, cut.offset <= lastCharacter else { return }
         safeCut = cut
     }
 
     /// Inside plain text, any character boundary is as good as its start.
     private mutating func markInside(atom: Int, from start: Int, to end: Int) {
-        guard !isComplete, pendingFrom == nil, scopes[0].openerCount == 0 else { return }
+        guard !isComplete, !pending, !bracketPending, scopes[0].openerCount == 0 else { return }
         let cut = min(end, lastCharacter)
         if cut >= start { safeCut = Cut(offset: cut, atom: atom, splits: true) }
     }
@@ -490,9 +501,11 @@ struct InlineParser {
         buildTables()
         let pending = atTop && !isComplete
         guard let close = closingBracket[position], close < end else {
-            if pending { mark(position, pending: true) }
+            if pending { bracketPending = true }
             return nil
         }
+        // Link text holds no link (as in CommonMark): a `[` with one inside it is text.
+        if first(in: linkShapes, from: position + 1, before: close) != nil { return nil }
         guard close + 1 < end else {
             if pending { mark(position, pending: true) }
             return nil
@@ -603,6 +616,16 @@ struct InlineParser {
             position = next
         }
         if runStart >= 0 { backtickRuns[count - runStart, default: []].append(runStart) }
+        for opener in closingBracket.keys.sorted() where linkShapeEnd(opener) != nil { linkShapes.append(opener) }
+    }
+
+    /// Where the `)` is when the `[` at `position` is shaped as a link: its `]`, `(` right
+    /// after it, and a `)` after that, whatever the address. Once the tables are built.
+    private mutating func linkShapeEnd(_ position: Int) -> Int? {
+        guard let close = closingBracket[position], close + 1 < bytes.count, bytes[close + 1] == UInt8(ascii: "("),
+            characterEnd(close + 1) == close + 2
+        else { return nil }
+        return first(in: parentheses, from: close + 2, before: bytes.count)
     }
 
     // MARK: - Characters
@@ -612,6 +635,15 @@ struct InlineParser {
         if scopes.count > 1 {
             atom.inLink = true
             if atom.kind != .link { atom.link = scopes[scopes.count - 1].link }
+        }
+        // Markup characters that stay text (`[[[[`, `<<<<`) join the text atom before them, so
+        // a line of them costs one atom, not one each; never across the safe cut, which
+        // counts atoms. (Emphasis marks the atoms next to delimiters, which are never joined.)
+        if atom.kind == .text, !atom.isPlain, let last = atoms.last, last.kind == .text, !last.isPlain, last.end == atom.start,
+            last.inLink == atom.inLink, last.link == atom.link, isComplete || safeCut.atom < atoms.count
+        {
+            atoms[atoms.count - 1].end = atom.end
+            return
         }
         atoms.append(atom)
     }

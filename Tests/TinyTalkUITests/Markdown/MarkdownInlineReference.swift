@@ -240,8 +240,35 @@ enum MarkdownInlineReference {
         return nil
     }
 
-    /// `[text](url)` or `[text](url "title")` starting at `index`.
+    /// `[text](url)` or `[text](url "title")` starting at `index`. Link text holds no link: a
+    /// `[` in it shaped as one (its `]`, `(` right after, a `)` later) makes this one text.
     private static func link(in characters: [Character], from index: Int) -> (text: String, url: String, end: Int)? {
+        guard let close = closingBracket(in: characters, from: index), close + 1 < characters.count, characters[close + 1] == "(",
+            let end = characters[(close + 2)...].firstIndex(of: ")")
+        else { return nil }
+        var inner = index + 1
+        while inner < close {
+            if characters[inner] == "\\" {
+                inner += 2
+                continue
+            }
+            if characters[inner] == "[", let innerClose = closingBracket(in: characters, from: inner), innerClose + 1 < characters.count,
+                characters[innerClose + 1] == "(", characters[(innerClose + 2)...].contains(")")
+            {
+                return nil
+            }
+            inner += 1
+        }
+        var target = String(characters[(close + 2)..<end]).trimmingCharacters(in: .whitespaces)
+        if let space = target.firstIndex(of: " ") { target = String(target[..<space]) }  // a title follows
+        if target.hasPrefix("<") && target.hasSuffix(">") { target = String(target.dropFirst().dropLast()) }
+        guard !target.isEmpty else { return nil }
+        return (String(characters[(index + 1)..<close]), target, end + 1)
+    }
+
+    /// The `]` that closes the `[` at `index`, brackets nesting, a backslash hiding the
+    /// character after it.
+    private static func closingBracket(in characters: [Character], from index: Int) -> Int? {
         var depth = 0
         var close: Int?
         var position = index
@@ -257,14 +284,7 @@ enum MarkdownInlineReference {
             if close != nil { break }
             position += 1
         }
-        guard let close, close + 1 < characters.count, characters[close + 1] == "(",
-            let end = characters[(close + 2)...].firstIndex(of: ")")
-        else { return nil }
-        var target = String(characters[(close + 2)..<end]).trimmingCharacters(in: .whitespaces)
-        if let space = target.firstIndex(of: " ") { target = String(target[..<space]) }  // a title follows
-        if target.hasPrefix("<") && target.hasSuffix(">") { target = String(target.dropFirst().dropLast()) }
-        guard !target.isEmpty else { return nil }
-        return (String(characters[(index + 1)..<close]), target, end + 1)
+        return close
     }
 
     private static func startsWithURL(_ characters: [Character], at index: Int) -> Bool {

@@ -81,5 +81,20 @@ import Testing
         #expect(cut("at https://x.io/path") == "at ")
         #expect(cut("at https://x.io/path and more") == "at https://x.io/path and mor")
         #expect(cut("*never closed and a long way on") == "")
+        // A `[` with no `]` holds the cut until a whole link follows it: link text holds no
+        // link, so that `[` can never open one.
+        #expect(cut("a stray [ and on") == "a stray ")
+        #expect(cut("a stray [ then [a link](https://x.io) and on") == "a stray [ then [a link](https://x.io) and o")
+        #expect(cut("a stray [ then [a link](https://x.io") == "a stray ")
+    }
+
+    @Test func linkTextHoldsNoLink() {
+        let runs = MarkdownInline.runs("[a [b](https://b.io) c](https://y.io)", base: Theme.standard.text, theme: .standard)
+        #expect(runs.map(\.text).joined() == "[a b (https://b.io) c](https://y.io)")
+        #expect(runs.first?.text == "[a ")
+        #expect(runs.first?.style == Theme.standard.text)
+        #expect(runs.first { $0.text == "b" }?.style.link == Hyperlinks.id(for: "https://b.io"))
+        // Brackets that hold no link still make one.
+        #expect(MarkdownInline.runs("[a [b] c](https://y.io)", base: Theme.standard.text, theme: .standard).first?.style.link == Hyperlinks.id(for: "https://y.io"))
     }
 }

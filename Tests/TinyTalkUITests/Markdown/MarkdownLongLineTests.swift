@@ -119,6 +119,22 @@ import Testing
         }
     }
 
+    @Test func aStrayBracketBeforeALinkDoesNotHoldTheLineAsWritten() {
+        // "[" with no "]" waits for one; a whole link after it ends the wait (link text holds
+        // no link), so a long line of such text is kept, not parsed again and again.
+        var layout = MarkdownLayout(width: 30, theme: .standard, streamThreshold: 32)
+        var sent = ""
+        for number in 0..<200 {
+            let piece = "a stray [ or * then [a](https://x.io/\(number)) "
+            layout.append(piece)
+            sent += piece
+            layout.settle()
+            #expect(!layout.showsArrivingLineAsWritten)
+            #expect(layout.lines == MarkdownLayout.render(sent, width: 30, theme: .standard))
+        }
+        #expect(layout.work <= 8 * sent.utf8.count, "\(layout.work) bytes laid out for \(sent.utf8.count)")
+    }
+
     @Test func anUnclosedMarkerInALongLineIsShownAsWrittenUntilItCloses() {
         var layout = MarkdownLayout(width: 20, theme: .standard, streamThreshold: 32)
         let opened = "start **" + String(repeating: "still open ", count: 20)
