@@ -121,8 +121,8 @@ enum ConfigTextCheck {
                     var digits = 0
                     while index + digits < scalars.count, ("0"..."9").contains(scalars[index + digits]) { digits += 1 }
                     let next = index + digits < scalars.count ? scalars[index + digits] : " "
-                    let after = index + digits + 1 < scalars.count ? scalars[index + digits + 1] : " "
-                    if (digits == 4 && next == "-" && ("0"..."9").contains(after)) || (digits == 2 && next == ":") {
+                    // (Four digits and a dash are a date to toml++ whatever follows: `6666-"`.)
+                    if (digits == 4 && next == "-") || (digits == 2 && next == ":") {
                         return problem("a date or time, which no setting takes")
                     }
                 case "." where inKey:
