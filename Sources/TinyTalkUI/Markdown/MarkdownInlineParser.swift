@@ -44,10 +44,7 @@ struct InlineParser {
         }
 
         var kind: Kind
-        var start: Int
-        var end: Int
         var character: UInt8 = 0
-        var count = 0
         var canOpen = false
         var canClose = false
         /// Plain text not cut by markup, which can grow (and be cut for a streaming layout).
@@ -56,11 +53,50 @@ struct InlineParser {
         var inLink = false
         /// The address a link atom opens; inside link text, the outermost link's.
         var link: UInt32 = 0
-        var extra = 0
         /// Matches that start (+1) and end (−1) at this atom: it is bold or italic while the
         /// running sum is positive.
         var bold: Int32 = 0
         var italic: Int32 = 0
+        // Offsets and counts as 32 bits (`parse` leaves a longer line as plain text): a line
+        // of markup is millions of atoms, and their size is most of its cost.
+        private var start32: Int32
+        private var end32: Int32
+        private var count32: Int32
+        private var extra32: Int32
+
+        var start: Int {
+            get { Int(start32) }
+            set { start32 = Int32(truncatingIfNeeded: newValue) }
+        }
+        var end: Int {
+            get { Int(end32) }
+            set { end32 = Int32(truncatingIfNeeded: newValue) }
+        }
+        /// Of a delimiter run, how much is still unmatched.
+        var count: Int {
+            get { Int(count32) }
+            set { count32 = Int32(truncatingIfNeeded: newValue) }
+        }
+        var extra: Int {
+            get { Int(extra32) }
+            set { extra32 = Int32(truncatingIfNeeded: newValue) }
+        }
+
+        init(
+            kind: Kind, start: Int, end: Int, character: UInt8 = 0, count: Int = 0, canOpen: Bool = false, canClose: Bool = false,
+            isPlain: Bool = false, link: UInt32 = 0, extra: Int = 0
+        ) {
+            self.kind = kind
+            self.character = character
+            self.canOpen = canOpen
+            self.canClose = canClose
+            self.isPlain = isPlain
+            self.link = link
+            start32 = Int32(truncatingIfNeeded: start)
+            end32 = Int32(truncatingIfNeeded: end)
+            count32 = Int32(truncatingIfNeeded: count)
+            extra32 = Int32(truncatingIfNeeded: extra)
+        }
     }
 
     /// A link's text being parsed, or the line itself.
@@ -129,6 +165,8 @@ struct InlineParser {
         let count = bytes.count
         lastCharacter = count == 0 ? 0 : offset(of: text.index(before: text.endIndex))
         scopes = [Scope(start: 0, end: count, after: count, link: 0, address: nil)]
+        // Atoms hold 32-bit offsets: a longer line (past any reply's limit) is plain text.
+        guard count < Int(Int32.max) else { return }
         var position = 0
         while true {
             let scope = scopes.count - 1
@@ -153,6 +191,9 @@ struct InlineParser {
 
     /// The styled runs between two cuts (the start, the safe cut, the end).
     func runs(base: Style, from: Cut, to: Cut) -> [StyledRun] {
+        if atoms.isEmpty, from.offset < min(to.offset, bytes.count) {  // a line too long to parse
+            return [StyledRun(String(slice(from.offset, min(to.offset, bytes.count))), style: base)]
+        }
         var runs: [StyledRun] = []
         var bold: Int32 = 0
         var italic: Int32 = 0
@@ -680,11 +721,20 @@ struct InlineParser {
 
     private static func isSpace(_ character: Character?) -> Bool {
         guard let character else { return true }
+        if let ascii = character.asciiValue { return asciiSpace[Int(ascii)] }
         return character.isWhitespace
     }
 
     private static func isPunctuation(_ character: Character?) -> Bool {
         guard let character else { return false }
+        if let ascii = character.asciiValue { return asciiPunctuation[Int(ascii)] }
+        return character.isPunctuation || character.isSymbol
+    }
+
+    /// `isPunctuation || isSymbol` of each ASCII character, looked up rather than asked of the
+    /// Unicode tables for every delimiter's neighbours.
+    private static let asciiPunctuation: [Bool] = (0..<128).map {
+        let character = Character(Unicode.Scalar(UInt8($0)))
         return character.isPunctuation || character.isSymbol
     }
 }
