@@ -393,7 +393,7 @@ sse       SSEParser + DeltaDecoder: whole = byte by byte = fuzzer-chosen pieces;
 json      JSONScanner: never traps; agrees with JSONSerialization on choices[0].delta.content and the other fields it reads
 markdown  MarkdownLayout: streamed in pieces with settles = render of the whole; no line wider than the width; linear time (scaling)
 wrap      TextWidth + LineWrapper: streamed = whole; stable lines never change; no line wider than the width; no text lost
-keys      KeyPress(parsing:), KeyMap.configured, TerminalSafeText.neutralize (there is no pure KeyDecoder type)
+keys      KeyDecoder: nothing pasted is ever a key, pastes as the rules say; KeyPress(parsing:), KeyMap, neutralize
 config    Config.parse (TOMLKit/toml++), ConfigSourceMap, ConfigEditor add/remove round trip; the api_key never shown
 store     Store: a program of writes (and raw rows), everything read back against a model; search, export
 rows      Store's row decoding: one row damaged with values of any storage class; the rest reads back exactly

@@ -16,7 +16,7 @@ public final class CursesTerminal: TerminalBackend {
     private var pairs: [ColorPair: Int32] = [:]
     private var nextPair: Int32 = 1
     private let colorCount: Int
-    private var pasteBuffer: String?
+    private var decoder = KeyDecoder()
     /// Cells handed to curses since start: what the diffing saved is what this is not.
     public private(set) var cellsWritten = 0
     /// Counts the bytes written to the terminal (``bytesWritten``), at the cost of reading the
@@ -371,92 +371,16 @@ public final class CursesTerminal: TerminalBackend {
         return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
+    /// Everything that can be read without waiting, as events (see ``KeyDecoder``).
     public func readEvents() -> [InputEvent] {
         guard !closed else { return [] }
-        var events: [InputEvent] = []
-        var typed = ""
-        func flushTyped() {
-            for character in typed { events.append(.key(KeyPress(.character(character)))) }
-            typed = ""
+        var burst: [KeyDecoder.Input] = []
+        while let (isKeyCode, value) = next() {
+            burst.append(isKeyCode ? input(forKeyCode: value) : .scalar(UInt32(bitPattern: value)))
         }
-        var pushedBack: (Bool, Int32)?
-        // After a paste's end marker, what else came in the same burst: if another end marker
-        // follows, the first was text inside the paste (a pasted `ESC [ 201 ~`), not its end.
-        var afterPaste: [(Bool, Int32)]?
-        func endPaste() {
-            guard let text = pasteBuffer else { return }
-            events.append(.paste(text))
-            pasteBuffer = nil
-        }
-        while let (isKeyCode, value) = pushedBack ?? next() {
-            pushedBack = nil
-            if afterPaste != nil {
-                if isKeyCode && value == Code.pasteEnd {
-                    // The earlier end was pasted text: it is dropped, what followed it is pasted.
-                    for (wasKeyCode, code) in afterPaste! where !wasKeyCode { appendPasted(code) }
-                    afterPaste = []
-                } else if isKeyCode && value == Code.pasteStart {
-                    for (wasKeyCode, code) in afterPaste! where !wasKeyCode { appendPasted(code) }
-                    afterPaste = nil
-                    endPaste()
-                    pasteBuffer = ""
-                } else {
-                    afterPaste!.append((isKeyCode, value))
-                }
-                continue
-            }
-            if pasteBuffer != nil {
-                if isKeyCode && value == Code.pasteEnd {
-                    afterPaste = []
-                } else if !isKeyCode {
-                    appendPasted(value)
-                }
-                continue
-            }
-            if !isKeyCode, value >= 0x20, value != 0x7F, let scalar = Unicode.Scalar(UInt32(bitPattern: value)) {
-                typed.unicodeScalars.append(scalar)
-                continue
-            }
-            flushTyped()
-            if isKeyCode {
-                if value == Code.pasteStart {
-                    pasteBuffer = ""
-                } else if value == Code.synchronizedYes || value == Code.synchronizedNo {
-                    synchronizedOutput = value == Code.synchronizedYes && !closed
-                } else if let event = keyCodeEvent(value) {
-                    events.append(event)
-                }
-            } else if value == 0x1B {
-                // ESC then a character in the same burst is Alt+character. ESC alone, or
-                // before a whole key sequence or another ESC, is Escape.
-                guard let following = next() else {
-                    events.append(.key(KeyPress(.escape)))
-                    continue
-                }
-                if following.0 || following.1 == 0x1B {
-                    events.append(.key(KeyPress(.escape)))
-                    pushedBack = following
-                } else if let press = controlPress(following.1, isKeyCode: false) {
-                    events.append(.key(KeyPress(press.key, alt: true)))
-                }
-            } else if let press = controlPress(value, isKeyCode: false) {
-                events.append(.key(press))
-            }
-        }
-        if let rest = afterPaste {
-            // What came in the same burst right after a paste belongs to it: text, never keys —
-            // a line end there is a newline in the input, not Enter, so no command runs from it.
-            for (isKeyCode, value) in rest where !isKeyCode { appendPasted(value) }
-            endPaste()
-        }
-        flushTyped()
+        let events = decoder.decode(burst)
+        if let supported = decoder.synchronizedOutput { synchronizedOutput = supported && !closed }
         return events
-    }
-
-    /// Adds a character read inside a bracketed paste to it (a CR is a newline there).
-    private func appendPasted(_ value: Int32) {
-        guard let scalar = Unicode.Scalar(UInt32(bitPattern: value)) else { return }
-        pasteBuffer?.unicodeScalars.append(scalar == "\r" ? "\n" : scalar)
     }
 
     private func next() -> (Bool, Int32)? {
@@ -466,22 +390,14 @@ public final class CursesTerminal: TerminalBackend {
         return (result == KEY_CODE_YES, Int32(bitPattern: character))
     }
 
-    private func controlPress(_ value: Int32, isKeyCode: Bool) -> KeyPress? {
-        if isKeyCode {
-            if case .key(let press)? = keyCodeEvent(value) { return press }
-            return nil
-        }
-        switch value {
-        case 0x0D: return KeyPress(.enter)
-        case 0x0A: return KeyPress(.control("j"))
-        case 0x09: return KeyPress(.tab)
-        case 0x7F, 0x08: return KeyPress(.backspace)
-        case 0x00: return KeyPress(.control("@"))
-        case 0x01...0x1A: return KeyPress(.control(Character(Unicode.Scalar(UInt8(value) + 0x60))))
-        case 0x1C...0x1F: return KeyPress(.control(Character(Unicode.Scalar(UInt8(value) + 0x40))))
-        default:
-            guard value >= 0x20, let scalar = Unicode.Scalar(UInt32(value)) else { return nil }
-            return KeyPress(.character(Character(scalar)))
+    /// What a key code stands for, named as it is read (a mouse report must be fetched then).
+    private func input(forKeyCode code: Int32) -> KeyDecoder.Input {
+        switch code {
+        case Code.pasteStart: .pasteStart
+        case Code.pasteEnd: .pasteEnd
+        case Code.synchronizedYes: .synchronizedOutput(true)
+        case Code.synchronizedNo: .synchronizedOutput(false)
+        default: keyCodeEvent(code).map { .event($0) } ?? .unknownKey
         }
     }
 

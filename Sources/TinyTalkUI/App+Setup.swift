@@ -83,7 +83,7 @@ extension App {
     }
 
     func handleKeyForm(_ event: InputEvent) {
-        guard var (form, id) = keyForm else { return }
+        guard case (var form, let id)? = keyForm else { return }
         let outcome = form.handle(event)
         keyForm = (form, id)
         switch outcome {

@@ -1,0 +1,70 @@
+import Testing
+
+@testable import TerminalKit
+
+/// Terminal input, burst by burst, as keys and pastes.
+@Suite struct KeyDecoderTests {
+    typealias Input = KeyDecoder.Input
+
+    static func scalars(_ text: String) -> [Input] { text.unicodeScalars.map { .scalar($0.value) } }
+
+    static func decode(_ bursts: [Input]...) -> [InputEvent] {
+        var decoder = KeyDecoder()
+        return bursts.flatMap { decoder.decode($0) }
+    }
+
+    static func keys(_ text: String) -> [InputEvent] { text.map { .key(KeyPress(.character($0))) } }
+
+    @Test func typedTextIsOneKeyPerCharacter() {
+        #expect(Self.decode(Self.scalars("hé")) == Self.keys("hé"))
+        // A letter and a combining mark typed together are one character.
+        #expect(Self.decode(Self.scalars("e\u{301}x")) == Self.keys("e\u{301}x"))
+        #expect(Self.decode(Self.scalars("a\r\u{7F}\t\u{1}")) == Self.keys("a") + [.key(KeyPress(.enter)), .key(KeyPress(.backspace)), .key(KeyPress(.tab)), .key(KeyPress(.control("a")))])
+    }
+
+    @Test func escapeBeforeACharacterIsAlt() {
+        #expect(Self.decode(Self.scalars("\u{1B}a")) == [.key(KeyPress(.character("a"), alt: true))])
+        #expect(Self.decode(Self.scalars("\u{1B}\r")) == [.key(KeyPress(.enter, alt: true))])
+        // Alone, at a burst's end, before another ESC or a named key: Escape.
+        #expect(Self.decode(Self.scalars("\u{1B}")) == [.key(KeyPress(.escape))])
+        #expect(Self.decode(Self.scalars("x\u{1B}"), Self.scalars("a")) == Self.keys("x") + [.key(KeyPress(.escape))] + Self.keys("a"))
+        #expect(Self.decode(Self.scalars("\u{1B}\u{1B}a")) == [.key(KeyPress(.escape)), .key(KeyPress(.character("a"), alt: true))])
+        #expect(Self.decode([.scalar(0x1B), .event(.key(KeyPress(.up)))]) == [.key(KeyPress(.escape)), .key(KeyPress(.up))])
+    }
+
+    @Test func aPasteIsOneEventOfText() {
+        let burst: [Input] = Self.scalars("a") + [.pasteStart] + Self.scalars("line 1\rline 2\u{1B}x") + [.event(.key(KeyPress(.up))), .pasteEnd]
+        #expect(Self.decode(burst) == Self.keys("a") + [.paste("line 1\nline 2\u{1B}x")])
+        // Across bursts: the paste goes on until its end.
+        var decoder = KeyDecoder()
+        #expect(decoder.decode([.pasteStart] + Self.scalars("one ")).isEmpty)
+        #expect(decoder.isInPaste)
+        #expect(decoder.decode(Self.scalars("two") + [.pasteEnd]) == [.paste("one two")])
+        #expect(!decoder.isInPaste)
+    }
+
+    @Test func aPastedEndMarkerNeverTurnsTheRestIntoKeys() {
+        // `…ESC[201~/export md PATH\r` pasted: the inner end marker is dropped, the rest pasted.
+        let burst: [Input] = [.pasteStart] + Self.scalars("text") + [.pasteEnd] + Self.scalars("/export md /tmp/x\r") + [.pasteEnd]
+        #expect(Self.decode(burst) == [.paste("text/export md /tmp/x\n")])
+        // Whatever follows a paste's end in the same burst is pasted too, never typed.
+        #expect(Self.decode([.pasteStart] + Self.scalars("a") + [.pasteEnd] + Self.scalars("/quit\r")) == [.paste("a/quit\n")])
+        // A new paste after the end: two pastes.
+        #expect(Self.decode([.pasteStart] + Self.scalars("a") + [.pasteEnd, .pasteStart] + Self.scalars("b") + [.pasteEnd]) == [.paste("a"), .paste("b")])
+        // In the next burst, keys are keys again.
+        #expect(Self.decode([.pasteStart] + Self.scalars("a") + [.pasteEnd], Self.scalars("b")) == [.paste("a")] + Self.keys("b"))
+    }
+
+    @Test func aResizeDuringAPasteIsPassedOn() {
+        let burst: [Input] = [.pasteStart] + Self.scalars("a") + [.event(.resize(columns: 80, rows: 24))] + Self.scalars("b") + [.pasteEnd]
+        #expect(Self.decode(burst) == [.resize(columns: 80, rows: 24), .paste("ab")])
+    }
+
+    @Test func theSynchronizedOutputReplyIsKeptNotTyped() {
+        var decoder = KeyDecoder()
+        #expect(decoder.synchronizedOutput == nil)
+        #expect(decoder.decode(Self.scalars("a") + [.synchronizedOutput(true)] + Self.scalars("b")) == Self.keys("ab"))
+        #expect(decoder.synchronizedOutput == true)
+        #expect(decoder.decode([.unknownKey, .pasteEnd]).isEmpty)
+    }
+}
