@@ -35,7 +35,9 @@ private func checkRefusal(_ error: ConfigError, text: String, planted: Bool) {
     }
     let description = error.description
     check(
-        !description.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }),
+        !description.unicodeScalars.contains(where: {
+            $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value)
+        }),
         "a refusal holds a control character: \(describe(description))")
     if planted {
         check(!description.contains(secret), "a refusal shows the api_key: \(describe(description))")

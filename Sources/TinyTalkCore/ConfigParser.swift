@@ -92,11 +92,13 @@ struct ConfigParser {
                 path: path, line: line, key: "api_key",
                 message: "\(location) (not shown: the line holds the key); write it as api_key = \"…\"")
         }
-        var detail = String(error.description.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        var detail = error.description
         for raw in map.values(ofKey: "api_key") {
             detail = APIKey(Self.unquoted(raw)).redact(detail)
         }
-        return ConfigError(path: path, line: line, message: "\(location): \(detail)")
+        // toml++ quotes the characters it choked on, whatever they are (a C1 control after a
+        // backslash, found by the config fuzzer): shown escaped.
+        return ConfigError(path: path, line: line, message: "\(location): \(VisibleText.escaped(detail))")
     }
 
     private func lineText(_ number: Int) -> Substring {

@@ -1,6 +1,8 @@
-/// Text made safe to print on one line: newlines, tabs and other control characters become
-/// visible escapes (`\n`, `\t`, `\u{1b}`), so a config value or a log field cannot break a
-/// line or drive a terminal.
+import TinyTalkAPI
+
+/// Text made safe to print on one line: newlines, tabs and other control characters (bidi
+/// overrides too) become visible escapes (`\n`, `\t`, `\u{1b}`, `\u{202e}`), so a config value,
+/// a log field or a parser's message cannot break a line or drive a terminal.
 enum VisibleText {
     /// `text` with its control characters escaped; with `quoting`, also `"` and `\`.
     static func escaped(_ text: String, quoting: Bool = false) -> String {
@@ -31,7 +33,9 @@ enum VisibleText {
         "\"" + escaped(text, quoting: true) + "\""
     }
 
+    /// C0 and C1 controls, DEL, and the bidirectional embeddings, overrides and isolates
+    /// (which reorder what follows them on the line).
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+        scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) || TextExcerpt.isBidiControl(scalar.value)
     }
 }

@@ -31,6 +31,17 @@ import TinyTalkAPI
         #expect(control.message.hasPrefix("syntax error at column 3:"))
     }
 
+    /// toml++ quotes the character it choked on: a C1 control (found by the config fuzzer) or a
+    /// bidi override after a backslash in a string reached the terminal raw in the message.
+    @Test func theReadersMessageShowsTheCharacterItChokedOnEscaped() throws {
+        for (character, shown) in [("\u{82}", "\\u{82}"), ("\u{202E}", "\\u{202e}"), ("\u{1B}", "\\u001B")] {
+            let error = try #require(failure("[[bot]]\nname = \"a \\\(character)b\"\nid = \"1\"\n"))
+            #expect(error.line == 2)
+            #expect(!error.description.unicodeScalars.contains { VisibleText.isControl($0) }, "\(error.description.debugDescription)")
+            #expect(error.description.contains(shown), "\(error.description.debugDescription)")
+        }
+    }
+
     @Test func charactersOtherThanASCIIInStringsAndCommentsAreText() throws {
         let text = #"""
             # Réglages — ✓
