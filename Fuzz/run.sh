@@ -343,7 +343,10 @@ replay() {
     local target=$1
     shift
     build "$target"
-    nice -n 19 "$BUILT/bin/$target" "$@"
+    # The target's leak setting holds for replays too (config's known TOMLKit leak).
+    local leaks=()
+    [[ $(options "$target") == *-detect_leaks=0* ]] && leaks=(-detect_leaks=0)
+    nice -n 19 "$BUILT/bin/$target" "${leaks[@]}" "$@"
 }
 
 # Writes the committed seeds from the test fixtures (see Fuzz/Seeds/MakeSeeds.swift).

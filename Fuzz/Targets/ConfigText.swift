@@ -107,7 +107,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let back = try Config.parse(removed, path: path)
             check(back == config, "adding then removing a bot changed the configuration: \(config) → \(back)")
         } catch {
-            oracleFailed("removing the bot just added is refused: \(error) for \(describe(added))")
+            oracleFailed("removing the bot just added is refused: \(error) for \(describe(added, limit: fuzzMode() == "verbose" ? 100_000 : 160))")
         }
     } catch let refusal as ConfigEditor.Refusal {
         Tally.note("addRefused")

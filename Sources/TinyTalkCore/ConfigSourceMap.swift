@@ -160,12 +160,26 @@ struct ConfigSourceMap {
         }.joined(separator: ".")
     }
 
+    /// How often a multi-line string's delimiter occurs in `text`; in a basic string (`"""`) a
+    /// backslash escapes the character after it, so `\"""` is a quote and two more, not a
+    /// delimiter (a system prompt holding one made the map end the string there).
     private static func occurrences(of needle: String, in text: Substring) -> Int {
+        let escapes = needle == "\"\"\""
+        let pattern = Array(needle.utf8)
+        let bytes = Array(text.utf8)
         var count = 0
-        var rest = text
-        while let found = rest.range(of: needle) {
-            count += 1
-            rest = rest[found.upperBound...]
+        var index = 0
+        while index < bytes.count {
+            if escapes, bytes[index] == UInt8(ascii: "\\") {
+                index += 2
+                continue
+            }
+            if bytes[index...].starts(with: pattern) {
+                count += 1
+                index += pattern.count
+            } else {
+                index += 1
+            }
         }
         return count
     }

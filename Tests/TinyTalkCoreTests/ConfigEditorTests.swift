@@ -347,6 +347,33 @@ import TinyTalkCore
         }
     }
 
+    /// A system prompt holding `\\\"""` (an escaped backslash, an escaped quote, two
+    /// quotes) and lines that look like TOML: the map used to end the string there and take
+    /// the lines after it for bots (found by the config fuzzer); the bot after it was then
+    /// refused removal.
+    @Test func aSystemPromptWithAnEscapedQuoteAndHeadersInsideKeepsTheBotsApart() throws {
+        let file = #"""
+            [[bot]]
+            name = "sales"
+            id = "b2c1"
+            system = """
+            Say \\\""" and never
+            [[bot]]
+            name = "inside"
+            """
+
+            [[bot]]
+            name = "support"
+            id = "a3"
+
+            """#
+        #expect(try Config.parse(file, path: Self.path).bots.map(\.name) == ["sales", "support"])
+        let added = try ConfigEditor.adding(BotConfig(name: "tmp", id: "t"), to: file, path: Self.path)
+        #expect(try ConfigEditor.removing(bot: "tmp", from: added, path: Self.path) == file)
+        let removed = try ConfigEditor.removing(bot: "support", from: file, path: Self.path)
+        #expect(try Config.parse(removed, path: Self.path).bots.map(\.name) == ["sales"])
+    }
+
     @Test func removingAnUnknownBotListsTheBots() throws {
         let refused = try #require(
             refusal { () throws(ConfigEditor.Refusal) in
