@@ -41,23 +41,16 @@ private struct CountingLogHandler: LogHandler {
 }
 
 private enum Harness {
-    static let directory: String = {
-        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-        let path = base + "/tinytalk-fuzz-rows-\(getpid())"
-        atexit { try? FileManager.default.removeItem(atPath: Harness.directory) }
-        return path
-    }()
+    /// An in-memory store: the decoding is the same as on disk, without the file's cost. Raw
+    /// SQL goes through its own connection, with foreign keys off (a damaged file keeps no
+    /// promises).
     static let store: Store = {
         LoggingSystem.bootstrap { _ in CountingLogHandler() }
-        return try! Store(path: directory + "/tinytalk.sqlite")
+        let store = try! Store()
+        try! store.database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA foreign_keys = OFF") }
+        return store
     }()
-    static let raw: DatabaseQueue = {
-        _ = store
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        configuration.foreignKeysEnabled = false  // a damaged file keeps no promises
-        return try! DatabaseQueue(path: directory + "/tinytalk.sqlite", configuration: configuration)
-    }()
+    static var raw: any DatabaseWriter { store.database }
 }
 
 /// The reference history. The search index is emptied by hand: the last input's damaged row

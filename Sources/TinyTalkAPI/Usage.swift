@@ -11,11 +11,13 @@ public struct Usage: Sendable, Equatable, Codable {
         self.totalTokens = totalTokens
     }
 
-    /// The total, or the sum of the parts when the server left the total out.
+    /// The total, or the sum of the parts when the server left the total out (at most
+    /// `Int.max`: a damaged history can hold any number, and a sum must not trap).
     public var total: Int? {
         if let totalTokens { return totalTokens }
         guard promptTokens != nil || completionTokens != nil else { return nil }
-        return (promptTokens ?? 0) + (completionTokens ?? 0)
+        let (sum, overflow) = (promptTokens ?? 0).addingReportingOverflow(completionTokens ?? 0)
+        return overflow ? ((promptTokens ?? 0) < 0 ? Int.min : Int.max) : sum
     }
 
     /// True when the server reported no figure at all.

@@ -8,7 +8,8 @@ import TinyTalkAPI
 /// on disk before its request leaves, and a crash loses at most the last unflushed piece of a
 /// streaming reply.
 public final class Store: Sendable {
-    private let database: any DatabaseWriter
+    /// Internal, not private: tests and the fuzz targets write damaged rows through it.
+    let database: any DatabaseWriter
     /// Where the locks of this store's processes and open conversations are (nil in memory).
     private let locksDirectory: String?
     /// This process's mark on the replies it is writing, and the lock that says it is alive.

@@ -119,3 +119,14 @@ struct UsageTests {
         #expect(!Usage(totalTokens: 0).isEmpty)
     }
 }
+
+/// Token counts from a damaged history can be any number (found by the `rows` fuzz target):
+/// the total of two parts never traps.
+@Suite struct UsageOverflowTests {
+    @Test func aTotalOfHugePartsIsTheLargestNumberNotATrap() {
+        #expect(Usage(promptTokens: .max, completionTokens: 1).total == .max)
+        #expect(Usage(promptTokens: .min, completionTokens: -1).total == .min)
+        #expect(Usage(promptTokens: .max, completionTokens: 1).summary.hasPrefix("\(Int.max) tokens"))
+        #expect(Usage(promptTokens: 12, completionTokens: 30).total == 42)
+    }
+}
