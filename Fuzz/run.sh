@@ -8,6 +8,7 @@
 #   Fuzz/run.sh scaling                                            markdown's linear-time check, over its corpus
 #   Fuzz/run.sh seeds                                              rewrite Fuzz/corpus/*/ from the test fixtures
 #   Fuzz/run.sh list                                               the targets and what they fuzz
+#   Fuzz/run.sh totals                                             executions with no crash since each target's code changed
 #
 # Targets: sse json markdown wrap keys config store rows (see Fuzz/Targets/*.swift for each oracle).
 #
@@ -101,6 +102,8 @@ swift_library() {
         shift
     done
     local lib=$BUILT/lib/lib$name.a
+    mkdir -p "$BUILT/lib"
+    printf '%s\n' "${files[@]}" > "$BUILT/lib/$name.files"
     stale "$lib" "${files[@]}" || return 0
     say "compiling $name (${#files[@]} files)"
     mkdir -p "$BUILT/lib" "$BUILT/modules"
@@ -180,7 +183,13 @@ swift_fuzzer() {
     mkdir -p "$BUILT/bin"
     locked "$SWIFTC" "${SWIFT_FLAGS[@]}" -module-name "Fuzz_$target" -I "$BUILT/modules" -L "$BUILT/lib" "${extra[@]}" \
         -o "$bin" "${files[@]}"
-    printf '%s\n' "${files[@]}" > "$BUILT/bin/$target.files"
+    # The files it was built from, those of the libraries it links included (for `totals`).
+    {
+        printf '%s\n' "${files[@]}"
+        for flag in "${extra[@]}"; do
+            [[ $flag == -l* && -f $BUILT/lib/${flag#-l}.files ]] && cat "$BUILT/lib/${flag#-l}.files"
+        done
+    } > "$BUILT/bin/$target.files"
 }
 
 build_tomlkit() {
@@ -334,6 +343,8 @@ fuzz() {
     units=$(find "$corpus" -type f | wc -l)
     if ((status == 0)); then
         result="no crash"
+    elif ((status == 72)) && grep -q 'libFuzzer: run interrupted' "$log"; then
+        result="no crash (stopped by SIGINT)"  # kill -INT: libFuzzer stops cleanly, with its figures
     else
         result="FAILED (exit $status): $(grep -m1 -E 'ORACLE BROKEN|ERROR: (AddressSanitizer|libFuzzer)|Fatal error|deadly signal|timeout' "$log" | cut -c1-300)"
         local unit
@@ -418,6 +429,31 @@ seeds() {
     "$gen/make-seeds" Fuzz/corpus
 }
 
+# Executions per target with no crash since its code under test last changed: the runs in
+# results.txt that started after the newest commit of any Sources/ file the target was built
+# from (as .build-fuzz/*/bin/TARGET.files lists them).
+totals() {
+    printf '%-9s %14s  %s\n' target executions "since (code under test last changed)"
+    for target in "${TARGETS[@]}"; do
+        sanitizers_for "$target"
+        local files=$BUILT/bin/$target.files
+        [[ -f $files ]] || { printf '%-9s %14s  %s\n' "$target" - "not built"; continue; }
+        local changed
+        mapfile -t sources < <(grep '^Sources/' "$files")
+        changed=$(git log -1 --format=%ct -- "${sources[@]}")
+        awk -v target="$target" -v changed="$changed" '
+            $3 == target && $0 ~ /no crash/ {
+                cmd = "date -d \"" $1 " " $2 "\" +%s"; cmd | getline ended; close(cmd)
+                seconds = $8; sub(/s$/, "", seconds)
+                if (ended - seconds >= changed - 60) total += $4
+            }
+            END {
+                cmd = "date -d @" changed " \"+%Y-%m-%d %H:%M\""; cmd | getline since; close(cmd)
+                printf "%-9s %14d  %s\n", target, total, since
+            }' "$OUT/results.txt"
+    done
+}
+
 list() {
     cat << 'EOF'
 sse       SSEParser + DeltaDecoder: whole = byte by byte = fuzzer-chosen pieces; = a reference reading of the SSE rules
@@ -438,6 +474,7 @@ case $command in
 list) list ;;
 seeds) seeds ;;
 scaling) scaling ;;
+totals) totals ;;
 build)
     (($#)) || set -- "${TARGETS[@]}"
     for target in "$@"; do build "$target"; done
