@@ -24,13 +24,14 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `path:line: bot "name": key: message`, leaving out the parts that are unknown.
+    /// `path:line: bot "name": key: message`, leaving out the parts that are unknown. One line,
+    /// its control characters escaped: keys and messages quote the file, which may hold any.
     public var description: String {
         var text = path
         if let line { text += ":\(line)" }
         text += ": "
         if let bot { text += "bot \(bot): " }
         if let key { text += "\(key): " }
-        return text + message
+        return VisibleText.escaped(text + message)
     }
 }

@@ -42,6 +42,13 @@ import TinyTalkAPI
         }
     }
 
+    /// A quoted key holding a tab (found by the config fuzzer) was named raw in "unknown key".
+    @Test func aKeyIsNamedWithItsControlCharactersEscaped() throws {
+        let error = try #require(failure("\"\\tendpoi_key\" = 1\n"))
+        #expect(error.description.contains(": \\tendpoi_key: unknown key"), "\(error.description.debugDescription)")
+        #expect(!error.description.unicodeScalars.contains { VisibleText.isControl($0) })
+    }
+
     @Test func charactersOtherThanASCIIInStringsAndCommentsAreText() throws {
         let text = #"""
             # Réglages — ✓
