@@ -41,7 +41,7 @@ struct ConfigSourceMap {
             var line = Substring(rawLine)
             if line.last == "\r" { line = line.dropLast() }
             if let delimiter = openString {
-                if Self.occurrences(of: delimiter, in: line) % 2 == 1 { openString = nil }
+                if Self.delimiter(delimiter, in: line, from: 0) != nil { openString = nil }
                 lastLines[section] = number
                 continue
             }
@@ -70,8 +70,10 @@ struct ConfigSourceMap {
             guard let (key, value) = Self.keyAndValue(trimmed) else { continue }
             keyLines.append(KeyLine(line: number, section: section, key: key, value: value))
             lastLines[section] = number
+            // A multi-line string left open at the line's end (what follows one closed on its
+            // own line is a comment, whatever it holds).
             for delimiter in ["\"\"\"", "'''"] where value.hasPrefix(delimiter) {
-                if Self.occurrences(of: delimiter, in: value) % 2 == 1 { openString = delimiter }
+                if Self.delimiter(delimiter, in: value, from: 3) == nil { openString = delimiter }
             }
         }
     }
@@ -160,27 +162,23 @@ struct ConfigSourceMap {
         }.joined(separator: ".")
     }
 
-    /// How often a multi-line string's delimiter occurs in `text`; in a basic string (`"""`) a
-    /// backslash escapes the character after it, so `\"""` is a quote and two more, not a
-    /// delimiter (a system prompt holding one made the map end the string there).
-    private static func occurrences(of needle: String, in text: Substring) -> Int {
-        let escapes = needle == "\"\"\""
-        let pattern = Array(needle.utf8)
+    /// Where a multi-line string's closing delimiter starts in `text`, looking from the UTF-8
+    /// offset `start`; in a basic string (`"""`) a backslash escapes the character after it,
+    /// so `\"""` is a quote and two more, not the end (a system prompt holding one made the
+    /// map end the string there).
+    private static func delimiter(_ delimiter: String, in text: Substring, from start: Int) -> Int? {
+        let escapes = delimiter == "\"\"\""
+        let pattern = Array(delimiter.utf8)
         let bytes = Array(text.utf8)
-        var count = 0
-        var index = 0
+        var index = start
         while index < bytes.count {
             if escapes, bytes[index] == UInt8(ascii: "\\") {
                 index += 2
                 continue
             }
-            if bytes[index...].starts(with: pattern) {
-                count += 1
-                index += pattern.count
-            } else {
-                index += 1
-            }
+            if bytes[index...].starts(with: pattern) { return index }
+            index += 1
         }
-        return count
+        return nil
     }
 }

@@ -374,6 +374,15 @@ import TinyTalkCore
         #expect(try Config.parse(removed, path: Self.path).bots.map(\.name) == ["sales"])
     }
 
+    /// A multi-line string opened and closed on one line, then a comment holding the
+    /// delimiter (found by the config fuzzer): the map took the string for open and the
+    /// bot added after it for part of it.
+    @Test func aStringClosedOnItsLineBeforeACommentIsClosed() throws {
+        let file = "origin = '''kd''' # a comment with ''' in it\n"
+        let added = try ConfigEditor.adding(BotConfig(name: "tmp", id: "t"), to: file, path: Self.path)
+        #expect(try ConfigEditor.removing(bot: "tmp", from: added, path: Self.path) == file)
+    }
+
     @Test func removingAnUnknownBotListsTheBots() throws {
         let refused = try #require(
             refusal { () throws(ConfigEditor.Refusal) in
