@@ -116,14 +116,18 @@ enum ConfigTextCheck {
                         place = .literal
                     }
                 case "0"..."9" where !inKey && (index == 0 || !isBare(scalars[index - 1]) && scalars[index - 1] != "." && scalars[index - 1] != "+"):
-                    // A value that starts like a date (1979-05-27) or a time (07:32): no
-                    // setting takes one, and toml++ asserts on some malformed ones.
-                    var digits = 0
-                    while index + digits < scalars.count, ("0"..."9").contains(scalars[index + digits]) { digits += 1 }
-                    let next = index + digits < scalars.count ? scalars[index + digits] : " "
-                    // (Four digits and a dash are a date to toml++ whatever follows: `6666-"`.)
-                    if (digits == 4 && next == "-") || (digits == 2 && next == ":") {
-                        return problem("a date or time, which no setting takes")
+                    // A value that starts like a number and holds a dash or a colon (other than
+                    // an exponent's sign, 1e-5) is a date (1979-05-27), a time (07:32) or
+                    // neither: no setting takes one, and toml++ asserts on some malformed ones
+                    // (`6666-"`, `666&-"h-oo 1`: ten characters with dashes where a date has
+                    // them, then a space and a digit).
+                    var end = index
+                    while end < scalars.count, !" \t\r\n,]}#".unicodeScalars.contains(scalars[end]) {
+                        let scalar = scalars[end]
+                        if scalar == ":" || scalar == "-" && !(end > index && "eE".unicodeScalars.contains(scalars[end - 1])) {
+                            return problem("a date or time, which no setting takes")
+                        }
+                        end += 1
                     }
                 case "." where inKey:
                     keyDue = true

@@ -105,10 +105,10 @@ import TinyTalkAPI
 }
 
 @Suite struct ConfigDateTests {
-    /// `[1979-05-27T"07:32:00Z` and `6666-"` (found by the config fuzzer) aborted the process inside
+    /// `[1979-05-27T"07:32:00Z`, `6666-"` and `666&-"h-oo 1` (found by the config fuzzer) aborted the process inside
     /// toml++; no setting takes a date or a time, so any is refused with its place.
     @Test func aDateOrTimeValueIsRefusedBeforeTheTOMLReader() throws {
-        for text in ["[[bot]]\nname = \"a\"\nid = \"1\"\nx = [1979-05-27T\"07:32:00Z\n", "when = 1979-05-27\n", "at = 07:32:00\n", "od=6666-\"h\"\n"] {
+        for text in ["[[bot]]\nname = \"a\"\nid = \"1\"\nx = [1979-05-27T\"07:32:00Z\n", "when = 1979-05-27\n", "at = 07:32:00\n", "od=6666-\"h\"\n", "od=666&-\"h-oo 1 tinyt\"\n"] {
             do {
                 _ = try Config.parse(text, path: "config.toml")
                 Issue.record("no error for \(text.debugDescription)")
