@@ -79,6 +79,12 @@ import Testing
         #expect(Self.problems([40, 0, 0, 0] + Array("- \u{1F3FD}x and \u{301}y\n> \u{1F3FD} quoted\n".utf8)) == [])
     }
 
+    /// Found by the fuzzer: a table whose last column is centred said its rows were as wide as
+    /// the table, counting the padding after the last cell, which is not drawn.
+    @Test func aCentredLastColumnIsMeasuredAsDrawn() {
+        #expect(Self.problems([89, 0, 0, 0] + Array("| a | b |\n|---|:-:|\n| - | h |\n| x | wide |\n".utf8)) == [])
+    }
+
     /// The fuzzer's committed inputs (Fuzz/corpus/markdown: the Markdown fixtures with their
     /// width and split bytes) keep the same oracles.
     @Test func theCommittedCorpusKeepsTheOracles() throws {

@@ -150,6 +150,9 @@ extension MarkdownLayout.Renderer {
         var lines: [WrappedLine] = []
         for (index, row) in rows.enumerated() {
             var runs: [StyledRun] = []
+            // The last cell's padding after it is not drawn (the line ends there), whatever its
+            // alignment: a centred last column used to count it (found by the markdown fuzzer).
+            var undrawn = 0
             for (column, cell) in row.enumerated() {
                 if column > 0 { runs.append(separator) }
                 let room = widths[column] - measure(cell)
@@ -162,9 +165,9 @@ extension MarkdownLayout.Renderer {
                 if before > 0 { runs.append(StyledRun(String(repeating: " ", count: before), style: theme.text)) }
                 runs += cell
                 if after > 0 && column < columns - 1 { runs.append(StyledRun(String(repeating: " ", count: after), style: theme.text)) }
+                if column == columns - 1 { undrawn = after }
             }
-            let used = total - (table.alignments[columns - 1] == .left ? widths[columns - 1] - measure(row[columns - 1]) : 0)
-            lines.append(WrappedLine(runs: runs, width: used, isContinuation: false))
+            lines.append(WrappedLine(runs: runs, width: total - undrawn, isContinuation: false))
             if index == 0 {
                 let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")
                 lines.append(WrappedLine(runs: [StyledRun(rule, style: theme.dim)], width: total, isContinuation: false))
