@@ -257,14 +257,7 @@ extension LineWrapper {
                 guard index < end else { continue }
                 var rest = utf8.distance(from: index, to: end)
                 while rest > 0 {
-                    if lineWidth >= width {
-                        if wordStart > 0 {
-                            moveWordToNextLine(into: &lines)
-                            if lineWidth >= width { breakLine(into: &lines) }
-                        } else {
-                            breakLine(into: &lines)
-                        }
-                    }
+                    makeRoomInWord(for: 1, into: &lines)
                     let count = min(rest, width - lineWidth)
                     let next = utf8.index(index, offsetBy: count)
                     markStyle(style)
@@ -311,13 +304,20 @@ extension LineWrapper {
                     headWidth = lineWidth
                 }
                 wordStart = lineText.utf8.count
-            } else if lineWidth + glyphWidth > width {
-                if wordStart > 0 {
-                    moveWordToNextLine(into: &lines)
-                    if lineWidth + glyphWidth > width { breakLine(into: &lines) }
-                } else {
-                    breakLine(into: &lines)
-                }
+            } else {
+                makeRoomInWord(for: glyphWidth, into: &lines)
+            }
+        }
+
+        /// Before a glyph that continues the current word: when it does not fit, the word moves
+        /// to the next line (or, when the word has the line to itself, the line breaks in it).
+        private mutating func makeRoomInWord(for glyphWidth: Int, into lines: inout [WrappedLine]) {
+            guard lineWidth + glyphWidth > width else { return }
+            if wordStart > 0 {
+                moveWordToNextLine(into: &lines)
+                if lineWidth + glyphWidth > width { breakLine(into: &lines) }
+            } else {
+                breakLine(into: &lines)
             }
         }
 

@@ -97,8 +97,8 @@ struct ConfigParser {
             detail = APIKey(Self.unquoted(raw)).redact(detail)
         }
         // toml++ quotes the characters it choked on, whatever they are (a C1 control after a
-        // backslash, found by the config fuzzer): shown escaped.
-        return ConfigError(path: path, line: line, message: "\(location): \(VisibleText.escaped(detail))")
+        // backslash, found by the config fuzzer): `ConfigError.description` escapes them.
+        return ConfigError(path: path, line: line, message: "\(location): \(detail)")
     }
 
     private func lineText(_ number: Int) -> Substring {
