@@ -187,7 +187,7 @@ swift_fuzzer() {
     {
         printf '%s\n' "${files[@]}"
         for flag in "${extra[@]}"; do
-            [[ $flag == -l* && -f $BUILT/lib/${flag#-l}.files ]] && cat "$BUILT/lib/${flag#-l}.files"
+            if [[ $flag == -l* && -f $BUILT/lib/${flag#-l}.files ]]; then cat "$BUILT/lib/${flag#-l}.files"; fi
         done
     } > "$BUILT/bin/$target.files"
 }
@@ -384,7 +384,8 @@ leak_setting() {
     LEAKS=()
     if [[ $(options "$1") == *-detect_leaks=0* ]]; then
         LEAKS=(-detect_leaks=0)
-        export ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
+        # Once: a long config run calls this for each of its runs.
+        [[ ${ASAN_OPTIONS:-} == *detect_leaks=0* ]] || export ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
     fi
 }
 

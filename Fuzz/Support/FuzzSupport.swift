@@ -111,6 +111,15 @@ func describe(_ text: String, limit: Int = 160) -> String { describe(Array(text.
 @inline(__always)
 func sameBytes(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
+/// `sameBytes` for optional texts: both absent, or the same bytes.
+func sameText(_ a: String?, _ b: String?) -> Bool {
+    switch (a, b) {
+    case (nil, nil): return true
+    case (let a?, let b?): return sameBytes(a, b)
+    default: return false
+    }
+}
+
 /// Thread CPU time in seconds, for the scaling checks (not disturbed by other processes).
 func cpuSeconds() -> Double {
     var time = timespec()

@@ -85,14 +85,6 @@ private let rows: [(table: String, key: String, columns: [String])] = [
 ]
 private let textColumns: Set<String> = ["botId", "botName", "title", "systemPrompt", "model", "content", "error"]
 
-private func sameText(_ a: String?, _ b: String?) -> Bool {
-    switch (a, b) {
-    case (nil, nil): return true
-    case (let a?, let b?): return sameBytes(a, b)
-    default: return false
-    }
-}
-
 /// The fields of a message, by column name, as the Store reads them.
 private func field(_ message: Message, _ column: String) -> String {
     switch column {

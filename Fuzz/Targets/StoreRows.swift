@@ -85,14 +85,6 @@ private extension FuzzBytes {
     }
 }
 
-private func sameText(_ a: String?, _ b: String?) -> Bool {
-    switch (a, b) {
-    case (nil, nil): return true
-    case (let a?, let b?): return sameBytes(a, b)
-    default: return false
-    }
-}
-
 private func sameMessage(_ a: Message, _ b: Message) -> Bool {
     a.id == b.id && a.conversationId == b.conversationId && a.role == b.role && sameBytes(a.content, b.content)
         && a.state == b.state && sameText(a.error, b.error) && a.citations == b.citations && a.usage == b.usage
