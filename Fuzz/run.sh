@@ -254,7 +254,7 @@ build() {
         ;;
     keys)
         swift_library TerminalKit "${KIT_MODULE[@]}"
-        swift_fuzzer keys "$UI/KeyMap.swift" "${SUPPORT[@]}" Fuzz/Targets/KeyText.swift -- -lTerminalKit
+        swift_fuzzer keys "$UI/KeyMap.swift" "$UI/Action.swift" "${SUPPORT[@]}" Fuzz/Targets/KeyText.swift -- -lTerminalKit
         ;;
     config)
         build_tomlkit

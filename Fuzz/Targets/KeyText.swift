@@ -21,9 +21,11 @@
 //    need to see twice (`alt+ctrl+x` = `ctrl+alt+x`); a press it reads can be written back:
 //    its `description` (what help shows) read again gives the same press, except for the
 //    arrows and Shift+Tab, which help shows as `↑ ↓ ← →` and `Shift+Tab`, not config names.
-// 3. `KeyMap.configured([action: text])` binds what `KeyPress(parsing:)` reads from each
-//    comma-separated part (each part that reads goes to the action; a part that does not
-//    read is reported as a problem, one line each, never silently dropped).
+// 3. `KeyMap.configured([action: text])` binds what `KeySequence(parsing:)` reads from each
+//    comma-separated part, in the action's own context (each part that reads goes to the
+//    action; a part that does not read is reported as a problem, one line each, never
+//    silently dropped). A part reads when it is one or two words, each a `KeyPress` that
+//    reads (read apart here). Every other action keeps its keys unless the part took them.
 // 4. `TerminalSafeText.neutralize`: no C0 control but LF and tab, no DEL, no C1 control and no
 //    bidi override or isolate survives; text without any of them is returned as it is; it is
 //    idempotent; every other scalar is kept in order.
@@ -32,6 +34,15 @@ import Foundation
 import TerminalKit
 
 private let actions = Action.allCases.map(\.rawValue) + ["no-such-action", "SEND", ""]
+
+/// The standard map's bindings, read through its public face once.
+private let standardBindings: [KeyContext: [KeySequence: Action]] = {
+    var bindings: [KeyContext: [KeySequence: Action]] = [:]
+    for action in Action.allCases {
+        for sequence in KeyMap.standard.keys(for: action) { bindings[action.context, default: [:]][sequence] = action }
+    }
+    return bindings
+}()
 
 private func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
@@ -171,16 +182,28 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let (map, problems) = KeyMap.configured([action: text])
     if let bound = Action(rawValue: action) {
         let pieces = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        var read = 0
+        var read: [KeySequence] = []
         for piece in pieces {
-            if let key = KeyPress(parsing: piece) {
-                read += 1
-                check(map.action(for: key) == bound, "\(describe(piece)) in \(describe(text)) is not bound to \(action)")
-            }
+            let words = piece.split(separator: " ")
+            let presses = words.compactMap { KeyPress(parsing: String($0)) }
+            let readsApart = (1...2).contains(words.count) && presses.count == words.count
+            let sequence = KeySequence(parsing: piece)
+            check(readsApart == (sequence != nil), "\(describe(piece)) reads as \(String(describing: sequence)), apart: \(readsApart)")
+            guard let sequence else { continue }
+            check(sequence.presses == presses, "\(describe(piece)) reads as \(sequence), apart as \(presses)")
+            read.append(sequence)
+            check(map.action(for: sequence, in: bound.context) == bound, "\(describe(piece)) in \(describe(text)) is not bound to \(action)")
         }
-        check(problems.count == pieces.count - read, "\(pieces.count - read) parts do not read, \(problems.count) problems reported")
-        if read > 0 {
-            check(Set(map.keys(for: bound)).isSubset(of: Set(pieces.compactMap { KeyPress(parsing: $0) })), "\(action) keeps a default key")
+        check(problems.count == pieces.count - read.count, "\(pieces.count - read.count) parts do not read, \(problems.count) problems reported")
+        if !read.isEmpty {
+            check(Set(map.keys(for: bound)) == Set(read), "\(action) keeps a default key or lost one given")
+        }
+        if !read.isEmpty {
+            var expected = standardBindings
+            var context = expected[bound.context, default: [:]].filter { $0.value != bound }
+            for sequence in read { context[sequence] = bound }
+            expected[bound.context] = context
+            check(map == KeyMap(bindings: expected), "rebinding \(action) changed the keys of another action")
         }
     } else {
         check(problems.count == 1 && map == KeyMap.standard, "an unknown action changed the map or gave \(problems.count) problems")

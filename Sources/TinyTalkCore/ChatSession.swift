@@ -32,10 +32,10 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
 /// One reply is in flight at a time. The user's message is committed before its request
 /// leaves; the reply is saved at least every ``flushInterval`` while it streams, and when it ends.
 public actor ChatSession {
-    /// The session's events, in order. One consumer; unused once ``observe(_:)`` was called.
-    public nonisolated let events: AsyncStream<SessionEvent>
-    private let continuation: AsyncStream<SessionEvent>.Continuation
-    private var observer: (@Sendable (SessionEvent) -> Void)?
+    /// Where the session's events go, in order, on the thread that emits them: the app can
+    /// forward each straight to the queue it wants, with no thread wake-up on the way (an
+    /// `AsyncStream` consumer is resumed through a pool thread first).
+    private let observer: @Sendable (SessionEvent) -> Void
 
     public private(set) var bot: BotProfile
     public private(set) var conversation: Conversation
@@ -86,10 +86,10 @@ public actor ChatSession {
     public init(
         conversation: Conversation, messages: [Message] = [], bot: BotProfile, transport: any ChatTransport, store: Store,
         clock: any SessionClock = SystemClock(), retry: RetryPolicy = RetryPolicy(), context: ContextWindow = ContextWindow(),
-        readOnly: Bool = false
+        readOnly: Bool = false, observer: @escaping @Sendable (SessionEvent) -> Void
     ) {
         self.isReadOnly = readOnly
-        (events, continuation) = AsyncStream.makeStream(of: SessionEvent.self)
+        self.observer = observer
         self.conversation = conversation
         self.messages = messages
         self.bot = bot
@@ -98,17 +98,6 @@ public actor ChatSession {
         self.clock = clock
         self.retry = retry
         self.context = context
-    }
-
-    /// From now on, hands each event to `observer` on the thread that emits it, instead of
-    /// ``events``, and returns the messages so far: nothing is missed or seen twice.
-    ///
-    /// A stream's consumer is resumed through a pool thread before it reaches its actor; an
-    /// observer can forward each event straight to the queue it wants (the app's main queue),
-    /// which saves a thread wake-up per piece of a streaming reply.
-    public func observe(_ observer: @escaping @Sendable (SessionEvent) -> Void) -> [Message] {
-        self.observer = observer
-        return messages
     }
 
     /// Loads up to `limit` messages older than the oldest one held (a restored tab holds only
@@ -122,12 +111,6 @@ public actor ChatSession {
 
     /// True while a reply is on its way.
     public var isBusy: Bool { reply != nil }
-
-    /// Characters of context the conversation's history uses, and the budget.
-    public var contextUse: (used: Int, budget: Int) {
-        let used = messages.filter(\.isContext).reduce(conversation.systemPrompt?.count ?? 0) { $0 + $1.content.count }
-        return (used, context.budget)
-    }
 
     // MARK: - Commands
 
@@ -210,11 +193,9 @@ public actor ChatSession {
         bot.endpoint.apiKey = key
     }
 
-    /// Ends the event stream (the tab is closing). A reply in flight is cancelled first.
+    /// The tab is closing: a reply in flight is cancelled (its text kept).
     public func close() {
         cancel()
-        continuation.finish()
-        observer = nil
     }
 
     // MARK: - The reply
@@ -429,11 +410,7 @@ public actor ChatSession {
     }
 
     private func emit(_ event: SessionEvent) {
-        if let observer {
-            observer(event)
-        } else {
-            continuation.yield(event)
-        }
+        observer(event)
     }
 
     private static func presentable(_ error: any Error) -> APIError {

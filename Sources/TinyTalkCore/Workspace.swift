@@ -1,28 +1,39 @@
 import Foundation
+import Synchronization
 import TinyTalkAPI
 
-/// The open tabs: one ``ChatSession`` each, in order, one of them selected. Every change is
-/// saved, so the next run reopens the same tabs with their conversations.
+/// The open tabs, the only owner of them: one ``ChatSession`` each, in order, one of them
+/// selected, each named by its ``TabID``. The app sends ``WorkspaceCommand``s and learns what
+/// became of them, and everything the sessions report, as ``WorkspaceEvent``s through one
+/// observer. Every change is saved, so the next run reopens the same tabs.
 public actor Workspace {
-    /// One open tab.
-    public struct Tab: Sendable {
-        public let session: ChatSession
-        public let bot: BotProfile
-        public let conversationId: Int64
+    struct Tab {
+        let id: TabID
+        let session: ChatSession
+        let bot: BotProfile
         /// Held while the tab is open: other processes see the conversation is being written.
         let lock: ProcessLock?
     }
 
-    public private(set) var tabs: [Tab] = []
-    public private(set) var selected = 0
+    /// What the observer is handed when it starts listening: the tabs as they are, in order.
+    public struct Snapshot: Sendable {
+        public let tabs: [TabSnapshot]
+        public let selected: TabID?
+    }
 
-    private let store: Store
+    private var tabs: [Tab] = []
+    private var selected: TabID?
+
+    let store: Store
     private let transport: any ChatTransport
     private let clock: any SessionClock
     private let retry: RetryPolicy
     private let context: ContextWindow
-    /// How many of a conversation's newest messages a restored tab loads.
+    /// How many of a conversation's newest messages an opened tab loads.
     private let restoreLimit: Int
+    /// Where events go: called on whichever thread emits them (a session's, on the network).
+    private let outlet = Outlet()
+    private let commands: AsyncStream<WorkspaceCommand>.Continuation
 
     public init(
         store: Store, transport: any ChatTransport, clock: any SessionClock = SystemClock(), retry: RetryPolicy = RetryPolicy(),
@@ -34,110 +45,243 @@ public actor Workspace {
         self.retry = retry
         self.context = context
         self.restoreLimit = restoreLimit
+        let (stream, continuation) = AsyncStream.makeStream(of: WorkspaceCommand.self)
+        commands = continuation
+        // One consumer: commands are carried out one after another, in the order sent.
+        Task { [weak self] in
+            for await command in stream {
+                guard let self else { return }
+                await self.perform(command)
+            }
+        }
     }
 
-    public var selectedTab: Tab? { tabs.indices.contains(selected) ? tabs[selected] : nil }
+    deinit { commands.finish() }
 
-    /// Opens a tab on a new conversation with `bot` (or on an existing conversation), after
-    /// the last tab, and selects it.
-    @discardableResult
-    public func open(_ bot: BotProfile, conversationId: Int64? = nil) throws -> Tab {
-        let tab = try makeTab(bot, conversationId: conversationId)
-        tabs.append(tab)
-        selected = tabs.count - 1
-        try persist()
-        return tab
+    /// Queues a command; it is carried out after every command sent before it. Any thread.
+    public nonisolated func send(_ command: WorkspaceCommand) {
+        commands.yield(command)
     }
 
-    /// Closes a tab; its conversation stays in the history.
-    public func close(at index: Int) async throws {
-        guard tabs.indices.contains(index) else { return }
-        let tab = tabs.remove(at: index)
-        await tab.session.close()
-        if selected >= tabs.count { selected = max(0, tabs.count - 1) } else if index < selected { selected -= 1 }
-        try persist()
+    /// Hands every event from now on to `observer`, on the thread that emits it, and returns
+    /// the tabs as they are: nothing is missed or seen twice.
+    public func observe(_ observer: @escaping @Sendable (WorkspaceEvent) -> Void) async -> Snapshot {
+        outlet.observer.withLock { $0 = observer }
+        var snapshots: [TabSnapshot] = []
+        for tab in tabs { snapshots.append(await snapshot(of: tab)) }
+        return Snapshot(tabs: snapshots, selected: selected)
     }
 
-    /// Moves a tab to another position; the selection follows the tab it was on.
-    public func move(from source: Int, to destination: Int) throws {
-        guard tabs.indices.contains(source), tabs.indices.contains(destination), source != destination else { return }
-        let selectedId = selectedTab?.conversationId
-        let tab = tabs.remove(at: source)
-        tabs.insert(tab, at: destination)
-        if let selectedId, let index = tabs.firstIndex(where: { $0.conversationId == selectedId }) { selected = index }
-        try persist()
+    /// The open tabs' ids, in order.
+    public var tabIDs: [TabID] { tabs.map(\.id) }
+    public var selectedTab: TabID? { selected }
+    /// The bot a tab talks to.
+    public func bot(of id: TabID) -> BotProfile? { tab(id)?.bot }
+    /// The session behind a tab (for `ask`-like wiring and tests; the app goes through commands).
+    public func session(of id: TabID) -> ChatSession? { tab(id)?.session }
+
+    // MARK: - Commands
+
+    /// Carries out one command now and emits what comes of it (``send(_:)`` queues instead).
+    public func perform(_ command: WorkspaceCommand) async {
+        switch command {
+        case .open(let bot, let conversation): await open(bot, conversation: conversation)
+        case .close(let id): await close(id)
+        case .select(let id): select(id)
+        case .move(let id, let position): move(id, to: position)
+        case .restart(let id): await restart(id)
+        case .send(let id, let text):
+            await withSession(id, unsent: text) { try await $0.send(text) }
+        case .cancel(let id):
+            await tab(id)?.session.cancel()
+        case .regenerate(let id):
+            await withSession(id) { try await $0.regenerate() }
+        case .configure(let id, let setting):
+            await withSession(id) { session in
+                let conversation = try await session.configure(setting)
+                self.emit(.settingsChanged(id, conversation, changed: setting))
+            }
+        case .loadOlder(let id):
+            await withSession(id) { session in self.emit(.olderLoaded(id, try await session.loadOlderMessages())) }
+        case .search(let query):
+            do {
+                emit(.searchFinished(query: query, hits: try store.search(query, limit: 50)))
+            } catch {
+                emit(.failed(WorkspaceFailure(tab: nil, message: "Search failed: \(error)")))
+            }
+        case .export(let id, let format, let path, let replace):
+            await export(id, format: format, path: path, replace: replace)
+        case .updateKeys(let key):
+            for tab in tabs { await tab.session.setAPIKey(key(tab.bot)) }
+        case .stopAll:
+            for tab in tabs { await tab.session.cancel() }
+            emit(.stopped)
+        }
     }
 
-    public func select(_ index: Int) throws {
-        guard tabs.indices.contains(index) else { return }
-        selected = index
-        try persist()
-    }
-
-    /// Replaces a tab's conversation with a new one with the same bot (`/clear`).
-    @discardableResult
-    public func restart(at index: Int) async throws -> Tab? {
-        guard tabs.indices.contains(index) else { return nil }
-        let old = tabs[index]
-        await old.session.close()
-        let fresh = try makeTab(old.bot, conversationId: nil)
-        tabs[index] = fresh
-        try persist()
-        return fresh
-    }
-
-    /// Reopens the tabs saved by the last run. `profile` gives the bot settings for each
-    /// conversation (from the configuration); conversations that no longer exist are skipped.
-    /// Returns how many tabs were restored.
+    /// Reopens the tabs saved by the last run, before anyone observes. `profile` gives the bot
+    /// settings for each conversation (from the configuration); conversations that no longer
+    /// exist are skipped. Returns how many tabs were restored.
     @discardableResult
     public func restore(profile: @Sendable (Conversation) -> BotProfile) throws -> Int {
         let saved = try store.openTabs()
         var restored: [Tab] = []
-        for id in saved.conversationIds {
+        for id in saved.conversationIds where !restored.contains(where: { $0.id.conversation == id }) {
             guard let conversation = try store.conversation(id: id) else { continue }
-            restored.append(try makeTab(profile(conversation), conversationId: id))
+            restored.append(try makeTab(profile(conversation), conversation: conversation))
         }
         tabs = restored
-        selected = restored.indices.contains(saved.selected) ? saved.selected : 0
+        selected = restored.indices.contains(saved.selected) ? restored[saved.selected].id : restored.first?.id
         return restored.count
     }
 
-    /// From the next request on, every open tab uses the key `key` gives for its bot (a key was
-    /// added or changed while the app runs).
-    public func updateKeys(_ key: @Sendable (BotProfile) -> APIKey?) async {
-        for tab in tabs { await tab.session.setAPIKey(key(tab.bot)) }
-    }
-
-    /// Searches every saved message (for `/search`).
-    public func search(_ text: String, limit: Int = 50) throws -> [SearchHit] {
-        try store.search(text, limit: limit)
-    }
-
-    /// The conversation a search hit belongs to.
-    public func conversation(id: Int64) throws -> Conversation? {
-        try store.conversation(id: id)
-    }
-
-    private func makeTab(_ bot: BotProfile, conversationId: Int64?) throws -> Tab {
-        let conversation: Conversation
-        let messages: [Message]
-        if let conversationId, let existing = try store.conversation(id: conversationId) {
-            conversation = existing
-            messages = try store.messages(conversationId: conversationId, limit: restoreLimit)
-        } else {
-            conversation = try store.createConversation(
-                botId: bot.id, botName: bot.name, systemPrompt: bot.systemPrompt, temperature: bot.temperature, model: bot.model)
-            messages = []
+    private func open(_ bot: BotProfile, conversation id: Int64?) async {
+        if let id, tab(TabID(id)) != nil {
+            select(TabID(id))
+            return
         }
+        do {
+            let conversation: Conversation
+            if let id, let saved = try store.conversation(id: id) {
+                conversation = saved
+            } else {
+                conversation = try store.createConversation(
+                    botId: bot.id, botName: bot.name, systemPrompt: bot.systemPrompt, temperature: bot.temperature, model: bot.model)
+            }
+            let tab = try makeTab(bot, conversation: conversation)
+            let opened = await snapshot(of: tab)
+            tabs.append(tab)
+            selected = tab.id
+            emit(.tabOpened(opened, at: tabs.count - 1))
+            emit(.tabSelected(tab.id))
+            persist()
+        } catch {
+            emit(.failed(WorkspaceFailure(tab: nil, message: "Could not open a tab: \(error)")))
+        }
+    }
+
+    private func close(_ id: TabID) async {
+        guard let index = tabs.firstIndex(where: { $0.id == id }) else { return }
+        let tab = tabs.remove(at: index)
+        await tab.session.close()
+        emit(.tabClosed(id))
+        if selected == id {
+            selected = tabs.isEmpty ? nil : tabs[min(index, tabs.count - 1)].id
+            emit(.tabSelected(selected))
+        }
+        persist()
+    }
+
+    private func select(_ id: TabID) {
+        guard tab(id) != nil else { return }
+        selected = id
+        emit(.tabSelected(id))
+        persist()
+    }
+
+    private func move(_ id: TabID, to position: Int) {
+        guard let index = tabs.firstIndex(where: { $0.id == id }), tabs.indices.contains(position), index != position else { return }
+        tabs.insert(tabs.remove(at: index), at: position)
+        emit(.tabMoved(id, to: position))
+        persist()
+    }
+
+    private func restart(_ id: TabID) async {
+        guard let index = tabs.firstIndex(where: { $0.id == id }) else { return }
+        let old = tabs[index]
+        do {
+            let conversation = try store.createConversation(
+                botId: old.bot.id, botName: old.bot.name, systemPrompt: old.bot.systemPrompt, temperature: old.bot.temperature,
+                model: old.bot.model)
+            await old.session.close()
+            let fresh = try makeTab(old.bot, conversation: conversation)
+            let replacement = await snapshot(of: fresh)
+            guard let place = tabs.firstIndex(where: { $0.id == id }) else { return }
+            tabs[place] = fresh
+            if selected == id { selected = fresh.id }
+            emit(.tabReplaced(id, by: replacement))
+            persist()
+        } catch {
+            emit(.failed(WorkspaceFailure(tab: id, message: "Could not start a new conversation: \(error)")))
+        }
+    }
+
+    private func export(_ id: TabID, format: ConversationExport.Format, path: String?, replace: Bool) async {
+        guard let session = tab(id)?.session else { return }
+        let conversation = await session.conversation
+        let messages = await session.messages
+        let file = path.map { ($0 as NSString).expandingTildeInPath }
+            ?? FileManager.default.currentDirectoryPath + "/tinytalk-\(conversation.id).\(format.rawValue)"
+        // Never replace a file unasked.
+        if !replace, FileManager.default.fileExists(atPath: file) {
+            emit(.exportWouldReplace(id, path: file))
+            return
+        }
+        do {
+            try Data(ConversationExport.render(conversation, messages: messages, as: format).utf8).write(to: URL(fileURLWithPath: file))
+            emit(.exported(id, path: file))
+        } catch {
+            emit(.failed(WorkspaceFailure(tab: id, message: "Could not write \(file): \(error.localizedDescription)")))
+        }
+    }
+
+    /// Runs `body` on the tab's session; what it throws is reported as a failure of the tab.
+    private func withSession(_ id: TabID, unsent: String? = nil, _ body: (ChatSession) async throws -> Void) async {
+        guard let session = tab(id)?.session else { return }
+        do {
+            try await body(session)
+        } catch {
+            emit(.failed(WorkspaceFailure(tab: id, message: "\(error)", unsent: unsent)))
+        }
+    }
+
+    // MARK: - Tabs
+
+    private func tab(_ id: TabID) -> Tab? { tabs.first { $0.id == id } }
+
+    /// A saved conversation goes on with the bot it was held with, whatever the profile's name.
+    private func makeTab(_ bot: BotProfile, conversation: Conversation) throws -> Tab {
+        var bot = bot
+        if bot.id != conversation.botId {
+            bot.id = conversation.botId
+            bot.name = conversation.botName
+        }
+        let messages = try store.messages(conversationId: conversation.id, limit: restoreLimit)
+        let id = TabID(conversation.id)
         // One writer per conversation: a second tinytalk shows it read-only.
         let lock = store.lockConversation(conversation.id)
+        let outlet = self.outlet
         let session = ChatSession(
             conversation: conversation, messages: messages, bot: bot, transport: transport, store: store, clock: clock,
-            retry: retry, context: context, readOnly: lock == nil)
-        return Tab(session: session, bot: bot, conversationId: conversation.id, lock: lock)
+            retry: retry, context: context, readOnly: lock == nil,
+            observer: { event in outlet.emit(.session(id, event)) })
+        return Tab(id: id, session: session, bot: bot, lock: lock)
     }
 
-    private func persist() throws {
-        try store.saveOpenTabs(tabs.map(\.conversationId), selected: selected)
+    private func snapshot(of tab: Tab) async -> TabSnapshot {
+        TabSnapshot(
+            id: tab.id, bot: tab.bot, conversation: await tab.session.conversation, messages: await tab.session.messages,
+            isReadOnly: tab.session.isReadOnly)
+    }
+
+    private func emit(_ event: WorkspaceEvent) {
+        outlet.emit(event)
+    }
+
+    /// The observer, reachable from any thread without a hop onto the actor.
+    private final class Outlet: Sendable {
+        let observer = Mutex<(@Sendable (WorkspaceEvent) -> Void)?>(nil)
+
+        func emit(_ event: WorkspaceEvent) {
+            observer.withLock { $0 }?(event)
+        }
+    }
+
+    private func persist() {
+        do {
+            try store.saveOpenTabs(tabs.map(\.id.conversation), selected: tabs.firstIndex { $0.id == selected } ?? 0)
+        } catch {
+            emit(.failed(WorkspaceFailure(tab: nil, message: "Could not save the open tabs (\(error)); they may not reopen next time.")))
+        }
     }
 }

@@ -28,21 +28,6 @@ public struct AppSetup {
 extension App {
     static let keyFormChoices = ["this bot only", "every bot"]
 
-    /// Changes one of a tab's settings and says so; a failure to save is said too.
-    func configure(_ tab: TabView, _ setting: ChatSession.Setting, done: String) {
-        Task { @MainActor [weak self] in
-            do {
-                let conversation = try await tab.session.configure(setting)
-                tab.temperature = conversation.temperature
-                tab.model = conversation.model
-                self?.message = done
-            } catch {
-                self?.message = "Could not save the setting: \(error)"
-            }
-            self?.markDirty()
-        }
-    }
-
     /// `/bot add NAME ID`: the bot goes into the configuration and opens in a tab.
     func botCommand(_ argument: String) {
         let words = argument.split(separator: " ").map(String.init)
@@ -78,41 +63,36 @@ extension App {
             title: "\(tab.bot.name) is a private agent: it answers only with an API key",
             explanation: "The key is on the Tiny Talk dashboard of the agent's account. Enter saves it and asks again; Esc goes back.",
             fields: fields)
-        keyForm = (form, ObjectIdentifier(tab))
+        mode = .keyForm(form, tab: tab.id)
         markDirty()
     }
 
     func handleKeyForm(_ event: InputEvent) {
-        guard case (var form, let id)? = keyForm else { return }
+        guard case .keyForm(var form, let id) = mode else { return }
         let outcome = form.handle(event)
-        keyForm = (form, id)
+        mode = .keyForm(form, tab: id)
         switch outcome {
         case .editing:
             return
         case .cancelled:
-            keyForm = nil
+            mode = .normal
             message = "No key saved. /key asks again."
         case .submitted:
-            guard let tab = tabs.first(where: { ObjectIdentifier($0) == id }), let setup else {
-                keyForm = nil
+            guard let tab = tab(id), let setup else {
+                mode = .normal
                 return
             }
             let forBot = form.value("Use it for") == Self.keyFormChoices[0] ? tab.bot.name : nil
             do {
                 let saved = try setup.saveKey(APIKey(form.value("API key")), forBot)
-                keyForm = nil
+                mode = .normal
                 message = "Key saved to \(saved.path); asking again."
-                let workspace = self.workspace
-                Task { @MainActor [weak self] in
-                    await workspace.updateKeys(saved.keyFor)
-                    if let self, let index = self.tabs.firstIndex(where: { $0 === tab }) {
-                        if self.selected != index { return }
-                        if tab.hasError { self.regenerate() }
-                    }
-                }
+                // Commands are carried out in order: the new key is in use before the question goes again.
+                workspace.send(.updateKeys(saved.keyFor))
+                if tab === currentTab, tab.hasError { regenerate() }
             } catch {
                 form.problem = "\(error)"
-                keyForm = (form, id)
+                mode = .keyForm(form, tab: id)
             }
         }
     }

@@ -4,12 +4,7 @@ import TerminalKit
 @MainActor
 public enum HelpView {
     static let fixed: [(String, String)] = [
-        ("Alt+1…9", "jump to tab"), ("Ctrl+C", "cancel the reply; twice when idle: quit"), ("Ctrl+D", "quit (on an empty input)"),
-        ("Ctrl+A/E, Home/End", "start/end of line"), ("Ctrl+B/F, ←/→", "move by character"), ("Alt+B/F", "move by word"),
-        ("Ctrl+K/U", "delete to end/start of line"), ("Ctrl+W", "delete the word before; on an empty input: close the tab"), ("Ctrl+Y", "paste what was deleted"),
-        ("↑/↓", "move between lines, then through sent messages"), ("Tab", "complete a /command"),
-        ("Ctrl+X Ctrl+E", "edit the input in $EDITOR"),
-        ("select mode", "↑/↓ message, y copy it, c or 1…9 copy a code block, Esc done"),
+        ("Alt+1…9", "jump to tab"), ("1…9", "in select mode: copy code block N; in the bot list: open bot N"),
     ]
 
     static let commands: [(String, String)] = [
@@ -24,20 +19,53 @@ public enum HelpView {
         ("/help", "this help"), ("/quit", "quit"),
     ]
 
-    public static func render(keyMap: KeyMap, theme: Theme, into grid: inout CellGrid, rect: Rect) {
-        grid.fill(rect)
+    static let contextTitles: [KeyContext: String] = [
+        .normal: "Keys", .select: "Select mode (Ctrl+S)", .list: "Lists (search hits, bots)", .help: "This help",
+    ]
+
+    /// The rows help shows: a title per key context, its actions with their keys, then the
+    /// fixed keys and the commands. Rebound keys show as they are bound.
+    static func rows(keyMap: KeyMap) -> [(String, String)] {
         var rows: [(String, String)] = []
-        for action in Action.allCases {
-            let keys = keyMap.keys(for: action).map(\.description)
-            if !keys.isEmpty { rows.append((keys.joined(separator: ", "), action.rawValue.replacingOccurrences(of: "-", with: " "))) }
+        for context in KeyContext.allCases {
+            let actions = Action.allCases.filter { $0.context == context }.compactMap { action -> (String, String)? in
+                let keys = keyMap.keys(for: action).map(\.description)
+                return keys.isEmpty ? nil : (keys.joined(separator: ", "), action.summary)
+            }
+            guard !actions.isEmpty else { continue }
+            if !rows.isEmpty { rows.append(("", "")) }
+            rows.append((contextTitles[context] ?? context.rawValue, ""))
+            rows += actions
         }
+        rows.append(("", ""))
         rows += fixed
         rows.append(("", ""))
+        rows.append(("Commands", ""))
         rows += commands
-        grid.write("Keys and commands — Esc or F1 closes", column: rect.column + 1, row: rect.row, style: theme.systemHeader, maxColumn: rect.endColumn)
-        let keyWidth = min(28, rows.map { TextWidth.of($0.0) }.max() ?? 0)
-        for (index, row) in rows.enumerated() where index + 2 < rect.rows {
+        return rows
+    }
+
+    /// The first row that can be at the top when `rows` rows fit: help scrolls no further.
+    static func clampedTop(_ top: Int, keyMap: KeyMap, visibleRows: Int) -> Int {
+        max(0, min(top, rows(keyMap: keyMap).count - max(1, visibleRows - 2)))
+    }
+
+    /// Draws help from row `top` of its list (see ``clampedTop(_:keyMap:visibleRows:)``).
+    public static func render(keyMap: KeyMap, top: Int = 0, theme: Theme, into grid: inout CellGrid, rect: Rect) {
+        grid.fill(rect)
+        let rows = rows(keyMap: keyMap)
+        let first = clampedTop(top, keyMap: keyMap, visibleRows: rect.rows)
+        let more = first + rect.rows - 2 < rows.count ? " · ↑/↓ PgUp/PgDn scroll" : ""
+        grid.write(
+            "Keys and commands — Esc or F1 closes\(more)", column: rect.column + 1, row: rect.row, style: theme.systemHeader,
+            maxColumn: rect.endColumn)
+        let keyWidth = min(28, rows.filter { !$0.1.isEmpty }.map { TextWidth.of($0.0) }.max() ?? 0)
+        for (index, row) in rows.dropFirst(first).enumerated() where index + 2 < rect.rows {
             let y = rect.row + 2 + index
+            if row.1.isEmpty {
+                grid.write(row.0, column: rect.column + 1, row: y, style: theme.systemHeader, maxColumn: rect.endColumn)
+                continue
+            }
             grid.write(row.0, column: rect.column + 2, row: y, style: theme.userHeader, maxColumn: min(rect.endColumn, rect.column + 2 + keyWidth))
             grid.write(row.1, column: rect.column + 4 + keyWidth, row: y, style: theme.text, maxColumn: rect.endColumn)
         }

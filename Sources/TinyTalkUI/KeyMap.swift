@@ -1,61 +1,67 @@
-import Foundation
 import TerminalKit
 
-/// What a key does in the app. The names are the ones the config's `[keys]` table uses.
-public enum Action: String, Sendable, CaseIterable {
-    case send, newline, cancel, quit, redraw, help, regenerate
-    case nextTab = "next-tab", previousTab = "previous-tab", nextUnreadTab = "next-unread-tab"
-    case newTab = "new-tab", closeTab = "close-tab"
-    case scrollUp = "scroll-up", scrollDown = "scroll-down", scrollLineUp = "scroll-line-up", scrollLineDown = "scroll-line-down"
-    case scrollTop = "scroll-top", scrollBottom = "scroll-bottom"
-    case editInEditor = "edit-in-editor"
-    case select
-}
-
-/// Which key presses trigger which actions: weechat-like defaults, changed by `[keys]`.
+/// Which keys trigger which actions, in each ``KeyContext``: weechat-like defaults, changed by
+/// the config's `[keys]` table. Alt+1…9 (tab jumps) and the digits of lists and select mode
+/// (a bot, a code block by number) are fixed.
 public struct KeyMap: Sendable, Equatable {
-    private var bindings: [KeyPress: Action]
+    private var bindings: [KeyContext: [KeySequence: Action]]
 
-    /// The defaults. Alt+1…9 (tab jumps) and the line editor's Emacs keys are fixed.
-    public static let standard = KeyMap(bindings: [
-        KeyPress(.enter): .send,
-        KeyPress(.enter, alt: true): .newline,
-        KeyPress(.control("j")): .newline,
-        KeyPress(.escape): .cancel,
-        KeyPress(.control("l")): .redraw,
-        KeyPress(.function(1)): .help,
-        KeyPress(.control("r")): .regenerate,
-        KeyPress(.right, alt: true): .nextTab,
-        KeyPress(.control("n")): .nextTab,
-        KeyPress(.left, alt: true): .previousTab,
-        KeyPress(.control("p")): .previousTab,
-        KeyPress(.character("a"), alt: true): .nextUnreadTab,
-        KeyPress(.control("t")): .newTab,
-        KeyPress(.control("w"), alt: true): .closeTab,
-        KeyPress(.pageUp): .scrollUp,
-        KeyPress(.pageDown): .scrollDown,
-        KeyPress(.pageUp, alt: true): .scrollLineUp,
-        KeyPress(.pageDown, alt: true): .scrollLineDown,
-        KeyPress(.home, alt: true): .scrollTop,
-        KeyPress(.end, alt: true): .scrollBottom,
-        KeyPress(.control("s")): .select,
+    public static let standard = KeyMap(defaults: [
+        .send: ["enter"], .newline: ["alt+enter", "ctrl+j"], .cancel: ["esc"], .redraw: ["ctrl+l"], .help: ["f1"],
+        .regenerate: ["ctrl+r"], .nextTab: ["alt+right", "ctrl+n"], .previousTab: ["alt+left", "ctrl+p"],
+        .nextUnreadTab: ["alt+a"], .newTab: ["ctrl+t"], .closeTab: ["alt+ctrl+w"],
+        .scrollUp: ["pgup"], .scrollDown: ["pgdn"], .scrollLineUp: ["alt+pgup"], .scrollLineDown: ["alt+pgdn"],
+        .scrollTop: ["alt+home"], .scrollBottom: ["alt+end"], .select: ["ctrl+s"], .editInEditor: ["ctrl+x ctrl+e"],
+        .interrupt: ["ctrl+c"], .deleteOrQuit: ["ctrl+d"],
+        .lineStart: ["ctrl+a", "home"], .lineEnd: ["ctrl+e", "end"], .characterLeft: ["ctrl+b", "left"],
+        .characterRight: ["ctrl+f", "right"], .wordLeft: ["alt+b"], .wordRight: ["alt+f"],
+        .killToEnd: ["ctrl+k"], .killToStart: ["ctrl+u"], .killWord: ["ctrl+w"], .yank: ["ctrl+y"],
+        .deleteBackward: ["backspace"], .deleteForward: ["delete"], .lineUp: ["up"], .lineDown: ["down"], .complete: ["tab"],
+        .selectPrevious: ["up", "k"], .selectNext: ["down", "j"], .copyMessage: ["y"], .copyCode: ["c"],
+        .selectDone: ["esc", "q", "ctrl+c", "ctrl+s"],
+        .listPrevious: ["up"], .listNext: ["down"], .listChoose: ["enter"], .listClose: ["esc", "ctrl+c"],
+        .helpClose: ["esc", "q", "f1"], .helpUp: ["up", "k"], .helpDown: ["down", "j"], .helpPageUp: ["pgup"],
+        .helpPageDown: ["pgdn", "space"],
     ])
 
-    public init(bindings: [KeyPress: Action]) {
+    public init(bindings: [KeyContext: [KeySequence: Action]]) {
         self.bindings = bindings
     }
 
-    public func action(for press: KeyPress) -> Action? {
-        bindings[press]
+    private init(defaults: [Action: [String]]) {
+        var bindings: [KeyContext: [KeySequence: Action]] = [:]
+        for (action, keys) in defaults {
+            for text in keys {
+                guard let sequence = KeySequence(parsing: text) else { preconditionFailure("a default key does not read: \(text)") }
+                bindings[action.context, default: [:]][sequence] = action
+            }
+        }
+        self.bindings = bindings
+    }
+
+    /// The action of a single key in `context`.
+    public func action(for press: KeyPress, in context: KeyContext = .normal) -> Action? {
+        bindings[context]?[KeySequence(press)]
+    }
+
+    /// The action of keys pressed one after the other in `context`.
+    public func action(for sequence: KeySequence, in context: KeyContext = .normal) -> Action? {
+        bindings[context]?[sequence]
+    }
+
+    /// Whether `press` starts a longer binding in `context` (the next key completes it).
+    public func isPrefix(_ press: KeyPress, in context: KeyContext = .normal) -> Bool {
+        bindings[context]?.keys.contains { $0.presses.count > 1 && $0.presses[0] == press } ?? false
     }
 
     /// The keys bound to `action`, for help and hints, in a stable order.
-    public func keys(for action: Action) -> [KeyPress] {
-        bindings.filter { $0.value == action }.map(\.key).sorted { $0.description < $1.description }
+    public func keys(for action: Action) -> [KeySequence] {
+        (bindings[action.context] ?? [:]).filter { $0.value == action }.map(\.key).sorted { $0.description < $1.description }
     }
 
     /// The defaults with the config's `[keys]` table applied (`action = "key"` or
-    /// `action = "key1, key2"`); returns the problems found, one line each.
+    /// `action = "key1, key2"`, a key being one press or two separated by a space); returns the
+    /// problems found, one line each.
     public static func configured(_ table: [String: String]) -> (map: KeyMap, problems: [String]) {
         var map = KeyMap.standard
         var problems: [String] = []
@@ -64,18 +70,20 @@ public struct KeyMap: Sendable, Equatable {
                 problems.append("[keys] \(name): unknown action (known: \(Action.allCases.map(\.rawValue).joined(separator: ", ")))")
                 continue
             }
-            let presses = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            var parsed: [KeyPress] = []
-            for text in presses {
-                guard let press = KeyPress(parsing: text) else {
-                    problems.append("[keys] \(name): cannot read the key \"\(text)\" (e.g. ctrl+r, alt+enter, pgup, f1)")
+            let texts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            var parsed: [KeySequence] = []
+            for text in texts {
+                guard let sequence = KeySequence(parsing: text) else {
+                    problems.append("[keys] \(name): cannot read the key \"\(text)\" (e.g. ctrl+r, alt+enter, pgup, f1, ctrl+x ctrl+e)")
                     continue
                 }
-                parsed.append(press)
+                parsed.append(sequence)
             }
             guard !parsed.isEmpty else { continue }
-            map.bindings = map.bindings.filter { $0.value != action }
-            for press in parsed { map.bindings[press] = action }
+            var context = map.bindings[action.context] ?? [:]
+            context = context.filter { $0.value != action }
+            for sequence in parsed { context[sequence] = action }
+            map.bindings[action.context] = context
         }
         return (map, problems)
     }

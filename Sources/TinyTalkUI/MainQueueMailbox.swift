@@ -51,18 +51,16 @@ final class MainQueueMailbox<Letter: Sendable>: Sendable {
 /// append per reply rather than one per piece (laying out a joined piece costs about what
 /// the last piece alone would).
 enum DeltaCoalescing {
-    static func coalesced<Source: AnyObject>(
-        _ letters: [(event: SessionEvent, session: Source)]
-    ) -> [(event: SessionEvent, session: Source, pieces: Int)] {
-        var result: [(event: SessionEvent, session: Source, pieces: Int)] = []
-        result.reserveCapacity(letters.count)
-        for letter in letters {
-            if case .textDelta(let id, let text) = letter.event, let last = result.last, last.session === letter.session,
-                case .textDelta(let lastID, let lastText) = last.event, lastID == id
+    static func coalesced(_ events: [WorkspaceEvent]) -> [(event: WorkspaceEvent, pieces: Int)] {
+        var result: [(event: WorkspaceEvent, pieces: Int)] = []
+        result.reserveCapacity(events.count)
+        for event in events {
+            if case .session(let tab, .textDelta(let id, let text)) = event, let last = result.last,
+                case .session(let lastTab, .textDelta(let lastID, let lastText)) = last.event, lastTab == tab, lastID == id
             {
-                result[result.count - 1] = (.textDelta(messageId: id, text: lastText + text), last.session, last.pieces + 1)
+                result[result.count - 1] = (.session(tab, .textDelta(messageId: id, text: lastText + text)), last.pieces + 1)
             } else {
-                result.append((letter.event, letter.session, 1))
+                result.append((event, 1))
             }
         }
         return result

@@ -2,10 +2,11 @@ import Foundation
 import TerminalKit
 import TinyTalkCore
 
-/// The UI state of one tab: its session, transcript, scroll position, input and markers.
+/// The UI state of one tab: its transcript, scroll position, input and markers. The tab itself
+/// (its session) belongs to the ``Workspace``; this is what the app shows of it.
 @MainActor
 public final class TabView {
-    public let session: ChatSession
+    public let id: TabID
     public let bot: BotProfile
     public let transcript: Transcript
     public var scroll = ScrollState()
@@ -25,7 +26,7 @@ public final class TabView {
     /// everything shown is saved.
     public var saveProblem: String?
     /// Another tinytalk writes this conversation: here it can be read, not added to.
-    public var isReadOnly: Bool { session.isReadOnly }
+    public let isReadOnly: Bool
     /// When the current reply's first text arrived and how much has arrived, for tokens/s.
     var streamStarted: ContinuousClock.Instant?
     var streamedPieces = 0
@@ -35,13 +36,14 @@ public final class TabView {
     public var temperature: Double?
     public var model: String?
 
-    init(session: ChatSession, bot: BotProfile, messages: [Message], theme: Theme) {
-        self.session = session
-        self.bot = bot
-        transcript = Transcript(botName: bot.name, messages: messages, theme: theme)
-        temperature = bot.temperature
-        model = bot.model
-        sent = messages.filter { $0.role == .user }.suffix(100).map(\.content)
+    init(_ snapshot: TabSnapshot, theme: Theme) {
+        id = snapshot.id
+        bot = snapshot.bot
+        isReadOnly = snapshot.isReadOnly
+        transcript = Transcript(botName: bot.name, messages: snapshot.messages, theme: theme)
+        temperature = snapshot.conversation.temperature
+        model = snapshot.conversation.model
+        sent = snapshot.messages.filter { $0.role == .user }.suffix(100).map(\.content)
     }
 
     /// Pieces of text per second since the reply's first text.

@@ -95,16 +95,18 @@ struct AskCommand: AsyncParsableCommand {
 
         let client = ChatClient(
             configuration: .init(connectTimeout: .seconds(connectTimeout), idleTimeout: .seconds(idleTimeout)))
+        let (events, eventInput) = AsyncStream.makeStream(of: SessionEvent.self)
         let session = ChatSession(
             conversation: conversation, messages: history, bot: profile, transport: AskTransport(client: client, stream: !noStream),
-            store: store, retry: RetryPolicy(maxAttempts: 1), context: ContextWindow(budget: environment.config.contextChars))
+            store: store, retry: RetryPolicy(maxAttempts: 1), context: ContextWindow(budget: environment.config.contextChars),
+            observer: { eventInput.yield($0) })
         let printer = ReplyPrinter(sanitize: StandardOutput.isTerminal)
         let cost = Mutex<Usage?>(nil)
         let signals = SignalWatch { _ in Task { await session.cancel() } }
         defer { signals.cancel() }
 
         let outcome = Task { () -> ReplyOutcome in
-            for await event in session.events {
+            for await event in events {
                 switch event {
                 case .textDelta(_, let text): printer.print(text)
                 case .citations(_, let citations): printer.cite(citations)
@@ -127,6 +129,7 @@ struct AskCommand: AsyncParsableCommand {
         }
         let result = await outcome.value
         await session.close()
+        eventInput.finish()
         try? await client.shutdown()
         printer.endLine()
         if usage {

@@ -86,23 +86,16 @@ enum ChatCommand {
         let client = ChatClient()
         let workspace = Workspace(store: store, transport: client, context: ContextWindow(budget: environment.config.contextChars))
         if options.demo {
-            for profile in profiles.prefix(4) { try await workspace.open(profile) }
-            try await workspace.select(0)
+            try await open(profiles.prefix(4), in: workspace)
         } else if !options.bots.isEmpty {
-            for name in options.bots {
-                if let profile = profiles.first(where: { $0.name == name || $0.id == name }) { try await workspace.open(profile) }
-            }
-            try await workspace.select(0)
+            try await open(options.bots.compactMap { name in profiles.first { $0.name == name || $0.id == name } }, in: workspace)
         } else {
             let known = profiles
             let fallback = try setup.restoredProfile
             let restored = try await workspace.restore { conversation in
                 known.first { $0.name == conversation.botName || $0.id == conversation.botId } ?? fallback(conversation)
             }
-            if restored == 0 {
-                for profile in profiles { try await workspace.open(profile) }
-                try await workspace.select(0)
-            }
+            if restored == 0 { try await open(profiles, in: workspace) }
         }
 
         let loader = ThemeLoader.standard(environment: environment.variables, userDirectory: environment.paths.userThemesDirectory)
@@ -163,6 +156,18 @@ enum ChatCommand {
         try? await client.shutdown()
         server?.stop()
         serving?.cancel()
+    }
+
+    /// Opens a tab for each bot, before the app shows them, and selects the first.
+    static func open(_ bots: some Sequence<BotProfile>, in workspace: Workspace) async throws {
+        for bot in bots {
+            let before = await workspace.tabIDs.count
+            await workspace.perform(.open(bot))
+            guard await workspace.tabIDs.count > before else {
+                throw CLIFailure.exit(ExitStatus.apiFailure, "could not open a tab for \(bot.name): the history cannot be written")
+            }
+        }
+        if let first = await workspace.tabIDs.first { await workspace.perform(.select(first)) }
     }
 
     /// Frames, frame times and stream pieces, so the drawing budgets can be checked from outside.

@@ -6,8 +6,8 @@ import TinyTalkCore
 @Suite struct ChatSessionTests {
     @Test func aReplyArrivesAsOrderedEventsAndIsSaved() async throws {
         let transport = FakeTransport([[.text("Hel"), .text("lo!")]])
-        let (session, store) = try makeSession(transport)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store) = try makeSession(transport, log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
 
@@ -34,8 +34,8 @@ import TinyTalkCore
 
     @Test func theHistoryGoesWithEveryRequest() async throws {
         let transport = FakeTransport([[.text("one")], [.text("two")]])
-        let (session, _) = try makeSession(transport, system: "Be brief.")
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, _) = try makeSession(transport, system: "Be brief.", log: log)
         try await session.send("first")
         _ = await log.waitForFinish(count: 1)
         try await session.send("second")
@@ -56,8 +56,8 @@ import TinyTalkCore
     }
 
     @Test func cancelKeepsThePartialReplyMarkedInterrupted() async throws {
-        let (session, store) = try makeSession(FakeTransport([[.text("Partial "), .text("text"), .hang]]))
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store) = try makeSession(FakeTransport([[.text("Partial "), .text("text"), .hang]]), log: log)
         try await session.send("Tell me")
         _ = await log.wait { $0.contains(.textDelta(messageId: 2, text: "text")) }
         await session.cancel()
@@ -71,8 +71,8 @@ import TinyTalkCore
 
     @Test func regenerateReplacesTheLastReply() async throws {
         let transport = FakeTransport([[.text("first answer")], [.text("second answer")]])
-        let (session, store) = try makeSession(transport)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store) = try makeSession(transport, log: log)
         try await session.send("Question")
         _ = await log.waitForFinish(count: 1)
         try await session.regenerate()
@@ -85,8 +85,8 @@ import TinyTalkCore
 
     @Test func editLastRewritesTheQuestionAndAsksAgain() async throws {
         let transport = FakeTransport([[.text("about cats")], [.text("about dogs")]])
-        let (session, store) = try makeSession(transport)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store) = try makeSession(transport, log: log)
         try await session.send("Tell me about cats")
         _ = await log.waitForFinish(count: 1)
         try await session.editLast("Tell me about dogs")
@@ -100,8 +100,8 @@ import TinyTalkCore
         let overloaded = APIError.http(status: 503, message: "overloaded", retryAfter: nil)
         let transport = FakeTransport([[.fail(overloaded)], [.fail(overloaded)], [.text("finally")]])
         let clock = FakeClock()
-        let (session, _) = try makeSession(transport, clock: clock)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, _) = try makeSession(transport, clock: clock, log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         #expect(clock.sleeps == [.seconds(1), .seconds(2)])
@@ -115,8 +115,8 @@ import TinyTalkCore
     @Test func retryAfterIsHonoured() async throws {
         let limited = APIError.http(status: 429, message: "slow down", retryAfter: 7)
         let clock = FakeClock()
-        let (session, _) = try makeSession(FakeTransport([[.fail(limited)], [.text("ok")]]), clock: clock)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, _) = try makeSession(FakeTransport([[.fail(limited)], [.text("ok")]]), clock: clock, log: log)
         try await session.send("Hi")
         _ = await log.waitForFinish()
         #expect(clock.sleeps == [.seconds(7)])
@@ -134,8 +134,8 @@ import TinyTalkCore
         let refused = APIError.http(status: status, message: "no", retryAfter: nil)
         let transport = FakeTransport([[.fail(refused)], [.text("must not be asked")]])
         let clock = FakeClock()
-        let (session, store) = try makeSession(transport, clock: clock)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store) = try makeSession(transport, clock: clock, log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         #expect(transport.requests.count == 1)
@@ -150,8 +150,8 @@ import TinyTalkCore
     @Test func retriesStopAfterThreeAttempts() async throws {
         let down = APIError.transport(.connectionRefused, detail: "127.0.0.1:9")
         let transport = FakeTransport([[.fail(down)], [.fail(down)], [.fail(down)], [.text("never")]])
-        let (session, _) = try makeSession(transport)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, _) = try makeSession(transport, log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         #expect(transport.requests.count == 3)
@@ -161,8 +161,8 @@ import TinyTalkCore
     @Test func aStreamThatBreaksAfterTextIsInterruptedNotRetried() async throws {
         let broken = APIError.truncated(detail: "the connection closed mid-reply")
         let transport = FakeTransport([[.text("half a"), .fail(broken)], [.text("again")]])
-        let (session, store) = try makeSession(transport)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store) = try makeSession(transport, log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         #expect(transport.requests.count == 1)
@@ -172,10 +172,10 @@ import TinyTalkCore
 
     @Test func cancellingDuringARetryWaitEndsTheReply() async throws {
         let overloaded = APIError.http(status: 503, message: "overloaded", retryAfter: nil)
+        let log = EventLog()
         let (session, _) = try makeSession(
             FakeTransport([[.fail(overloaded)], [.text("late")]]), clock: FakeClock(),
-            retry: RetryPolicy(jitter: 0))
-        let log = EventLog(session)
+            retry: RetryPolicy(jitter: 0), log: log)
         try await session.send("Hi")
         await session.cancel()
         let events = await log.waitForFinish()
@@ -185,8 +185,8 @@ import TinyTalkCore
 
     @Test func citationsAreKeptWithTheReply() async throws {
         let source = Citation(id: "1", url: "https://a.example", title: "A", type: "url")
-        let (session, store) = try makeSession(FakeTransport([[.text("See [1]."), .citations([source])]]))
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store) = try makeSession(FakeTransport([[.text("See [1]."), .citations([source])]]), log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         #expect(events.contains(.citations(messageId: 2, [source])))
@@ -196,8 +196,8 @@ import TinyTalkCore
     @Test func aStreamingReplyIsSavedEveryHalfSecond() async throws {
         let clock = FakeClock()
         let transport = FakeTransport([[.text("a"), .hang]])
-        let (session, store) = try makeSession(transport, clock: clock)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store) = try makeSession(transport, clock: clock, log: log)
         try await session.send("Hi")
         _ = await log.wait { $0.contains(.textDelta(messageId: 2, text: "a")) }
         // Less than the interval has passed: the text is not written yet.
@@ -234,8 +234,8 @@ import TinyTalkCore
 
     @Test func trimmingIsReportedAsAnEvent() async throws {
         let transport = FakeTransport([[.text("0123456789")], [.text("ok")]])
-        let (session, _) = try makeSession(transport, context: ContextWindow(budget: 25))
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, _) = try makeSession(transport, context: ContextWindow(budget: 25), log: log)
         try await session.send("0123456789")
         _ = await log.waitForFinish(count: 1)
         try await session.send("0123456789")

@@ -86,24 +86,16 @@ final class FakeClock: SessionClock {
     }
 }
 
-/// Collects a session's events until a condition holds (bounded).
-actor EventLog {
-    private(set) var events: [SessionEvent] = []
-    private var pump: Task<Void, Never>?
+/// Collects a session's events (give ``record`` as the session's observer) until a condition
+/// holds (bounded).
+final class EventLog: Sendable {
+    private let collected = Mutex<[SessionEvent]>([])
 
-    init(_ session: ChatSession) {
-        let stream = session.events
-        Task { await self.start(stream) }
-    }
+    var events: [SessionEvent] { collected.withLock { $0 } }
 
-    private func start(_ stream: AsyncStream<SessionEvent>) {
-        pump = Task {
-            for await event in stream { self.append(event) }
-        }
-    }
-
-    private func append(_ event: SessionEvent) {
-        events.append(event)
+    /// The observer to give the session.
+    var record: @Sendable (SessionEvent) -> Void {
+        { [self] event in self.collected.withLock { $0.append(event) } }
     }
 
     /// Waits until `condition` holds for the events so far (5,000 looks, 2 ms apart: at least 10 s).
@@ -117,6 +109,9 @@ actor EventLog {
     }
 }
 
+/// An observer for sessions whose events a test does not look at.
+let ignoreEvents: @Sendable (SessionEvent) -> Void = { _ in }
+
 func profile(_ name: String = "echo", temperature: Double? = nil, system: String? = nil) -> BotProfile {
     BotProfile(
         name: name, id: name, endpoint: Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: APIKey("test-key")),
@@ -125,12 +120,12 @@ func profile(_ name: String = "echo", temperature: Double? = nil, system: String
 
 func makeSession(
     _ transport: FakeTransport, store: Store? = nil, clock: FakeClock = FakeClock(), retry: RetryPolicy = RetryPolicy(jitter: 0),
-    context: ContextWindow = ContextWindow(), system: String? = nil
+    context: ContextWindow = ContextWindow(), system: String? = nil, log: EventLog? = nil
 ) throws -> (ChatSession, Store) {
     let store = try store ?? Store()
     let conversation = try store.createConversation(botId: "echo", botName: "echo", systemPrompt: system)
     let session = ChatSession(
         conversation: conversation, bot: profile(system: system), transport: transport, store: store, clock: clock, retry: retry,
-        context: context)
+        context: context, observer: log?.record ?? ignoreEvents)
     return (session, store)
 }

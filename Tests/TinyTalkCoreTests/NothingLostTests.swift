@@ -56,10 +56,10 @@ import TinyTalkAPI
         let store = try Store(path: path)
         let conversation = try store.createConversation(botId: "b", botName: "b")
         // The session's clock never moves: only the wall-clock flush can save the piece.
+        let log = EventLog()
         let session = ChatSession(
             conversation: conversation, bot: BotProfile(name: "b", id: "b", endpoint: Endpoint()),
-            transport: FakeTransport([[.text("shown before the stall"), .hang]]), store: store, clock: FakeClock())
-        let log = EventLog(session)
+            transport: FakeTransport([[.text("shown before the stall"), .hang]]), store: store, clock: FakeClock(), observer: log.record)
         try await session.send("Hi")
         _ = await log.wait { $0.contains(.textDelta(messageId: 2, text: "shown before the stall")) }
         _ = try await Polling.until(attempts: 250, every: .milliseconds(20)) {
@@ -77,9 +77,9 @@ import TinyTalkAPI
         let conversation = try store.createConversation(botId: "b", botName: "b")
         let big = String(repeating: "a long reply that will not fit. ", count: 4000)
         let transport = FakeTransport([[.text("start "), .pause(.milliseconds(300)), .text(big)]])
+        let log = EventLog()
         let session = ChatSession(
-            conversation: conversation, bot: BotProfile(name: "b", id: "b", endpoint: Endpoint()), transport: transport, store: store)
-        let log = EventLog(session)
+            conversation: conversation, bot: BotProfile(name: "b", id: "b", endpoint: Endpoint()), transport: transport, store: store, observer: log.record)
         try await session.send("Hi")
         _ = await log.wait { $0.contains(.textDelta(messageId: 2, text: "start ")) }
         // The disk is full now: the database may not grow by a page.
@@ -119,18 +119,19 @@ import TinyTalkAPI
         let path = temporaryDatabase()
         defer { remove(path) }
         let first = Workspace(store: try Store(path: path), transport: FakeTransport([]))
-        func firstTabIsReadOnly(_ workspace: Workspace) async -> Bool { await workspace.tabs[0].session.isReadOnly }
-        let id = try await first.open(BotProfile(name: "b", id: "b", endpoint: Endpoint())).conversationId
-        #expect(await !firstTabIsReadOnly(first))
+        await first.perform(.open(BotProfile(name: "b", id: "b", endpoint: Endpoint())))
+        let tab = try #require(await first.tabIDs.first)
+        let id = tab.conversation
+        #expect(await first.session(of: tab)?.isReadOnly == false)
         let otherStore = try Store(path: path)
         #expect(otherStore.isConversationLocked(id))
         let second = Workspace(store: otherStore, transport: FakeTransport([]))
-        try await second.open(BotProfile(name: "b", id: "b", endpoint: Endpoint()), conversationId: id)
-        #expect(await firstTabIsReadOnly(second))
-        let readOnly = await second.tabs[0].session
+        await second.perform(.open(BotProfile(name: "b", id: "b", endpoint: Endpoint()), conversation: id))
+        let readOnly = try #require(await second.session(of: tab))
+        #expect(readOnly.isReadOnly)
         await #expect(throws: SessionError.readOnly) { try await readOnly.send("hello") }
         // Closed in the first, the conversation can be written by the next one to open it.
-        try await first.close(at: 0)
+        await first.perform(.close(tab))
         #expect(!otherStore.isConversationLocked(id))
     }
 
@@ -162,10 +163,10 @@ import TinyTalkAPI
         let conversation = try store.createConversation(botId: "b", botName: "b")
         let megabyte = String(repeating: "0123456789abcdef", count: 65_536)
         let pieces = Array(repeating: FakeTransport.Step.text(megabyte), count: (ChatSession.maxReplyBytes >> 20) + 3)
+        let log = EventLog()
         let session = ChatSession(
             conversation: conversation, bot: BotProfile(name: "b", id: "b", endpoint: Endpoint()), transport: FakeTransport([pieces]),
-            store: store)
-        let log = EventLog(session)
+            store: store, observer: log.record)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         let outcome = events.compactMap { event -> ReplyOutcome? in
@@ -185,10 +186,10 @@ import TinyTalkAPI
         let store = try Store()
         let conversation = try store.createConversation(botId: "b", botName: "b")
         let sources = (1...150).map { Citation(id: "\($0)", url: "https://example.com/\($0)", title: "Source \($0)") }
+        let log = EventLog()
         let session = ChatSession(
             conversation: conversation, bot: BotProfile(name: "b", id: "b", endpoint: Endpoint()),
-            transport: FakeTransport([[.text("See"), .citations(Array(sources[..<60])), .citations(Array(sources[60...]))]]), store: store)
-        let log = EventLog(session)
+            transport: FakeTransport([[.text("See"), .citations(Array(sources[..<60])), .citations(Array(sources[60...]))]]), store: store, observer: log.record)
         try await session.send("Hi")
         _ = await log.waitForFinish()
         #expect(try store.messages(conversationId: conversation.id).last?.citations.count == ChatSession.maxCitations)

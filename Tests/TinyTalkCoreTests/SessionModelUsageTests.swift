@@ -5,12 +5,13 @@ import TinyTalkCore
 
 /// A session over a conversation created with `model`, for the tests of models and usage.
 private func makeSession(
-    _ transport: FakeTransport, model: String?, store: Store? = nil, clock: FakeClock = FakeClock()
+    _ transport: FakeTransport, model: String?, store: Store? = nil, clock: FakeClock = FakeClock(), log: EventLog? = nil
 ) throws -> (ChatSession, Store, Conversation) {
     let store = try store ?? Store()
     let conversation = try store.createConversation(botId: "echo", botName: "echo", temperature: 0.4, model: model)
     let session = ChatSession(
-        conversation: conversation, bot: profile(), transport: transport, store: store, clock: clock, retry: RetryPolicy(jitter: 0))
+        conversation: conversation, bot: profile(), transport: transport, store: store, clock: clock, retry: RetryPolicy(jitter: 0),
+        observer: log?.record ?? ignoreEvents)
     return (session, store, conversation)
 }
 
@@ -18,8 +19,8 @@ private func makeSession(
 @Suite struct SessionModelUsageTests {
     @Test func theRequestAsksForTheConversationsModel() async throws {
         let transport = FakeTransport([[.text("ok")]])
-        let (session, _, _) = try makeSession(transport, model: "gpt-4o-mini")
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, _, _) = try makeSession(transport, model: "gpt-4o-mini", log: log)
         try await session.send("Hi")
         _ = await log.waitForFinish()
         try #require(transport.requests.count == 1)
@@ -28,8 +29,8 @@ private func makeSession(
 
         // Without a model, none is asked for: the bot's own applies.
         let plain = FakeTransport([[.text("ok")]])
-        let (other, _, _) = try makeSession(plain, model: nil)
-        let otherLog = EventLog(other)
+        let otherLog = EventLog()
+        let (other, _, _) = try makeSession(plain, model: nil, log: otherLog)
         try await other.send("Hi")
         _ = await otherLog.waitForFinish()
         #expect(plain.requests.first?.model == nil)
@@ -37,9 +38,9 @@ private func makeSession(
 
     @Test func changingTheModelChangesTheNextRequestAndIsSaved() async throws {
         let transport = FakeTransport([[.text("one")], [.text("two")], [.text("three")]])
-        let (session, store, conversation) = try makeSession(transport, model: nil)
+        let log = EventLog()
+        let (session, store, conversation) = try makeSession(transport, model: nil, log: log)
         try await session.configure(.systemPrompt("Be brief."))
-        let log = EventLog(session)
         try await session.send("first")
         _ = await log.waitForFinish(count: 1)
 
@@ -59,10 +60,10 @@ private func makeSession(
         #expect(saved.model == "gpt-4.1-mini")
         #expect(saved.systemPrompt == "Be brief.")
         #expect(saved.temperature == 0.4)
+        let reopenedLog = EventLog()
         let reopened = ChatSession(
             conversation: saved, messages: try store.messages(conversationId: saved.id), bot: profile(), transport: transport,
-            store: store, clock: FakeClock(), retry: RetryPolicy(jitter: 0))
-        let reopenedLog = EventLog(reopened)
+            store: store, clock: FakeClock(), retry: RetryPolicy(jitter: 0), observer: reopenedLog.record)
         try await reopened.send("third")
         _ = await reopenedLog.waitForFinish()
         try #require(transport.requests.count == 3)
@@ -72,8 +73,8 @@ private func makeSession(
 
     @Test func settingTheModelBackToNoneAsksForTheBotsOwn() async throws {
         let transport = FakeTransport([[.text("one")], [.text("two")]])
-        let (session, store, conversation) = try makeSession(transport, model: "o3")
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store, conversation) = try makeSession(transport, model: "o3", log: log)
         try await session.send("first")
         _ = await log.waitForFinish(count: 1)
         try await session.configure(.model(nil))
@@ -87,8 +88,8 @@ private func makeSession(
     @Test func theTokensAReplyCostAreAnEventAndSavedWithIt() async throws {
         let usage = Usage(promptTokens: 12, completionTokens: 30, totalTokens: 42)
         let transport = FakeTransport([[.text("Hel"), .text("lo!"), .usage(usage)]])
-        let (session, store, conversation) = try makeSession(transport, model: nil)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store, conversation) = try makeSession(transport, model: nil, log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         #expect(Array(events.suffix(5)) == [
@@ -107,8 +108,8 @@ private func makeSession(
     @Test func tokensOfAReplyThatBreaksAreKeptWithIt() async throws {
         let usage = Usage(completionTokens: 3)
         let broken = APIError.truncated(detail: "the connection closed mid-reply")
-        let (session, store, conversation) = try makeSession(FakeTransport([[.text("half"), .usage(usage), .fail(broken)]]), model: nil)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store, conversation) = try makeSession(FakeTransport([[.text("half"), .usage(usage), .fail(broken)]]), model: nil, log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         #expect(events.contains(.usage(messageId: 2, usage)))
@@ -120,8 +121,8 @@ private func makeSession(
 
     @Test func aRegeneratedReplyDoesNotKeepTheOldTokens() async throws {
         let transport = FakeTransport([[.text("first"), .usage(Usage(totalTokens: 10))], [.text("second")]])
-        let (session, store, conversation) = try makeSession(transport, model: nil)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store, conversation) = try makeSession(transport, model: nil, log: log)
         try await session.send("Q")
         _ = await log.waitForFinish(count: 1)
         try await session.regenerate()
@@ -133,8 +134,8 @@ private func makeSession(
 
     @Test func setAPIKeyChangesTheKeyOfTheNextRequest() async throws {
         let transport = FakeTransport([[.text("one")], [.text("two")], [.text("three")]])
-        let (session, _, _) = try makeSession(transport, model: nil)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, _, _) = try makeSession(transport, model: nil, log: log)
         try await session.send("first")
         _ = await log.waitForFinish(count: 1)
         await session.setAPIKey(APIKey("tiny_sk_private_5678"))
@@ -163,8 +164,8 @@ private func makeSession(
     func aRefusedKeyOrPlanLimitIsAskedOnceAndFails(refusal: APIError) async throws {
         let transport = FakeTransport([[.fail(refusal)], [.text("must not be asked")]])
         let clock = FakeClock()
-        let (session, store, conversation) = try makeSession(transport, model: "gpt-4.1", clock: clock)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, store, conversation) = try makeSession(transport, model: "gpt-4.1", clock: clock, log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         #expect(transport.requests.count == 1)
@@ -190,8 +191,8 @@ private func makeSession(
             ],
             [.text("ok")],
         ])
-        let (session, _, _) = try makeSession(transport, model: nil, clock: clock)
-        let log = EventLog(session)
+        let log = EventLog()
+        let (session, _, _) = try makeSession(transport, model: nil, clock: clock, log: log)
         try await session.send("Hi")
         let events = await log.waitForFinish()
         #expect(events.contains(.replyFinished(messageId: 2, .complete)))

@@ -150,36 +150,3 @@ func temporaryDatabase() -> String {
         #expect(markdown.contains("> *Interrupted: cancelled*"))
     }
 }
-
-@Suite struct WorkspaceTests {
-    @Test func tabsOpenCloseMoveAndComeBackNextRun() async throws {
-        let path = temporaryDatabase()
-        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
-        let store = try Store(path: path)
-        let workspace = Workspace(store: store, transport: FakeTransport([]))
-        try await workspace.open(profile("support"))
-        try await workspace.open(profile("sales"))
-        try await workspace.open(profile("docs"))
-        #expect(await workspace.tabs.map(\.bot.name) == ["support", "sales", "docs"])
-        #expect(await workspace.selected == 2)
-
-        try await workspace.move(from: 2, to: 0)
-        #expect(await workspace.tabs.map(\.bot.name) == ["docs", "support", "sales"])
-        #expect(await workspace.selected == 0)  // the selection follows its tab
-        try await workspace.select(2)
-        try await workspace.close(at: 1)
-        #expect(await workspace.tabs.map(\.bot.name) == ["docs", "sales"])
-        #expect(await workspace.selected == 1)
-
-        let sales = try #require(await workspace.selectedTab)
-        try await sales.session.send("remember me")
-
-        let nextRun = Workspace(store: try Store(path: path), transport: FakeTransport([]))
-        let restored = try await nextRun.restore { conversation in profile(conversation.botName) }
-        try #require(restored == 2)
-        #expect(await nextRun.tabs.map(\.bot.name) == ["docs", "sales"])
-        #expect(await nextRun.selected == 1)
-        let messages = await nextRun.tabs[1].session.messages
-        #expect(messages.first?.content == "remember me")
-    }
-}

@@ -90,8 +90,8 @@ struct Harness {
         let workspace = Workspace(store: try Store(), transport: transport)
         let endpoint = Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: key)
         let profiles = bots.map { BotProfile(name: $0, id: $0, endpoint: endpoint) }
-        for profile in profiles { try await workspace.open(profile) }
-        try await workspace.select(0)
+        for profile in profiles { await workspace.perform(.open(profile)) }
+        if let first = await workspace.tabIDs.first { await workspace.perform(.select(first)) }
         app = App(backend: terminal, workspace: workspace, profiles: profiles)
         app.setup = setup
         await app.start()
@@ -113,6 +113,18 @@ struct Harness {
     /// Waits until `condition` holds (2,000 looks, 5 ms apart: at least 10 s).
     func waitUntil(_ condition: () -> Bool) async {
         #expect(await Polling.until(attempts: 2_000, every: .milliseconds(5)) { condition() })
+    }
+
+    /// Draws frames until `condition` holds for the screen's text (2,000 frames, 5 ms apart:
+    /// at least 10 s); returns the screen.
+    @discardableResult
+    func waitForScreen(_ condition: (String) -> Bool) async -> String {
+        let shown = await Polling.until(attempts: 2_000, every: .milliseconds(5)) {
+            app.render()
+            return condition(terminal.grid.text)
+        }
+        if !shown { Issue.record("the screen never showed what was expected:\n\(terminal.grid.text)") }
+        return terminal.grid.text
     }
 
     /// Draws frames until the screen shows `expected` (2,000 frames, 5 ms apart: at least
@@ -194,8 +206,9 @@ struct Harness {
         #expect(!marked.contains("-MORE("))
         // Switching away and back marks it read.
         harness.press(.character("2"), alt: true)
+        await harness.waitFor("story · idle")
         harness.press(.character("1"), alt: true)
-        let read = await harness.waitFor("unseen text")
+        let read = await harness.waitForScreen { $0.contains("unseen text") && !$0.contains("story · idle") }
         #expect(!read.contains("── new"))
         harness.press(.escape)
     }
@@ -217,7 +230,13 @@ struct Harness {
         harness.press(.function(1))
         let screen = await harness.waitFor("Keys and commands")
         #expect(screen.contains("Ctrl+R"))
-        #expect(screen.contains("/retry"))
+        #expect(screen.contains("regenerate"))
+        #expect(!screen.contains("/retry"))
+        // Longer than the pane: PgDn pages down to the commands.
+        harness.press(.pageDown)
+        let paged = await harness.waitFor("/retry")
+        #expect(paged.contains("Commands"))
+        #expect(!paged.contains("Ctrl+R  "))
         harness.press(.escape)
         await harness.waitFor("echo · idle")
     }
@@ -323,7 +342,7 @@ struct Harness {
         let workspace = Workspace(store: store, transport: ScriptedTransport([]), restoreLimit: 30)
         let endpoint = Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: APIKey("k"))
         let profile = BotProfile(name: "echo", id: "echo", endpoint: endpoint)
-        _ = try await workspace.open(profile, conversationId: conversation.id)
+        await workspace.perform(.open(profile, conversation: conversation.id))
         let terminal = FakeTerminal(columns: 60, rows: 16)
         let app = App(backend: terminal, workspace: workspace, profiles: [profile])
         await app.start()
@@ -423,9 +442,9 @@ struct Harness {
         #expect(harness.app.tabs.count == 2)
         harness.press(.control("w"))
         harness.press(.control("w"))
-        #expect(harness.app.tabs.count == 1)
         let screen = await harness.waitFor("story · idle")
         #expect(screen.hasPrefix(" 1:story"))
+        #expect(harness.app.tabs.count == 1)
     }
 
     @Test func tabKeysWithNoTabLeftDoNothing() async throws {

@@ -39,22 +39,22 @@ import TinyTalkCore
 }
 
 @Suite struct DeltaCoalescingTests {
-    final class Source {}
-
     @Test func consecutivePiecesOfOneReplyAreJoinedAndNothingElseMoves() {
-        let a = Source(), b = Source()
-        let letters: [(event: SessionEvent, session: Source)] = [
-            (.textDelta(messageId: 2, text: "Hel"), a), (.textDelta(messageId: 2, text: "lo"), a),
-            (.textDelta(messageId: 7, text: "x"), b), (.textDelta(messageId: 2, text: ", "), a),
-            (.textDelta(messageId: 2, text: "world"), a), (.usage(messageId: 2, Usage(promptTokens: 1)), a),
-            (.textDelta(messageId: 2, text: "!"), a), (.textDelta(messageId: 3, text: "new"), a),
+        let a = TabID(1), b = TabID(2)
+        let events: [WorkspaceEvent] = [
+            .session(a, .textDelta(messageId: 2, text: "Hel")), .session(a, .textDelta(messageId: 2, text: "lo")),
+            .session(b, .textDelta(messageId: 7, text: "x")), .session(a, .textDelta(messageId: 2, text: ", ")),
+            .session(a, .textDelta(messageId: 2, text: "world")), .session(a, .usage(messageId: 2, Usage(promptTokens: 1))),
+            .session(a, .textDelta(messageId: 2, text: "!")), .session(a, .textDelta(messageId: 3, text: "new")),
+            .tabSelected(b), .session(b, .textDelta(messageId: 7, text: "y")), .session(b, .textDelta(messageId: 7, text: "z")),
         ]
-        let merged = DeltaCoalescing.coalesced(letters)
+        let merged = DeltaCoalescing.coalesced(events)
         #expect(merged.map(\.event) == [
-            .textDelta(messageId: 2, text: "Hello"), .textDelta(messageId: 7, text: "x"), .textDelta(messageId: 2, text: ", world"),
-            .usage(messageId: 2, Usage(promptTokens: 1)), .textDelta(messageId: 2, text: "!"), .textDelta(messageId: 3, text: "new"),
+            .session(a, .textDelta(messageId: 2, text: "Hello")), .session(b, .textDelta(messageId: 7, text: "x")),
+            .session(a, .textDelta(messageId: 2, text: ", world")), .session(a, .usage(messageId: 2, Usage(promptTokens: 1))),
+            .session(a, .textDelta(messageId: 2, text: "!")), .session(a, .textDelta(messageId: 3, text: "new")),
+            .tabSelected(b), .session(b, .textDelta(messageId: 7, text: "yz")),
         ])
-        #expect(merged.map(\.pieces) == [2, 1, 2, 1, 1, 1])
-        #expect(merged.map { $0.session === a } == [true, false, true, true, true, true])
+        #expect(merged.map(\.pieces) == [2, 1, 2, 1, 1, 1, 1, 2])
     }
 }

@@ -1,0 +1,153 @@
+import Foundation
+import TinyTalkAPI
+import TinyTalkCore
+
+extension App {
+    /// Enter: the input is sent to the bot, or run when it is a command.
+    func submit() {
+        guard let tab = currentTab else { return }
+        let text = tab.editor.text
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        if text.hasPrefix("/") && !text.hasPrefix("//") && text != unknownCommand {
+            guard let command = SlashCommand(parsing: text) else {
+                // Not a command (a path, say): the text stays, and Enter again sends it as it is.
+                let word = text.split(separator: " ", maxSplits: 1).first.map(String.init) ?? text
+                unknownCommand = text
+                message = "\(word) is not a command: Enter sends it as text (// at the start does too); F1 lists commands"
+                return
+            }
+            tab.editor.clear()
+            run(command, line: text)
+            return
+        }
+        unknownCommand = nil
+        guard tab.state == .idle else {
+            message = "A reply is still arriving: Esc cancels it."
+            return
+        }
+        tab.sent.append(text)
+        tab.editor.clear()
+        tab.scroll = ScrollState()
+        workspace.send(.send(tab.id, text.hasPrefix("//") ? String(text.dropFirst()) : text))
+    }
+
+    func regenerate() {
+        guard let tab = currentTab else { return }
+        guard tab.state == .idle else {
+            message = "A reply is still arriving: Esc cancels it."
+            return
+        }
+        tab.scroll.anchor = nil
+        workspace.send(.regenerate(tab.id))
+    }
+
+    func completeCommand(_ tab: TabView) {
+        let matches = SlashCommand.completions(of: tab.editor.text)
+        if matches.count == 1 {
+            tab.editor.replace(with: matches[0] + " ")
+        } else if matches.count > 1 {
+            message = matches.joined(separator: "  ")
+        }
+    }
+
+    private func run(_ command: SlashCommand, line: String) {
+        let tab = currentTab
+        switch command {
+        case .quit: quit()
+        case .help: mode = .help(top: 0)
+        case .retry: regenerate()
+        case .copy(let argument): copyCommand(argument)
+        case .raw:
+            guard let tab else { return }
+            tab.transcript.showsSource.toggle()
+            message = tab.transcript.showsSource ? "Replies shown as their Markdown source (/raw again: styled)." : "Replies styled."
+        case .close: closeTab()
+        case .new(let argument): newTab(argument)
+        case .clear:
+            if let tab { workspace.send(.restart(tab.id)) }
+        case .temperature(let argument):
+            guard let tab else { return }
+            guard let value = Double(argument), (0...2).contains(value) else {
+                message = "/temp takes a number from 0 to 2, e.g. /temp 0.3"
+                return
+            }
+            workspace.send(.configure(tab.id, .temperature(value)))
+        case .system(let argument):
+            if let tab { workspace.send(.configure(tab.id, .systemPrompt(argument.isEmpty ? nil : argument))) }
+        case .model(let argument):
+            guard let tab else { return }
+            if argument.isEmpty {
+                message = "Model: \(tab.model ?? "the bot's own") (/model NAME asks for another; /model default goes back)"
+                return
+            }
+            let model = argument == "default" ? nil : argument
+            if let model {
+                do {
+                    try ChatRequest.validate(model: model)
+                } catch {
+                    message = error.message
+                    return
+                }
+            }
+            workspace.send(.configure(tab.id, .model(model)))
+        case .bot(let argument): botCommand(argument)
+        case .key:
+            if let tab { askForKey(for: tab) }
+        case .theme(let argument): themeCommand(argument)
+        case .search(let argument):
+            guard !argument.isEmpty else {
+                message = "/search WORDS finds them in every saved conversation"
+                return
+            }
+            workspace.send(.search(argument))
+        case .export(let argument):
+            guard let tab else { return }
+            let words = argument.split(separator: " ", maxSplits: 1).map(String.init)
+            guard let format = ConversationExport.Format(rawValue: words.first?.lowercased() ?? "md") else {
+                message = "/export md|json [path]"
+                return
+            }
+            // The same command again, right after the warning, replaces the file.
+            let replace = pendingOverwrite == line
+            pendingOverwrite = nil
+            lastExport = line
+            workspace.send(.export(tab.id, format, path: words.count > 1 ? words[1] : nil, replace: replace))
+        }
+    }
+
+    /// `/new [BOT]`: a configured bot by name or id, else a bot by id with this tab's endpoint.
+    private func newTab(_ argument: String) {
+        let name = argument.isEmpty ? currentTab?.bot.name ?? "" : argument
+        let configured = profiles.first { $0.name.caseInsensitiveCompare(name) == .orderedSame || $0.id == name }
+        let byID = currentTab.map { current in
+            var profile = current.bot
+            profile.name = name
+            profile.id = name
+            return profile
+        }
+        guard let profile = configured ?? byID, !name.isEmpty else {
+            message = "/new needs a bot: \(profiles.map(\.name).joined(separator: ", "))"
+            return
+        }
+        openTab(profile)
+    }
+
+    private func themeCommand(_ argument: String) {
+        guard let loader = themeLoader else { return }
+        guard !argument.isEmpty else {
+            message = "Themes: \(loader.names().joined(separator: ", ")) (now: \(theme.name))"
+            return
+        }
+        guard !colorsDisabled else {
+            message = "NO_COLOR is set: colours stay off."
+            return
+        }
+        do {
+            let loaded = try loader.load(argument.lowercased())
+            theme = loaded.theme
+            message = loaded.warnings.first ?? "Theme \(loaded.theme.name)."
+        } catch {
+            message = error.description
+        }
+    }
+}

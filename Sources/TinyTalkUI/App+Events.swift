@@ -1,0 +1,103 @@
+import Foundation
+import TinyTalkCore
+
+extension App {
+    /// Applies one event from the workspace to what the app shows.
+    /// - Parameter pieces: how many stream pieces a text delta joins (for tokens a second).
+    func apply(_ event: WorkspaceEvent, pieces: Int = 1) {
+        switch event {
+        case .tabOpened(let snapshot, let index):
+            guard tab(snapshot.id) == nil else { break }
+            tabs.insert(TabView(snapshot, theme: theme), at: min(index, tabs.count))
+        case .tabReplaced(let old, let snapshot):
+            guard let index = tabs.firstIndex(where: { $0.id == old }) else { break }
+            tabs[index] = TabView(snapshot, theme: theme)
+            leaveModes(of: old)
+            if selectedID == old { selectedID = snapshot.id }
+        case .tabClosed(let id):
+            tabs.removeAll { $0.id == id }
+            leaveModes(of: id)
+        case .tabMoved(let id, let position):
+            guard let index = tabs.firstIndex(where: { $0.id == id }) else { break }
+            tabs.insert(tabs.remove(at: index), at: min(position, tabs.count - 1))
+        case .tabSelected(let id):
+            if let id, requestedSelections.first == id {
+                requestedSelections.removeFirst()  // shown when asked
+            } else {
+                requestedSelections.removeAll()
+                show(id)
+            }
+        case .session(let id, let sessionEvent):
+            guard let view = tab(id) else { break }  // closed
+            receive(sessionEvent, in: view, pieces: pieces)
+        case .settingsChanged(let id, let conversation, let setting):
+            guard let view = tab(id) else { break }
+            view.temperature = conversation.temperature
+            view.model = conversation.model
+            if view === currentTab { message = Self.describe(setting) }
+        case .olderLoaded(let id, let older):
+            guard let view = tab(id) else { break }
+            view.loadingOlder = false
+            view.mayHaveOlder = !older.isEmpty
+            guard !older.isEmpty else { break }
+            view.transcript.prepend(older)
+            view.scroll.shift(byPrependedEntries: older.count)
+        case .searchFinished(let query, let hits):
+            mode = .search(query: query, hits: hits, chosen: 0)
+        case .exported(_, let path):
+            message = "Exported to \(path)"
+        case .exportWouldReplace(_, let path):
+            pendingOverwrite = lastExport
+            message = "Exists (the same /export again replaces it): \(path)"
+        case .stopped:
+            hasStopped = true
+            finished?.resume()
+            finished = nil
+        case .failed(let failure):
+            message = failure.message
+            if let text = failure.unsent, let id = failure.tab, let view = tab(id) {
+                // Nothing is lost: the text goes back in the box, before anything typed since.
+                view.editor.replace(with: view.editor.isEmpty ? text : text + "\n" + view.editor.text)
+            }
+        }
+        markDirty()
+    }
+
+    private func receive(_ event: SessionEvent, in view: TabView, pieces: Int) {
+        view.apply(event, visible: currentTab === view, pieces: pieces)
+        switch event {
+        case .textDelta:
+            deltasReceived += pieces
+        case .saveFailed(let reason):
+            message = "Cannot save the conversation (\(reason)): what is shown is kept, and saving is tried again."
+        case .saveRecovered:
+            message = "Saved: the conversation could be written again."
+        case .replyFinished(_, .failed(let error)) where error.status == 401 && currentTab === view:
+            // A private agent refused the request for want of a key: ask for one right here.
+            askForKey(for: view)
+        default:
+            break
+        }
+    }
+
+    /// A mode that was about a tab ends with it.
+    private func leaveModes(of id: TabID) {
+        switch mode {
+        case .keyForm(_, let tab) where tab == id: mode = .normal
+        case .confirmClose(let tab) where tab == id: mode = .normal
+        case .select where selectedID == id: mode = .normal
+        default: break
+        }
+    }
+
+    static func describe(_ setting: ChatSession.Setting) -> String {
+        switch setting {
+        case .temperature(let value?): "Temperature \(String(format: "%g", value)) from the next message on."
+        case .temperature(nil): "The bot's own temperature from the next message on."
+        case .systemPrompt(nil): "System prompt removed."
+        case .systemPrompt: "System prompt set."
+        case .model(let name?): "Now asking for \(name)."
+        case .model(nil): "Now asking for the bot's own model."
+        }
+    }
+}

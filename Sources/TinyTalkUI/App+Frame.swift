@@ -1,0 +1,117 @@
+import TerminalKit
+import TinyTalkCore
+
+extension App {
+    static let frameInterval: Duration = .milliseconds(16)
+    static let animationInterval: Duration = .milliseconds(125)
+
+    /// Asks for a frame; frames are coalesced to at most one per ``frameInterval``. When the
+    /// last frame is older than that, the frame is drawn at once: a token trickling in at
+    /// 50 a second then costs one frame and no extra wake-up.
+    public func markDirty() {
+        dirty = true
+        guard !frameScheduled else { return }
+        let wait = Self.frameInterval - (ContinuousClock.now - lastFrame)
+        guard wait > .zero else {
+            render()
+            return
+        }
+        frameScheduled = true
+        Task { @MainActor [weak self] in
+            try? await Task.sleep(for: wait)
+            guard let self else { return }
+            self.frameScheduled = false
+            if self.dirty { self.render() }
+        }
+    }
+
+    /// Spinners and the tokens/s figure move with time while a reply is on its way. Frames
+    /// drawn for arriving text show them too, so this one draws only when none came lately.
+    private func scheduleAnimationFrame() {
+        guard !animationScheduled else { return }
+        animationScheduled = true
+        Task { @MainActor [weak self] in
+            try? await Task.sleep(for: Self.animationInterval)
+            guard let self else { return }
+            self.animationScheduled = false
+            if ContinuousClock.now - self.lastFrame >= Self.animationInterval * 0.75 {
+                self.markDirty()
+            } else if self.tabs.contains(where: { $0.state != .idle }) {
+                self.scheduleAnimationFrame()
+            }
+        }
+    }
+
+    /// Draws one frame now.
+    public func render() {
+        let started = ContinuousClock.now
+        defer {
+            let took = ContinuousClock.now - started
+            if frameTimes.count < 100_000 { frameTimes.append(took) }
+            if firstFrameAfter == nil { firstFrameAfter = ContinuousClock.now - startedAt }
+        }
+        dirty = false
+        lastFrame = .now
+        framesDrawn += 1
+        let (columns, rows) = backend.size
+        // The grid lives from frame to frame, so rows that stay the same are neither redrawn
+        // nor compared again by the backend.
+        var grid = frame
+        frame = CellGrid(columns: 0, rows: 0)  // hand the storage over, so writing does not copy it
+        if grid.columns != columns || grid.rows != rows {
+            grid = CellGrid(columns: columns, rows: rows)
+            paneRows.invalidate()
+        }
+        defer {
+            grid.markClean()
+            frame = grid
+        }
+        guard columns >= 20, rows >= 5 else {
+            grid.fill(grid.bounds)
+            grid.write("terminal too small", column: 0, row: 0, style: theme.text, maxColumn: columns)
+            paneRows.invalidate()
+            backend.present(grid, cursor: nil)
+            return
+        }
+
+        let phase = Int((ContinuousClock.now - startedAt) / Self.animationInterval)
+        TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &grid, row: 0)
+        let tab = currentTab
+        let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
+        let paneRect = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight)
+        paneSize = (paneRect.columns, paneRect.rows)
+        var below = 0
+        var formCursor: (column: Int, row: Int)?
+        if !mode.coversScrollback, let tab {
+            var highlight: Int?
+            if case .select(let entry) = mode { highlight = entry }
+            below = ScrollbackView.render(
+                tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect, markerStyle: theme.more, highlight: highlight,
+                cache: &paneRows)
+        } else {
+            paneRows.invalidate()
+            switch mode {
+            case .keyForm(let form, _):
+                formCursor = Form.render(form, theme: theme, into: &grid, rect: paneRect)
+            case .search(let query, let hits, let chosen):
+                SearchView.render(query: query, hits: hits, chosen: chosen, theme: theme, into: &grid, rect: paneRect)
+            case .botPicker(let chosen):
+                BotPickerView.render(profiles, chosen: chosen, theme: theme, into: &grid, rect: paneRect)
+            case .help(let top):
+                HelpView.render(keyMap: keyMap, top: top, theme: theme, into: &grid, rect: paneRect)
+            case .normal, .select, .confirmClose:
+                grid.fill(paneRect)
+                grid.write("No tabs are open. /new BOT opens one; Ctrl+D quits.", column: 1, row: 2, style: theme.dim)
+            }
+        }
+        let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
+        let inputCursor = InputBox.render(tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect)
+        StatusBar.render(
+            tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message, theme: theme,
+            into: &grid, row: rows - 1)
+        if case .keyForm = mode { backend.present(grid, cursor: formCursor) } else { backend.present(grid, cursor: inputCursor) }
+        // Spinners and the tokens/s figure move while a reply is on its way: a few frames a
+        // second are enough for them (text arriving draws its own frames).
+        if tabs.contains(where: { $0.state != .idle }) { scheduleAnimationFrame() }
+    }
+}
