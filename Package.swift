@@ -24,6 +24,9 @@ let package = Package(
         // The only C surface: ncursesw with shims for the macros Swift cannot import.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
 
+        // Reading and writing file descriptors whole (interrupted calls made again).
+        .target(name: "SystemIO"),
+
         // Terminal-independent screen model: cells, widths, keys, themes. No curses here.
         .target(name: "TerminalKit"),
 
@@ -42,7 +45,7 @@ let package = Package(
         .target(
             name: "TinyTalkCore",
             dependencies: [
-                "TinyTalkAPI",
+                "TinyTalkAPI", "SystemIO",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -56,7 +59,7 @@ let package = Package(
         ),
 
         // The only target that imports curses.
-        .target(name: "CursesBackend", dependencies: ["TerminalKit", "CNcursesw"]),
+        .target(name: "CursesBackend", dependencies: ["TerminalKit", "CNcursesw", "SystemIO"]),
 
         // A loopback server that speaks the Tiny Talk protocol, for the demo, tests and benchmarks.
         .target(
@@ -72,21 +75,22 @@ let package = Package(
         .executableTarget(
             name: "tinytalk",
             dependencies: [
-                "TerminalKit", "TinyTalkAPI", "TinyTalkCore", "TinyTalkUI", "CursesBackend", "LocalBot",
+                "TerminalKit", "TinyTalkAPI", "TinyTalkCore", "TinyTalkUI", "CursesBackend", "LocalBot", "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        // Helpers shared by the test targets (a seeded random generator, polling).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // What the test targets share: fakes of the terminal, the transport and the clock, grid
+        // snapshots, a seeded random generator, polling.
+        .target(name: "TestSupport", dependencies: ["TerminalKit", "TinyTalkAPI", "TinyTalkCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "TinyTalkAPITests", dependencies: ["TinyTalkAPI", "TestSupport"]),
         .testTarget(
             name: "TinyTalkCoreTests",
             dependencies: ["TinyTalkCore", "LocalBot", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "TinyTalkUITests", dependencies: ["TinyTalkUI", "TerminalKit", "TinyTalkCore", "TestSupport"], exclude: ["Markdown/Goldens"]
+            name: "TinyTalkUITests", dependencies: ["TinyTalkUI", "TerminalKit", "TinyTalkCore", "TestSupport"], exclude: ["Markdown/Goldens", "Snapshots"]
         ),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend"]),
         .testTarget(

@@ -38,7 +38,6 @@ static inline void tinytalk_getmaxyx(WINDOW *window, int *rows, int *columns) {
 }
 static inline mmask_t tinytalk_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t tinytalk_button5_pressed(void) { return BUTTON5_PRESSED; }
-static inline mmask_t tinytalk_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
 
 /* The calling thread's id (gettid, which glibc declares only under _GNU_SOURCE). */
 static inline int tinytalk_thread_id(void) { return (int)syscall(SYS_gettid); }
@@ -49,8 +48,6 @@ static inline FILE *tinytalk_stdout(void) { return stdout; }
 
 /* Mutable curses globals, read through functions so Swift sees no shared mutable state. */
 static inline WINDOW *tinytalk_stdscr(void) { return stdscr; }
-static inline int tinytalk_lines(void) { return LINES; }
-static inline int tinytalk_cols(void) { return COLS; }
 static inline int tinytalk_colors(void) { return COLORS; }
 static inline int tinytalk_color_pairs(void) { return COLOR_PAIRS; }
 

@@ -1,5 +1,6 @@
 import CNcursesw
 import Foundation
+import SystemIO
 import TerminalKit
 
 /// The real terminal, through ncursesw. Only the main actor touches it: curses is not
@@ -458,15 +459,6 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     private static func writeRaw(_ sequence: String) {
-        let bytes = Array(sequence.utf8)
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let written = write(STDOUT_FILENO, buffer.baseAddress! + done, buffer.count - done)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
-                done += written
-            }
-        }
+        FileDescriptorIO.writeAll(STDOUT_FILENO, sequence)
     }
 }

@@ -188,6 +188,13 @@ public actor ChatSession {
         return changed
     }
 
+    /// Gives the conversation a new title, saved first.
+    public func rename(_ title: String) throws {
+        guard !isReadOnly else { throw SessionError.readOnly }
+        try store.renameConversation(id: conversation.id, title: title)
+        conversation.title = title
+    }
+
     /// Uses `key` (nil: none) from the next request on: a key was given for a private agent.
     public func setAPIKey(_ key: APIKey?) {
         bot.endpoint.apiKey = key

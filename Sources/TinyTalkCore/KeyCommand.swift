@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SystemIO
 import Synchronization
 import TinyTalkAPI
 
@@ -159,8 +160,7 @@ private final class PipeDrain: Sendable {
             }
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
+                let count = buffer.withUnsafeMutableBytes { FileDescriptorIO.read(fd, into: $0) }
                 if count <= 0 { return }
                 self.state.withLock { bytes in
                     // Past the limit the rest is drained and dropped, so the writer never blocks.

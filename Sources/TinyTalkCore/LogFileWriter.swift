@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 import Synchronization
 
 #if canImport(Glibc)
@@ -39,7 +40,7 @@ final class LogFileWriter: Sendable {
 
     /// Appends `line` (which must end with a newline).
     func append(_ line: String) {
-        var bytes = Array(line.utf8)
+        let bytes = Array(line.utf8)
         state.withLock { state in
             if state.fd < 0 {
                 guard !state.failed else { return }
@@ -49,17 +50,7 @@ final class LogFileWriter: Sendable {
                     return
                 }
             }
-            bytes.withUnsafeMutableBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(state.fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return
-                    }
-                    offset += written
-                }
-            }
+            FileDescriptorIO.writeAll(state.fd, bytes)
         }
     }
 

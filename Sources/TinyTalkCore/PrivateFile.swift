@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 
 #if canImport(Glibc)
     import Glibc
@@ -50,20 +51,9 @@ enum PrivateFile {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             return .failure(Failure(code: EINVAL, reason: "not a regular file"))
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(Failure(code: errno))
-            }
-            bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > limit {
-                return .failure(Failure(code: EFBIG, reason: "larger than \(limit) bytes"))
-            }
-        }
+        let (bytes, error) = FileDescriptorIO.readAll(fd, limit: limit)
+        if error == EFBIG { return .failure(Failure(code: EFBIG, reason: "larger than \(limit) bytes")) }
+        if error != 0 { return .failure(Failure(code: error)) }
         return .success(Contents(bytes: bytes, mode: UInt32(info.st_mode) & 0o7777))
     }
 
@@ -102,15 +92,9 @@ enum PrivateFile {
         var failure: Failure?
         // The umask may have narrowed the mode; set exactly what was asked.
         if fchmod(fd, mode_t(mode)) != 0 { failure = Failure(code: errno) }
-        var written = 0
-        while failure == nil, written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = Failure(code: errno)
-            } else {
-                written += count
-            }
+        if failure == nil {
+            let error = FileDescriptorIO.writeAll(fd, bytes)
+            if error != 0 { failure = Failure(code: error) }
         }
         if failure == nil, fsync(fd) != 0 { failure = Failure(code: errno) }
         close(fd)

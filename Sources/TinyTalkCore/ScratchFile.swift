@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 
 #if canImport(Glibc)
     import Glibc
@@ -29,17 +30,10 @@ public enum ScratchFile {
         let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let failure = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                unlink(file.path)
-                throw failure
-            }
-            written += count
+        let error = FileDescriptorIO.writeAll(fd, text)
+        if error != 0 {
+            unlink(file.path)
+            throw POSIXError(POSIXErrorCode(rawValue: error) ?? .EIO)
         }
         return file
     }

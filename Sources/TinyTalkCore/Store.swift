@@ -278,9 +278,7 @@ public final class Store: Sendable {
     /// SQLite says "database disk image is malformed") is rebuilt from the messages, and the
     /// search tried again; a store opened read-only reports the error.
     public func search(_ text: String, limit: Int = 50) throws -> [SearchHit] {
-        let terms = text.split(whereSeparator: { $0.isWhitespace || $0.unicodeScalars.contains("\0") }).map { "\"" + ExactText.replacing("\"", with: "\"\"", in: String($0)) + "\"" }
-        guard !terms.isEmpty else { return [] }
-        let query = terms.joined(separator: " ")
+        guard let query = Self.fullTextQuery(text) else { return [] }
         do {
             return try searchHits(query, limit: limit)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT && writable {
@@ -288,6 +286,15 @@ public final class Store: Sendable {
             try database.write { try $0.execute(sql: "INSERT INTO message_fts(message_fts) VALUES ('rebuild')") }
             return try searchHits(query, limit: limit)
         }
+    }
+
+    /// The words of `text` as an FTS5 query that matches them all, each taken literally; nil
+    /// when there are none.
+    static func fullTextQuery(_ text: String) -> String? {
+        let terms = text.split(whereSeparator: { $0.isWhitespace || $0.unicodeScalars.contains("\0") }).map {
+            "\"" + ExactText.replacing("\"", with: "\"\"", in: String($0)) + "\""
+        }
+        return terms.isEmpty ? nil : terms.joined(separator: " ")
     }
 
     private func searchHits(_ query: String, limit: Int) throws -> [SearchHit] {

@@ -111,6 +111,16 @@ public actor Workspace {
             }
         case .export(let id, let format, let path, let replace):
             await export(id, format: format, path: path, replace: replace)
+        case .listConversations(let cursor, let filter, let limit):
+            do {
+                emit(.conversationsListed(after: cursor, filter: filter, try store.conversationPage(after: cursor, limit: limit, filter: filter)))
+            } catch {
+                emit(.failed(WorkspaceFailure(tab: nil, message: "Could not list the conversations: \(error)")))
+            }
+        case .rename(let id, let title):
+            await rename(id, to: title)
+        case .delete(let id):
+            await delete(id)
         case .updateKeys(let key):
             for tab in tabs { await tab.session.setAPIKey(key(tab.bot)) }
         case .stopAll:
@@ -203,6 +213,39 @@ public actor Workspace {
             persist()
         } catch {
             emit(.failed(WorkspaceFailure(tab: id, message: "Could not start a new conversation: \(error)")))
+        }
+    }
+
+    private func rename(_ id: Int64, to title: String) async {
+        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            if let session = tab(TabID(id))?.session {
+                try await session.rename(title)
+            } else {
+                try store.renameConversation(id: id, title: title)
+            }
+            emit(.conversationRenamed(id, title: title))
+        } catch {
+            emit(.failed(WorkspaceFailure(tab: nil, message: "Could not rename the conversation: \(error)")))
+        }
+    }
+
+    private func delete(_ id: Int64) async {
+        if let tab = tab(TabID(id)) {
+            guard !tab.session.isReadOnly else {
+                emit(.failed(WorkspaceFailure(tab: tab.id, message: "That conversation is open in another tinytalk: delete it there.")))
+                return
+            }
+            await close(tab.id)
+        } else if store.isConversationLocked(id) {
+            emit(.failed(WorkspaceFailure(tab: nil, message: "That conversation is open in another tinytalk: delete it there.")))
+            return
+        }
+        do {
+            try store.deleteConversation(id: id)
+            emit(.conversationDeleted(id))
+        } catch {
+            emit(.failed(WorkspaceFailure(tab: nil, message: "Could not delete the conversation: \(error)")))
         }
     }
 

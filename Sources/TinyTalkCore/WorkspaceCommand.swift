@@ -27,6 +27,13 @@ public enum WorkspaceCommand: Sendable {
     /// Writes the tab's conversation to `path` (nil: `tinytalk-ID.FORMAT` in the working
     /// directory); an existing file is replaced only when `replace` is true.
     case export(TabID, ConversationExport.Format, path: String?, replace: Bool)
+    /// A page of saved conversations, newest first, after `cursor`, filtered by title and by
+    /// the messages' words (the browser).
+    case listConversations(after: Store.ConversationCursor?, filter: String, limit: Int)
+    /// Gives a saved conversation (open or not) a new title.
+    case rename(conversation: Int64, title: String)
+    /// Deletes a saved conversation and everything in it (its tab, when open, closes first).
+    case delete(conversation: Int64)
     /// From the next request on, every open tab uses the key this gives for its bot.
     case updateKeys(@Sendable (BotProfile) -> APIKey?)
     /// Cancels every reply in flight (the app is quitting); ``WorkspaceEvent/stopped`` follows.

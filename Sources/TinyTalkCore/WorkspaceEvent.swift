@@ -46,6 +46,10 @@ public enum WorkspaceEvent: Sendable, Equatable {
     /// Older messages, oldest first; none when the conversation's start is reached.
     case olderLoaded(TabID, [Message])
     case searchFinished(query: String, hits: [SearchHit])
+    /// A page of saved conversations, for the list and cursor it was asked with.
+    case conversationsListed(after: Store.ConversationCursor?, filter: String, [ConversationSummary])
+    case conversationRenamed(Int64, title: String)
+    case conversationDeleted(Int64)
     case exported(TabID, path: String)
     /// The export would replace a file: the same command with `replace` does.
     case exportWouldReplace(TabID, path: String)

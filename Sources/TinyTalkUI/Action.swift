@@ -36,6 +36,8 @@ public enum Action: String, Sendable, CaseIterable {
     /// Up a line of the input, then through the messages sent before.
     case lineUp = "line-up", lineDown = "line-down"
     case complete
+    /// The conversation browser.
+    case browse
 
     // Select mode.
     case selectPrevious = "select-previous", selectNext = "select-next"
@@ -43,6 +45,9 @@ public enum Action: String, Sendable, CaseIterable {
 
     // Lists.
     case listPrevious = "list-previous", listNext = "list-next", listChoose = "list-choose", listClose = "list-close"
+    case listPageUp = "list-page-up", listPageDown = "list-page-down"
+    /// In the conversation browser: rename the chosen one, delete it, type a filter.
+    case listRename = "list-rename", listDelete = "list-delete", listFilter = "list-filter"
 
     // Help.
     case helpClose = "help-close", helpUp = "help-up", helpDown = "help-down", helpPageUp = "help-page-up"
@@ -51,7 +56,8 @@ public enum Action: String, Sendable, CaseIterable {
     public var context: KeyContext {
         switch self {
         case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone: .select
-        case .listPrevious, .listNext, .listChoose, .listClose: .list
+        case .listPrevious, .listNext, .listChoose, .listClose, .listPageUp, .listPageDown, .listRename, .listDelete, .listFilter:
+            .list
         case .helpClose, .helpUp, .helpDown, .helpPageUp, .helpPageDown: .help
         default: .normal
         }
@@ -67,6 +73,10 @@ public enum Action: String, Sendable, CaseIterable {
         case .killWord: "delete the word before; on an empty input: close the tab"
         case .yank: "paste what was deleted"
         case .complete: "complete a /command"
+        case .browse: "browse saved conversations"
+        case .listRename: "rename (conversations)"
+        case .listDelete: "delete (conversations)"
+        case .listFilter: "type a filter (conversations)"
         case .editInEditor: "edit the input in $EDITOR"
         case .copyCode: "copy its first code block (1…9: block N)"
         default: rawValue.replacingOccurrences(of: "-", with: " ")

@@ -94,6 +94,14 @@ extension App {
         case .key:
             if let tab { askForKey(for: tab) }
         case .theme(let argument): themeCommand(argument)
+        case .history: openBrowser()
+        case .title(let argument):
+            guard let tab else { return }
+            if argument.isEmpty {
+                message = tab.title.isEmpty ? "This conversation has no title yet (/title TEXT gives it one)." : "Title: \(tab.title)"
+            } else {
+                workspace.send(.rename(conversation: tab.id.conversation, title: argument))
+            }
         case .search(let argument):
             guard !argument.isEmpty else {
                 message = "/search WORDS finds them in every saved conversation"

@@ -44,6 +44,15 @@ extension App {
             view.scroll.shift(byPrependedEntries: older.count)
         case .searchFinished(let query, let hits):
             mode = .search(query: query, hits: hits, chosen: 0)
+        case .conversationsListed:
+            applyToBrowser(event)
+        case .conversationRenamed(let id, let title):
+            applyToBrowser(event)
+            tab(TabID(id))?.title = title
+            message = title.isEmpty ? "Title removed." : "Renamed “\(title)”."
+        case .conversationDeleted:
+            applyToBrowser(event)
+            message = "Deleted: gone from the history and from search."
         case .exported(_, let path):
             message = "Exported to \(path)"
         case .exportWouldReplace(_, let path):

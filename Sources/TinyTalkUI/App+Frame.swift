@@ -95,6 +95,8 @@ extension App {
                 formCursor = Form.render(form, theme: theme, into: &grid, rect: paneRect)
             case .search(let query, let hits, let chosen):
                 SearchView.render(query: query, hits: hits, chosen: chosen, theme: theme, into: &grid, rect: paneRect)
+            case .browser(let browser):
+                formCursor = BrowserView.render(browser, theme: theme, into: &grid, rect: paneRect)
             case .botPicker(let chosen):
                 BotPickerView.render(profiles, chosen: chosen, theme: theme, into: &grid, rect: paneRect)
             case .help(let top):
@@ -109,7 +111,10 @@ extension App {
         StatusBar.render(
             tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message, theme: theme,
             into: &grid, row: rows - 1)
-        if case .keyForm = mode { backend.present(grid, cursor: formCursor) } else { backend.present(grid, cursor: inputCursor) }
+        switch mode {
+        case .keyForm, .browser: backend.present(grid, cursor: formCursor)
+        default: backend.present(grid, cursor: inputCursor)
+        }
         // Spinners and the tokens/s figure move while a reply is on its way: a few frames a
         // second are enough for them (text arriving draws its own frames).
         if tabs.contains(where: { $0.state != .idle }) { scheduleAnimationFrame() }

@@ -9,7 +9,15 @@ extension App {
             markDirty()
             return
         case .paste(let text):
-            if case .keyForm = mode { handleKeyForm(event) } else { currentTab?.editor.insert(text) }
+            switch mode {
+            case .keyForm: handleKeyForm(event)
+            case .browser(var browser) where browser.focus == .filter:
+                browser.filter.insert(text.replacingOccurrences(of: "\n", with: " "))
+                mode = .browser(browser)
+                workspace.send(.listConversations(after: nil, filter: browser.filter.text, limit: Browser.pageSize))
+            case .browser: break
+            default: currentTab?.editor.insert(text)
+            }
         case .mouse(.wheelUp):
             scroll(by: -3)
         case .mouse(.wheelDown):
@@ -83,6 +91,8 @@ extension App {
             }
         case .select(let entry):
             selectionKey(press, action, entry: entry)
+        case .browser(let browser):
+            browserKey(press, action, browser)
         }
     }
 
@@ -177,8 +187,10 @@ extension App {
         case .lineUp: if let tab, !tab.editor.moveUp(widthOf: TextWidth.of) { tab.editor.historyPrevious(tab.sent) }
         case .lineDown: if let tab, !tab.editor.moveDown(widthOf: TextWidth.of) { tab.editor.historyNext(tab.sent) }
         case .complete: if let tab { completeCommand(tab) }
+        case .browse: openBrowser()
         case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone, .listPrevious, .listNext, .listChoose, .listClose,
-            .helpClose, .helpUp, .helpDown, .helpPageUp, .helpPageDown:
+            .listPageUp, .listPageDown, .listRename, .listDelete, .listFilter, .helpClose, .helpUp, .helpDown, .helpPageUp,
+            .helpPageDown:
             break  // bound in other contexts only
         }
     }

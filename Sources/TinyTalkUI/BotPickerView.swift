@@ -7,7 +7,7 @@ enum BotPickerView {
     static func render(_ profiles: [BotProfile], chosen: Int, theme: Theme, into grid: inout CellGrid, rect: Rect) {
         grid.fill(rect)
         grid.write(
-            "Open a tab with — ↑/↓ and Enter, or its number (Esc: never mind)", column: rect.column + 1, row: rect.row,
+            "Open a tab with — ↑/↓ Enter, or its number · Esc: none", column: rect.column + 1, row: rect.row,
             style: theme.systemHeader, maxColumn: rect.endColumn)
         let visible = max(1, rect.rows - 2)
         let first = max(0, min(chosen - visible / 2, profiles.count - visible))

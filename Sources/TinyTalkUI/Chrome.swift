@@ -77,15 +77,28 @@ public enum StatusBar {
         func line(_ details: ArraySlice<String>) -> String { " " + (facts + details).joined(separator: " · ") + " " }
         var shown = details[...]
         let marksWidth = marks.reduce(0) { $0 + TextWidth.of($1) + 1 }
-        while !shown.isEmpty && TextWidth.of(line(shown)) + marksWidth > grid.columns { shown = shown.dropLast() }
+        // A message is news: the details make room for it before it is cut.
+        let messageWidth = message.map { TextWidth.of($0) + 1 } ?? 0
+        while !shown.isEmpty && TextWidth.of(line(shown)) + marksWidth + messageWidth > grid.columns { shown = shown.dropLast() }
         var column = grid.write(line(shown), column: 0, row: row, style: theme.statusBar)
         for mark in marks {
             column = grid.write(mark + " ", column: column, row: row, style: theme.statusAccent)
         }
-        let hint = message ?? (tab.state == .idle ? "Enter send · Alt+Enter newline · F1 help" : "Esc cancels")
+        // The hint loses whole parts, F1 last, rather than end in half a word.
+        let room = grid.columns - column - 1
+        let hints = tab.state == .idle ? ["Enter send · Alt+Enter newline · F1 help", "Enter send · F1 help", "F1 help"] : ["Esc cancels"]
+        var hint = message ?? hints.first { TextWidth.of($0) <= room } ?? hints[hints.count - 1]
+        if message != nil, TextWidth.of(hint) > room, room > 1 {
+            var cut = ""
+            for character in hint {
+                if TextWidth.of(cut) + TextWidth.of(character) > room - 1 { break }
+                cut.append(character)
+            }
+            hint = cut + "…"
+        }
         let hintWidth = TextWidth.of(hint)
         let start = max(column + 1, grid.columns - hintWidth - 1)
-        if start < grid.columns {
+        if start < grid.columns, hintWidth <= grid.columns - start {
             grid.write(hint, column: start, row: row, style: message == nil ? theme.statusBar : theme.statusAccent, maxColumn: grid.columns)
         }
     }

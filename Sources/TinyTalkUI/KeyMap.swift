@@ -19,7 +19,9 @@ public struct KeyMap: Sendable, Equatable {
         .deleteBackward: ["backspace"], .deleteForward: ["delete"], .lineUp: ["up"], .lineDown: ["down"], .complete: ["tab"],
         .selectPrevious: ["up", "k"], .selectNext: ["down", "j"], .copyMessage: ["y"], .copyCode: ["c"],
         .selectDone: ["esc", "q", "ctrl+c", "ctrl+s"],
+        .browse: ["ctrl+o"],
         .listPrevious: ["up"], .listNext: ["down"], .listChoose: ["enter"], .listClose: ["esc", "ctrl+c"],
+        .listPageUp: ["pgup"], .listPageDown: ["pgdn"], .listRename: ["r"], .listDelete: ["d"], .listFilter: ["/"],
         .helpClose: ["esc", "q", "f1"], .helpUp: ["up", "k"], .helpDown: ["down", "j"], .helpPageUp: ["pgup"],
         .helpPageDown: ["pgdn", "space"],
     ])

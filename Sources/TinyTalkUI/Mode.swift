@@ -11,6 +11,8 @@ enum Mode {
     case botPicker(chosen: Int)
     /// `/search`: the hits, one of them chosen.
     case search(query: String, hits: [SearchHit], chosen: Int)
+    /// Ctrl+O: the saved conversations.
+    case browser(Browser)
     /// Ctrl+S: an entry of the current tab's transcript is selected.
     case select(entry: Int)
     /// A form asks for an API key for a tab's bot (a private agent answered 401, or `/key`).
@@ -22,7 +24,7 @@ enum Mode {
         switch self {
         case .normal, .keyForm, .confirmClose: .normal
         case .help: .help
-        case .botPicker, .search: .list
+        case .botPicker, .search, .browser: .list
         case .select: .select
         }
     }
@@ -30,7 +32,7 @@ enum Mode {
     /// Whether the scrollback is covered by something else.
     var coversScrollback: Bool {
         switch self {
-        case .help, .botPicker, .search, .keyForm: true
+        case .help, .botPicker, .search, .keyForm, .browser: true
         case .normal, .select, .confirmClose: false
         }
     }

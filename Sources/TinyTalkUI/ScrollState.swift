@@ -15,8 +15,6 @@ public struct ScrollState: Equatable, Sendable {
 
     public init() {}
 
-    public var isFollowing: Bool { anchor == nil }
-
     /// Keeps the same lines in view after `count` entries were put before the first one.
     public mutating func shift(byPrependedEntries count: Int) {
         anchor?.entry += count

@@ -11,11 +11,13 @@ enum SlashCommand: Equatable {
     case search(String)
     case theme(String)
     case copy(String)
+    case history
+    case title(String)
     case raw, help, quit
 
     /// Every command's name, in the order help and completion list them.
     static let names = [
-        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/theme", "/copy",
+        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/history", "/title", "/theme", "/copy",
         "/raw", "/help", "/quit",
     ]
 
@@ -39,6 +41,8 @@ enum SlashCommand: Equatable {
         case "/search": self = .search(argument)
         case "/theme": self = .theme(argument)
         case "/copy": self = .copy(argument)
+        case "/history": self = .history
+        case "/title": self = .title(argument)
         case "/raw": self = .raw
         case "/help": self = .help
         case "/quit": self = .quit

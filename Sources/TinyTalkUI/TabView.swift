@@ -34,6 +34,8 @@ public final class TabView {
     var retryEnds: ContinuousClock.Instant?
     /// The conversation's temperature and model (nil: the bot's own), for the status bar.
     public var temperature: Double?
+    /// The conversation's title (from its first message, or given).
+    public var title: String
     public var model: String?
 
     init(_ snapshot: TabSnapshot, theme: Theme) {
@@ -41,6 +43,7 @@ public final class TabView {
         bot = snapshot.bot
         isReadOnly = snapshot.isReadOnly
         transcript = Transcript(botName: bot.name, messages: snapshot.messages, theme: theme)
+        title = snapshot.conversation.title
         temperature = snapshot.conversation.temperature
         model = snapshot.conversation.model
         sent = snapshot.messages.filter { $0.role == .user }.suffix(100).map(\.content)
@@ -61,6 +64,8 @@ public final class TabView {
         case .stateChanged(let newState):
             state = newState
             if case .retrying(_, let delay) = newState { retryEnds = ContinuousClock.now + delay } else { retryEnds = nil }
+        case .userMessageAdded(let message):
+            if title.isEmpty { title = Conversation.title(from: message.content) }
         case .replyStarted:
             streamStarted = nil
             streamedPieces = 0

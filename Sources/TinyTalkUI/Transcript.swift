@@ -39,12 +39,9 @@ public final class Transcript {
         didSet {
             guard showsSource != oldValue else { return }
             layouts.removeAll()
-            revision += 1
         }
     }
 
-    /// Bumped on every change, so the app knows to draw.
-    public private(set) var revision = 0
     /// Characters of conversation text (what the context budget counts), kept as events arrive.
     public private(set) var contextCharacters = 0
 
@@ -200,7 +197,6 @@ public final class Transcript {
         case .contextTrimmed, .stateChanged, .saveFailed, .saveRecovered:
             return
         }
-        revision += 1
     }
 
     /// Puts older messages before the first entry (history paged in from the store). Cached
@@ -211,13 +207,6 @@ public final class Transcript {
         contextCharacters += messages.filter(\.isContext).reduce(0) { $0 + $1.content.count }
         layouts = Dictionary(uniqueKeysWithValues: layouts.map { ($0.key + messages.count, $0.value) })
         unsettled = unsettled.map { $0 + messages.count }
-        revision += 1
-    }
-
-    /// Adds a line from the app itself (a command's result or complaint) to the scrollback.
-    public func addNotice(_ text: String, isError: Bool) {
-        entries.append(Entry(messageId: nil, author: isError ? .error : .system, time: Date(), text: text, state: .complete, note: nil, citations: [], usage: nil))
-        revision += 1
     }
 
     /// A private agent wants a key, a plan limit another model; the rest may work again.

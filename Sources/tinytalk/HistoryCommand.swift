@@ -4,10 +4,18 @@ import TerminalKit
 import TinyTalkAPI
 import TinyTalkCore
 
-/// `tinytalk history`: the saved conversations, most recent first.
+/// `tinytalk history [list|rename|delete]`: the saved conversations.
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "List saved conversations, most recent first.")
+        commandName: "history", abstract: "List, rename and delete saved conversations.",
+        subcommands: [HistoryListCommand.self, HistoryRenameCommand.self, HistoryDeleteCommand.self],
+        defaultSubcommand: HistoryListCommand.self)
+}
+
+/// `tinytalk history [list]`: the saved conversations, most recent first.
+struct HistoryListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List saved conversations, most recent first (the default).")
 
     @Option(help: "Only conversations with this bot (configured name or id).")
     var bot: String?
@@ -115,7 +123,7 @@ struct SearchCommand: AsyncParsableCommand {
             let text = hit.snippetPieces(limit: 160).map { piece in
                 highlight && piece.matched ? "\u{1B}[1;7m\(piece.text)\u{1B}[0m" : piece.text
             }.joined()
-            return [String(hit.conversationId), hit.botName, HistoryCommand.when(hit.createdAt), hit.role, text]
+            return [String(hit.conversationId), hit.botName, HistoryListCommand.when(hit.createdAt), hit.role, text]
         }
         StandardOutput.write(Table.render(header: ["CONV", "BOT", "TIME", "ROLE", "TEXT"], rows: rows))
     }

@@ -10,7 +10,7 @@ struct TinyTalkCommand: AsyncParsableCommand {
 
             Commands:
               tinytalk ask PROMPT --bot BOT         one question, the reply streamed to stdout
-              tinytalk history / search / export   the saved conversations
+              tinytalk history / search / export   the saved conversations (history rename, delete)
               tinytalk config add-bot NAME ID      set up a bot (remove-bot, set-key, path, check)
               tinytalk serve                       a local Tiny Talk-compatible bot server
 

@@ -7,139 +7,6 @@ import TinyTalkAPI
 import TinyTalkCore
 import TinyTalkUI
 
-/// An in-memory terminal: frames land in `grid`, keys come from the test.
-@MainActor
-final class FakeTerminal: TerminalBackend {
-    var size: (columns: Int, rows: Int)
-    private(set) var grid = CellGrid(columns: 0, rows: 0)
-    private(set) var cursor: (column: Int, row: Int)?
-    private(set) var closed = false
-
-    init(columns: Int = 60, rows: Int = 16) {
-        size = (columns, rows)
-    }
-
-    func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
-        self.grid = grid
-        self.cursor = cursor
-    }
-
-    func readEvents() -> [InputEvent] { [] }
-    private(set) var suspensions = 0
-    func suspend(while body: () -> Void) {
-        suspensions += 1
-        body()
-    }
-    func invalidate() {}
-    func close() { closed = true }
-    /// What was put on the clipboard; nil makes copies fail as on a terminal without OSC 52.
-    var clipboard: [String]? = []
-    func copyToClipboard(_ text: String) -> Bool {
-        guard clipboard != nil else { return false }
-        clipboard!.append(text)
-        return true
-    }
-}
-
-/// Replies with scripted text pieces; `pause` waits 0.3 s, `long pause` 1.5 s, `hang` until cancelled.
-final class ScriptedTransport: ChatTransport {
-    private let replies: Mutex<[[String]]>
-
-    init(_ replies: [[String]]) {
-        self.replies = Mutex(replies)
-    }
-
-    func stream(_ request: ChatRequest, to endpoint: Endpoint) -> AsyncThrowingStream<ChatDelta, any Error> {
-        let pieces = replies.withLock { $0.isEmpty ? ["ok"] : $0.removeFirst() }
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                for piece in pieces {
-                    if piece == "pause" || piece == "long pause" {
-                        try? await Task.sleep(for: .milliseconds(piece == "pause" ? 300 : 1500))
-                        continue
-                    }
-                    if piece == "hang" {
-                        while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
-                        continuation.finish(throwing: CancellationError())
-                        return
-                    }
-                    continuation.yield(.text(piece))
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-    }
-}
-
-@MainActor
-struct Harness {
-    let terminal: FakeTerminal
-    let app: App
-
-    init(_ replies: [[String]], bots: [String] = ["echo", "story"], columns: Int = 60, rows: Int = 16) async throws {
-        try await self.init(
-            transport: ScriptedTransport(replies), bots: bots, key: APIKey("k"), columns: columns, rows: rows)
-    }
-
-    /// One tab per bot, in a terminal of `columns` × `rows`, replies from `transport`.
-    init(
-        transport: any ChatTransport, bots: [String], key: APIKey? = nil, setup: AppSetup? = nil, columns: Int = 60, rows: Int = 16
-    ) async throws {
-        terminal = FakeTerminal(columns: columns, rows: rows)
-        let workspace = Workspace(store: try Store(), transport: transport)
-        let endpoint = Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: key)
-        let profiles = bots.map { BotProfile(name: $0, id: $0, endpoint: endpoint) }
-        for profile in profiles { await workspace.perform(.open(profile)) }
-        if let first = await workspace.tabIDs.first { await workspace.perform(.select(first)) }
-        app = App(backend: terminal, workspace: workspace, profiles: profiles)
-        app.setup = setup
-        await app.start()
-    }
-
-    func type(_ text: String) {
-        for character in text { app.handle(.key(KeyPress(.character(character)))) }
-    }
-
-    func press(_ key: Key, alt: Bool = false) {
-        app.handle(.key(KeyPress(key, alt: alt)))
-    }
-
-    func send(_ text: String) {
-        type(text)
-        press(.enter)
-    }
-
-    /// Waits until `condition` holds (2,000 looks, 5 ms apart: at least 10 s).
-    func waitUntil(_ condition: () -> Bool) async {
-        #expect(await Polling.until(attempts: 2_000, every: .milliseconds(5)) { condition() })
-    }
-
-    /// Draws frames until `condition` holds for the screen's text (2,000 frames, 5 ms apart:
-    /// at least 10 s); returns the screen.
-    @discardableResult
-    func waitForScreen(_ condition: (String) -> Bool) async -> String {
-        let shown = await Polling.until(attempts: 2_000, every: .milliseconds(5)) {
-            app.render()
-            return condition(terminal.grid.text)
-        }
-        if !shown { Issue.record("the screen never showed what was expected:\n\(terminal.grid.text)") }
-        return terminal.grid.text
-    }
-
-    /// Draws frames until the screen shows `expected` (2,000 frames, 5 ms apart: at least
-    /// 10 s); returns the screen.
-    @discardableResult
-    func waitFor(_ expected: String) async -> String {
-        let shown = await Polling.until(attempts: 2_000, every: .milliseconds(5)) {
-            app.render()
-            return terminal.grid.text.contains(expected)
-        }
-        if !shown { Issue.record("the screen never showed \(expected):\n\(terminal.grid.text)") }
-        return terminal.grid.text
-    }
-}
-
 @MainActor
 @Suite struct AppTests {
     @Test func aSentMessageAndItsStreamedReplyAppear() async throws {
@@ -233,7 +100,10 @@ struct Harness {
         #expect(screen.contains("regenerate"))
         #expect(!screen.contains("/retry"))
         // Longer than the pane: PgDn pages down to the commands.
-        harness.press(.pageDown)
+        for _ in 0..<3 where !harness.terminal.grid.text.contains("/retry") {
+            harness.press(.pageDown)
+            harness.app.render()
+        }
         let paged = await harness.waitFor("/retry")
         #expect(paged.contains("Commands"))
         #expect(!paged.contains("Ctrl+R  "))
@@ -339,7 +209,7 @@ struct Harness {
         for number in 1...120 {
             _ = try store.appendMessage(conversationId: conversation.id, role: number % 2 == 1 ? .user : .assistant, content: "message \(number)")
         }
-        let workspace = Workspace(store: store, transport: ScriptedTransport([]), restoreLimit: 30)
+        let workspace = Workspace(store: store, transport: FakeTransport([]), restoreLimit: 30)
         let endpoint = Endpoint(url: "http://127.0.0.1:9/v1/chat/completions", apiKey: APIKey("k"))
         let profile = BotProfile(name: "echo", id: "echo", endpoint: endpoint)
         await workspace.perform(.open(profile, conversation: conversation.id))

@@ -1,49 +1,23 @@
 import Foundation
 import Synchronization
 import TerminalKit
+import TestSupport
 import Testing
 import TinyTalkAPI
 import TinyTalkCore
 import TinyTalkUI
 
-/// Answers each request with the next scripted step (pieces of the reply, then an optional
-/// failure) and keeps every request with the endpoint it was sent to.
-final class RecordingTransport: ChatTransport {
-    struct Step: Sendable {
-        var deltas: [ChatDelta] = [.text("ok")]
-        var failure: APIError?
-    }
-
-    private let state: Mutex<(steps: [Step], sent: [(request: ChatRequest, endpoint: Endpoint)])>
-
-    init(_ steps: [Step]) {
-        state = Mutex((steps, []))
-    }
-
-    var sent: [(request: ChatRequest, endpoint: Endpoint)] { state.withLock { $0.sent } }
-
-    func stream(_ request: ChatRequest, to endpoint: Endpoint) -> AsyncThrowingStream<ChatDelta, any Error> {
-        let step = state.withLock { state -> Step in
-            state.sent.append((request, endpoint))
-            return state.steps.isEmpty ? Step() : state.steps.removeFirst()
-        }
-        return AsyncThrowingStream { continuation in
-            for delta in step.deltas { continuation.yield(delta) }
-            continuation.finish(throwing: step.failure)
-        }
-    }
-}
-
-/// The app with one tab, `vault`, whose replies come from a ``RecordingTransport``.
+/// The app with one tab, `vault`, whose replies come from a ``FakeTransport`` (each reply
+/// `ok` once the scripts have run out).
 @MainActor
 struct SetupHarness {
-    let transport: RecordingTransport
+    let transport: FakeTransport
     let harness: Harness
     var app: App { harness.app }
     var terminal: FakeTerminal { harness.terminal }
 
-    init(_ steps: [RecordingTransport.Step], setup: AppSetup? = nil) async throws {
-        transport = RecordingTransport(steps)
+    init(_ scripts: [[FakeTransport.Step]], setup: AppSetup? = nil) async throws {
+        transport = FakeTransport(scripts, whenOut: [.text("ok")])
         harness = try await Harness(transport: transport, bots: ["vault"], setup: setup, columns: 80, rows: 24)
     }
 
@@ -162,25 +136,25 @@ final class SetupRecorder {
 @MainActor
 @Suite struct AppSetupTests {
     @Test func modelIsAskedForShownInTheStatusBarAndSentWithTheNextRequest() async throws {
-        let harness = try await SetupHarness([Step(), Step()])
+        let harness = try await SetupHarness([])
         harness.send("/model gpt-4.1-mini")
         await harness.waitFor("Now asking for gpt-4.1-mini.")
         await harness.waitFor("vault · idle · gpt-4.1-mini")
         harness.send("hello")
         await harness.waitFor("ok")
-        #expect(harness.transport.sent.last?.request.model == "gpt-4.1-mini")
+        #expect(harness.transport.requests.last?.model == "gpt-4.1-mini")
         harness.send("/model default")
         await harness.waitFor("Now asking for the bot's own model.")
         harness.send("again")
-        await harness.waitUntil { harness.transport.sent.count == 2 }
-        #expect(harness.transport.sent.last?.request.model == nil)
+        await harness.waitUntil { harness.transport.requests.count == 2 }
+        #expect(harness.transport.requests.last?.model == nil)
         harness.send("/model two words")
         await harness.waitFor("is not usable")
     }
 
     @Test func theTokensAReplyCostAreShownUnderIt() async throws {
         let usage = Usage(promptTokens: 12, completionTokens: 30, totalTokens: 42)
-        let harness = try await SetupHarness([Step(deltas: [.text("Here you are."), .usage(usage)])])
+        let harness = try await SetupHarness([[.text("Here you are."), .usage(usage)]])
         harness.send("hi")
         let screen = await harness.waitFor("42 tokens (12 prompt + 30 reply)")
         #expect(screen.contains("Here you are."))
@@ -189,11 +163,11 @@ final class SetupRecorder {
     @Test func aPrivateAgentAsksForItsKeyThenAsksAgainWithIt() async throws {
         let refused = APIError.http(status: 401, message: "This agent is private.", retryAfter: nil, keySent: false)
         let recorder = SetupRecorder()
-        let harness = try await SetupHarness([Step(deltas: [], failure: refused), Step(deltas: [.text("Welcome back.")])], setup: recorder.setup)
+        let harness = try await SetupHarness([[.fail(refused)], [.text("Welcome back.")]], setup: recorder.setup)
         harness.send("hello")
         let form = await harness.waitFor("vault is a private agent")
         #expect(form.contains("API key"))
-        #expect(harness.transport.sent.count == 1)  // a 401 is never retried
+        #expect(harness.transport.requests.count == 1)  // a 401 is never retried
         harness.app.handle(.paste("tiny_sk_private_9"))
         let typed = await harness.waitFor("•••••••••••••••••")
         #expect(!typed.contains("tiny_sk_private_9"))
@@ -202,15 +176,15 @@ final class SetupRecorder {
         await harness.waitFor("Welcome back.")
         #expect(recorder.keys.map(\.key) == ["tiny_sk_private_9"])
         #expect(recorder.keys.map(\.bot) == ["vault"])
-        #expect(harness.transport.sent.count == 2)
-        #expect(harness.transport.sent.last?.endpoint.apiKey == APIKey("tiny_sk_private_9"))
+        #expect(harness.transport.requests.count == 2)
+        #expect(harness.transport.endpoints.last?.apiKey == APIKey("tiny_sk_private_9"))
         #expect(!harness.terminal.grid.text.contains("tiny_sk_private_9"))
     }
 
     @Test func escLeavesTheKeyFormAndKeyGivesItBack() async throws {
         let refused = APIError.http(status: 401, message: "no", retryAfter: nil, keySent: false)
         let recorder = SetupRecorder()
-        let harness = try await SetupHarness([Step(deltas: [], failure: refused)], setup: recorder.setup)
+        let harness = try await SetupHarness([[.fail(refused)]], setup: recorder.setup)
         harness.send("hello")
         await harness.waitFor("vault is a private agent")
         harness.press(.escape)
@@ -236,4 +210,3 @@ final class SetupRecorder {
     }
 }
 
-private typealias Step = RecordingTransport.Step

@@ -1,0 +1,35 @@
+import TerminalKit
+
+/// An in-memory terminal: frames land in `grid`, keys come from the test.
+@MainActor
+public final class FakeTerminal: TerminalBackend {
+    public var size: (columns: Int, rows: Int)
+    public private(set) var grid = CellGrid(columns: 0, rows: 0)
+    public private(set) var cursor: (column: Int, row: Int)?
+    public private(set) var closed = false
+
+    public init(columns: Int = 60, rows: Int = 16) {
+        size = (columns, rows)
+    }
+
+    public func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
+        self.grid = grid
+        self.cursor = cursor
+    }
+
+    public func readEvents() -> [InputEvent] { [] }
+    public private(set) var suspensions = 0
+    public func suspend(while body: () -> Void) {
+        suspensions += 1
+        body()
+    }
+    public func invalidate() {}
+    public func close() { closed = true }
+    /// What was put on the clipboard; nil makes copies fail as on a terminal without OSC 52.
+    public var clipboard: [String]? = []
+    public func copyToClipboard(_ text: String) -> Bool {
+        guard clipboard != nil else { return false }
+        clipboard!.append(text)
+        return true
+    }
+}
