@@ -259,9 +259,10 @@ build() {
     config)
         build_tomlkit
         swift_library TinyTalkAPI "${API_MODULE[@]}"
+        swift_library SystemIO Sources/SystemIO/*.swift
         swift_fuzzer config "${CONFIG[@]}" "${SUPPORT[@]}" Fuzz/Targets/ConfigText.swift -- \
             -I "$TOMLKIT/CTOML/include" -Xcc -fmodule-map-file="$TOMLKIT/CTOML/include/CTOML/module.modulemap" \
-            -lTinyTalkAPI -lTOMLKit -lCTOML -lstdc++
+            -lTinyTalkAPI -lSystemIO -lTOMLKit -lCTOML -lstdc++
         ;;
     store | rows)
         build_grdb
