@@ -16,11 +16,14 @@ public struct Conversation: Sendable, Equatable, Identifiable {
     public var model: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The conversation this one was forked from (an earlier message edited, or `/fork`).
+    public var forkedFrom: Int64?
 
     public init(
         id: Int64, botId: String, botName: String, title: String = "", systemPrompt: String? = nil,
-        temperature: Double? = nil, model: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date()
+        temperature: Double? = nil, model: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date(), forkedFrom: Int64? = nil
     ) {
+        self.forkedFrom = forkedFrom
         self.id = id
         self.botId = botId
         self.botName = botName

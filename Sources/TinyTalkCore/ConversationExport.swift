@@ -8,6 +8,7 @@ public enum ConversationExport {
         case json
     }
 
+    /// Either format holds the messages shown: of a reply asked again, the variant chosen.
     public static func render(_ conversation: Conversation, messages: [Message], as format: Format) -> String {
         switch format {
         case .markdown: return markdown(conversation, messages: messages)
@@ -18,6 +19,7 @@ public enum ConversationExport {
     /// The conversation as a Markdown document: a heading, a line of facts, then each message
     /// under its author, with cited sources and any interruption noted.
     public static func markdown(_ conversation: Conversation, messages: [Message]) -> String {
+        let messages = messages.filter { !$0.isHidden }
         var out = "# \(conversation.title.isEmpty ? "Conversation \(conversation.id)" : conversation.title)\n\n"
         var facts = ["Bot: \(conversation.botName)", "Started: \(timestamp(conversation.createdAt))"]
         if let temperature = conversation.temperature { facts.append("Temperature: \(JSONText.number(temperature))") }
@@ -56,6 +58,7 @@ public enum ConversationExport {
     /// The conversation as JSON: the API's `messages` array exactly as the next request would
     /// carry it (system prompt first), plus metadata. `tinytalk ask --messages FILE` reads it back.
     public static func json(_ conversation: Conversation, messages: [Message]) -> String {
+        let messages = messages.filter { !$0.isHidden }
         var out = JSONText()
         out.raw("{\n  \"id\": \(conversation.id),\n  \"bot\": ")
         out.string(conversation.botName)

@@ -27,11 +27,17 @@ public struct Message: Sendable, Equatable, Identifiable {
     /// The tokens a reply cost, when the server said.
     public var usage: Usage?
     public var createdAt: Date
+    /// For a reply: the user message it answers (its variants share it).
+    public var answers: Int64?
+    /// A variant of a reply that is not the chosen one: kept, neither shown nor sent.
+    public var isHidden: Bool
 
     public init(
         id: Int64, conversationId: Int64, role: Role, content: String, state: State = .complete, error: String? = nil,
-        citations: [Citation] = [], usage: Usage? = nil, createdAt: Date = Date()
+        citations: [Citation] = [], usage: Usage? = nil, createdAt: Date = Date(), answers: Int64? = nil, isHidden: Bool = false
     ) {
+        self.answers = answers
+        self.isHidden = isHidden
         self.id = id
         self.conversationId = conversationId
         self.role = role
@@ -46,6 +52,6 @@ public struct Message: Sendable, Equatable, Identifiable {
     /// Whether this message belongs in the history sent with the next request: user messages,
     /// and replies with text (a partial reply is what the user saw, so it is context too).
     public var isContext: Bool {
-        role != .system && !(role == .assistant && content.isEmpty)
+        role != .system && !isHidden && !(role == .assistant && content.isEmpty)
     }
 }

@@ -37,8 +37,12 @@ public enum SessionEvent: Sendable, Equatable {
     case retryScheduled(attempt: Int, delay: Duration, reason: APIError)
     /// The oldest `droppedTurns` messages did not fit the context budget and were left out.
     case contextTrimmed(droppedTurns: Int)
-    /// A message left the conversation (a reply being regenerated).
+    /// A message left the conversation (an empty reply being asked again, or `editLast`).
     case messageRemoved(messageId: Int64)
+    /// A reply is being asked again: it is kept as a variant, no longer shown nor sent.
+    case messageHidden(messageId: Int64)
+    /// Another variant of a reply is the one shown and sent from now on (it replaces the one shown).
+    case variantChosen(Message)
     /// A user message was rewritten (`editLast`).
     case messageEdited(Message)
     case stateChanged(SessionState)

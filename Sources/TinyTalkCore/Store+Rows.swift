@@ -17,7 +17,7 @@ extension Store {
         return Conversation(
             id: id, botId: botId, botName: botName, title: row.decoded("title") ?? "", systemPrompt: row.decoded("systemPrompt"),
             temperature: row.decoded("temperature"), model: row.decoded("model"), createdAt: row.time("createdAt"),
-            updatedAt: row.time("updatedAt"))
+            updatedAt: row.time("updatedAt"), forkedFrom: row.decoded("forkedFrom"))
     }
 
     static func message(_ row: Row) -> Message? {
@@ -33,7 +33,8 @@ extension Store {
         return Message(
             id: id, conversationId: conversationId, role: row.decoded("role").flatMap(Role.init(rawValue:)) ?? .assistant,
             content: content, state: row.decoded("state").flatMap(Message.State.init(rawValue:)) ?? .interrupted, error: row.decoded("error"),
-            citations: citations, usage: usage.isEmpty ? nil : usage, createdAt: row.time("createdAt"))
+            citations: citations, usage: usage.isEmpty ? nil : usage, createdAt: row.time("createdAt"), answers: row.decoded("answers"),
+            isHidden: (row.decoded("hidden") ?? 0) != 0)
     }
 
     static func searchHit(_ row: Row) -> SearchHit? {

@@ -89,6 +89,18 @@ extension Store {
                     INSERT INTO message_fts(rowid, content) SELECT id, content FROM message WHERE state != 'streaming';
                     """)
         }
+        migrator.registerMigration("v4: forks, and the variants of a reply asked again") { db in
+            // forkedFrom: the conversation a fork was copied from (kept when that one is
+            // deleted). answers: the user message a reply answers, shared by its variants;
+            // hidden: a variant not chosen (neither shown nor sent as context).
+            try db.execute(
+                sql: """
+                    ALTER TABLE conversation ADD COLUMN forkedFrom INTEGER;
+                    ALTER TABLE message ADD COLUMN answers INTEGER;
+                    ALTER TABLE message ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX message_variants ON message(answers) WHERE answers IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 

@@ -203,14 +203,15 @@ public final class Store: Sendable {
 
     /// Appends a message and commits it. The conversation's activity time moves on, and its
     /// first user message gives it a title.
+    /// - Parameter answers: for a reply, the user message it answers.
     public func appendMessage(
-        conversationId: Int64, role: Role, content: String, state: Message.State = .complete, now: Date = Date()
+        conversationId: Int64, role: Role, content: String, state: Message.State = .complete, answers: Int64? = nil, now: Date = Date()
     ) throws -> Message {
         try database.write { db in
             try db.execute(
-                sql: "INSERT INTO message (conversationId, role, content, state, owner, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
+                sql: "INSERT INTO message (conversationId, role, content, state, owner, answers, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
-                    conversationId, role.rawValue, Self.storable(content), state.rawValue, state == .streaming ? owner : nil,
+                    conversationId, role.rawValue, Self.storable(content), state.rawValue, state == .streaming ? owner : nil, answers,
                     now.timeIntervalSince1970,
                 ])
             let id = db.lastInsertedRowID
@@ -221,7 +222,8 @@ public final class Store: Sendable {
                     sql: "UPDATE conversation SET title = ? WHERE id = ? AND title = ''",
                     arguments: [Self.storable(Conversation.title(from: content)), conversationId])
             }
-            return Message(id: id, conversationId: conversationId, role: role, content: content, state: state, createdAt: now)
+            return Message(
+                id: id, conversationId: conversationId, role: role, content: content, state: state, createdAt: now, answers: answers)
         }
     }
 

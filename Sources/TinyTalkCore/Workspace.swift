@@ -96,6 +96,10 @@ public actor Workspace {
             await tab(id)?.session.cancel()
         case .regenerate(let id):
             await withSession(id) { try await $0.regenerate() }
+        case .fork(let id, let message, let edited):
+            await fork(id, at: message, edited: edited)
+        case .chooseVariant(let id, let message):
+            await withSession(id) { try await $0.chooseVariant(message) }
         case .configure(let id, let setting):
             await withSession(id) { session in
                 let conversation = try await session.configure(setting)
@@ -167,6 +171,25 @@ public actor Workspace {
             persist()
         } catch {
             emit(.failed(WorkspaceFailure(tab: nil, message: "Could not open a tab: \(error)")))
+        }
+    }
+
+    private func fork(_ id: TabID, at message: Int64, edited: String?) async {
+        guard let source = tab(id) else { return }
+        do {
+            let conversation = try store.forkConversation(id.conversation, at: message, including: edited == nil)
+            let fork = try makeTab(source.bot, conversation: conversation)
+            let opened = await snapshot(of: fork)
+            tabs.append(fork)
+            selected = fork.id
+            emit(.tabOpened(opened, at: tabs.count - 1))
+            emit(.tabSelected(fork.id))
+            persist()
+            if let edited {
+                await withSession(fork.id, unsent: edited) { try await $0.send(edited) }
+            }
+        } catch {
+            emit(.failed(WorkspaceFailure(tab: id, message: "Could not fork the conversation: \(error)", unsent: edited)))
         }
     }
 

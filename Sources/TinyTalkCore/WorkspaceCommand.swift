@@ -18,6 +18,12 @@ public enum WorkspaceCommand: Sendable {
     case cancel(TabID)
     /// Asks the tab's last message again, replacing the reply to it.
     case regenerate(TabID)
+    /// Opens a new tab on a copy of the tab's conversation up to message `at`: through it, or,
+    /// with `edited`, up to the message before it, then sends `edited` there (an earlier
+    /// message edited). The original stays as it is.
+    case fork(TabID, at: Int64, edited: String?)
+    /// Shows and sends another variant of a reply (one asked again).
+    case chooseVariant(TabID, messageId: Int64)
     /// Changes one setting of the tab's conversation, saved first, from the next request on.
     case configure(TabID, ChatSession.Setting)
     /// The next page of messages older than the oldest the tab holds.

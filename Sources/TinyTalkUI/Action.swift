@@ -42,6 +42,11 @@ public enum Action: String, Sendable, CaseIterable {
     // Select mode.
     case selectPrevious = "select-previous", selectNext = "select-next"
     case copyMessage = "copy-message", copyCode = "copy-code", selectDone = "select-done"
+    /// Edit the selected message of yours: sending it forks the conversation there.
+    case editMessage = "edit-message"
+    /// A new conversation holding the messages up to the selected one.
+    case forkHere = "fork-here"
+    case previousVariant = "previous-variant", nextVariant = "next-variant"
 
     // Lists.
     case listPrevious = "list-previous", listNext = "list-next", listChoose = "list-choose", listClose = "list-close"
@@ -55,7 +60,8 @@ public enum Action: String, Sendable, CaseIterable {
 
     public var context: KeyContext {
         switch self {
-        case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone: .select
+        case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone, .editMessage, .forkHere, .previousVariant, .nextVariant:
+            .select
         case .listPrevious, .listNext, .listChoose, .listClose, .listPageUp, .listPageDown, .listRename, .listDelete, .listFilter:
             .list
         case .helpClose, .helpUp, .helpDown, .helpPageUp, .helpPageDown: .help
@@ -74,6 +80,9 @@ public enum Action: String, Sendable, CaseIterable {
         case .yank: "paste what was deleted"
         case .complete: "complete a /command"
         case .browse: "browse saved conversations"
+        case .editMessage: "edit your message: sending it forks the conversation"
+        case .forkHere: "fork: a new conversation up to this message"
+        case .previousVariant, .nextVariant: "the reply's other variants (after Ctrl+R)"
         case .listRename: "rename (conversations)"
         case .listDelete: "delete (conversations)"
         case .listFilter: "type a filter (conversations)"

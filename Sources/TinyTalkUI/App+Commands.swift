@@ -21,6 +21,14 @@ extension App {
             return
         }
         unknownCommand = nil
+        if let editing = tab.editing {
+            // The edited message goes to a fork with the turns before it; the original stays.
+            tab.editing = nil
+            tab.sent.append(text)
+            tab.editor.replace(with: editing.draft)
+            workspace.send(.fork(tab.id, at: editing.messageId, edited: text))
+            return
+        }
         guard tab.state == .idle else {
             message = "A reply is still arriving: Esc cancels it."
             return
@@ -95,6 +103,12 @@ extension App {
             if let tab { askForKey(for: tab) }
         case .theme(let argument): themeCommand(argument)
         case .history: openBrowser()
+        case .fork:
+            guard let tab, let last = tab.transcript.entries.last(where: { $0.messageId != nil })?.messageId else {
+                message = "Nothing to fork yet."
+                return
+            }
+            workspace.send(.fork(tab.id, at: last, edited: nil))
         case .title(let argument):
             guard let tab else { return }
             if argument.isEmpty {

@@ -188,7 +188,8 @@ extension App {
         case .lineDown: if let tab, !tab.editor.moveDown(widthOf: TextWidth.of) { tab.editor.historyNext(tab.sent) }
         case .complete: if let tab { completeCommand(tab) }
         case .browse: openBrowser()
-        case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone, .listPrevious, .listNext, .listChoose, .listClose,
+        case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone, .editMessage, .forkHere, .previousVariant,
+            .nextVariant, .listPrevious, .listNext, .listChoose, .listClose,
             .listPageUp, .listPageDown, .listRename, .listDelete, .listFilter, .helpClose, .helpUp, .helpDown, .helpPageUp,
             .helpPageDown:
             break  // bound in other contexts only
@@ -225,6 +226,13 @@ extension App {
     }
 
     func cancelReply() {
+        if let tab = currentTab, let editing = tab.editing {
+            // Esc while editing an earlier message: the original stays, the draft comes back.
+            tab.editing = nil
+            tab.editor.replace(with: editing.draft)
+            message = "Not edited: the conversation is as it was."
+            return
+        }
         guard let tab = currentTab, tab.state != .idle else { return }
         workspace.send(.cancel(tab.id))
     }

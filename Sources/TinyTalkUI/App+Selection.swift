@@ -3,7 +3,7 @@ import TerminalKit
 import TinyTalkCore
 
 extension App {
-    static let selectionHint = "Select: ↑/↓ message · y copy · c code · 1–9 code block N · Esc done"
+    static let selectionHint = "Select: ↑/↓ · y copy · c code · e edit · f fork · </> variant · Esc done"
 
     func startSelection() {
         guard let tab = currentTab, let last = tab.transcript.entries.lastIndex(where: { $0.messageId != nil }) else {
@@ -43,6 +43,29 @@ extension App {
             mode = .normal
             message = nil
             return
+        case .editMessage:
+            guard entries[entry].author == .user, let id = entries[entry].messageId else {
+                message = "Only your own messages can be edited; f forks the conversation here."
+                return
+            }
+            tab.editing = (id, tab.editor.text)
+            tab.editor.replace(with: entries[entry].text)
+            mode = .normal
+            message = "Editing: Enter sends it in a new conversation (a fork); Esc keeps the original."
+            return
+        case .forkHere:
+            guard let id = entries[entry].messageId else { return }
+            mode = .normal
+            workspace.send(.fork(tab.id, at: id, edited: nil))
+            return
+        case .previousVariant, .nextVariant:
+            let ids = tab.transcript.variantIDs(ofEntry: entry)
+            guard ids.count > 1, let id = entries[entry].messageId, let position = ids.firstIndex(of: id) else {
+                message = "This reply has no other variant (Ctrl+R asks again and keeps this one)."
+                return
+            }
+            let next = action == .nextVariant ? min(ids.count - 1, position + 1) : max(0, position - 1)
+            if next != position { workspace.send(.chooseVariant(tab.id, messageId: ids[next])) }
         default:
             break
         }

@@ -62,6 +62,7 @@ public enum StatusBar {
             facts.append("retrying in \(left) s (attempt \(attempt))")
         }
         if tab.isReadOnly { facts.append("read-only (open in another tinytalk)") }
+        if let source = tab.forkedFrom { details.append("fork of #\(source)") }
         if let model = tab.model { details.append(model) }
         if let temperature = tab.temperature { details.append("temp \(String(format: "%g", temperature))") }
         if let contextUse, contextUse.budget > 0 {
@@ -71,6 +72,7 @@ public enum StatusBar {
         }
         var marks: [String] = []
         if tab.saveProblem != nil { marks.append("NOT SAVED (kept, retrying)") }
+        if tab.editing != nil { marks.append("EDITING: Enter forks, Esc keeps") }
         if linesBelow > 0 {
             marks.append("-MORE(\(linesBelow >= ScrollbackView.moreLimit ? "\(linesBelow)+" : "\(linesBelow)"))-")
         }

@@ -11,13 +11,13 @@ enum SlashCommand: Equatable {
     case search(String)
     case theme(String)
     case copy(String)
-    case history
+    case history, fork
     case title(String)
     case raw, help, quit
 
     /// Every command's name, in the order help and completion list them.
     static let names = [
-        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/history", "/title", "/theme", "/copy",
+        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/history", "/title", "/fork", "/theme", "/copy",
         "/raw", "/help", "/quit",
     ]
 
@@ -42,6 +42,7 @@ enum SlashCommand: Equatable {
         case "/theme": self = .theme(argument)
         case "/copy": self = .copy(argument)
         case "/history": self = .history
+        case "/fork": self = .fork
         case "/title": self = .title(argument)
         case "/raw": self = .raw
         case "/help": self = .help

@@ -34,6 +34,11 @@ public final class TabView {
     var retryEnds: ContinuousClock.Instant?
     /// The conversation's temperature and model (nil: the bot's own), for the status bar.
     public var temperature: Double?
+    /// An earlier message of yours being edited (`e` in select mode): sending it forks the
+    /// conversation there; `draft` is what the input held before.
+    var editing: (messageId: Int64, draft: String)?
+    /// The conversation this one was forked from.
+    public let forkedFrom: Int64?
     /// The conversation's title (from its first message, or given).
     public var title: String
     public var model: String?
@@ -44,6 +49,7 @@ public final class TabView {
         isReadOnly = snapshot.isReadOnly
         transcript = Transcript(botName: bot.name, messages: snapshot.messages, theme: theme)
         title = snapshot.conversation.title
+        forkedFrom = snapshot.conversation.forkedFrom
         temperature = snapshot.conversation.temperature
         model = snapshot.conversation.model
         sent = snapshot.messages.filter { $0.role == .user }.suffix(100).map(\.content)

@@ -26,7 +26,21 @@ public final class Transcript {
         public var citations: [Citation]
         /// The tokens a reply cost, when the server said.
         public var usage: Usage?
+        /// For a reply: the user message it answers (its variants share it).
+        public var answers: Int64?
+        /// Which variant of its reply this is and how many there are (`2/3`), when more than one.
+        public var variant: (number: Int, count: Int)?
+
+        public static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.messageId == rhs.messageId && lhs.author == rhs.author && lhs.time == rhs.time && lhs.text == rhs.text
+                && lhs.state == rhs.state && lhs.note == rhs.note && lhs.remedy == rhs.remedy && lhs.citations == rhs.citations
+                && lhs.usage == rhs.usage && lhs.answers == rhs.answers && lhs.variant?.number == rhs.variant?.number
+                && lhs.variant?.count == rhs.variant?.count
+        }
     }
+
+    /// The replies to each user message that was asked more than once, in the order they came.
+    private var variants: [Int64: [Int64]] = [:]
 
     public private(set) var entries: [Entry] = []
     public let botName: String
@@ -123,8 +137,9 @@ public final class Transcript {
     public init(botName: String, messages: [Message], theme: Theme) {
         self.botName = botName
         self.theme = theme
-        entries = messages.map(Self.entry)
+        entries = messages.filter { !$0.isHidden }.map(Self.entry)
         contextCharacters = messages.filter(\.isContext).reduce(0) { $0 + $1.content.count }
+        noteVariants(of: messages)
     }
 
     public var count: Int { entries.count }
@@ -139,6 +154,7 @@ public final class Transcript {
         case .userMessageAdded(let message), .replyStarted(let message):
             entries.append(Self.entry(message))
             contextCharacters += message.content.count
+            noteVariants(of: [message])
         case .textDelta(let id, let text):
             guard let index = index(of: id) else { return }
             if entries[index].note != nil {
@@ -184,6 +200,20 @@ public final class Transcript {
             contextCharacters -= entries[index].text.count
             entries.remove(at: index)
             layouts.removeAll()
+        case .messageHidden(let id):
+            // Kept among the variants of its reply; no longer shown.
+            guard let index = index(of: id) else { return }
+            contextCharacters -= entries[index].text.count
+            entries.remove(at: index)
+            layouts.removeAll()
+        case .variantChosen(let message):
+            guard let question = message.answers, let ids = variants[question],
+                let index = entries.lastIndex(where: { entry in entry.messageId.map(ids.contains) ?? false })
+            else { return }
+            contextCharacters += message.content.count - entries[index].text.count
+            entries[index] = Self.entry(message)
+            layouts[index] = nil
+            numberVariants(of: question)
         case .messageEdited(let message):
             guard let index = index(of: message.id) else { return }
             contextCharacters += message.content.count - entries[index].text.count
@@ -203,10 +233,48 @@ public final class Transcript {
     /// wrapping moves with its entries; callers shift positions they hold by `messages.count`.
     public func prepend(_ messages: [Message]) {
         guard !messages.isEmpty else { return }
-        entries.insert(contentsOf: messages.map(Self.entry), at: 0)
+        let shown = messages.filter { !$0.isHidden }
+        entries.insert(contentsOf: shown.map(Self.entry), at: 0)
         contextCharacters += messages.filter(\.isContext).reduce(0) { $0 + $1.content.count }
-        layouts = Dictionary(uniqueKeysWithValues: layouts.map { ($0.key + messages.count, $0.value) })
-        unsettled = unsettled.map { $0 + messages.count }
+        layouts = Dictionary(uniqueKeysWithValues: layouts.map { ($0.key + shown.count, $0.value) })
+        unsettled = unsettled.map { $0 + shown.count }
+        noteVariants(of: messages, before: true)
+    }
+
+    /// Counts replies that answer the same user message (older ones first when `before`), and
+    /// numbers the one shown of each.
+    private func noteVariants(of messages: [Message], before: Bool = false) {
+        var touched = Set<Int64>()
+        var found: [Int64: [Int64]] = [:]
+        for message in messages where message.role == .assistant {
+            guard let question = message.answers else { continue }
+            found[question, default: []].append(message.id)
+            touched.insert(question)
+        }
+        for (question, ids) in found {
+            let known = variants[question] ?? []
+            let new = ids.filter { !known.contains($0) }
+            variants[question] = before ? new + known : known + new
+        }
+        for question in touched { numberVariants(of: question) }
+    }
+
+    private func numberVariants(of question: Int64) {
+        guard let ids = variants[question],
+            let index = entries.lastIndex(where: { entry in entry.messageId.map(ids.contains) ?? false }),
+            let id = entries[index].messageId, let position = ids.firstIndex(of: id)
+        else { return }
+        let variant = ids.count > 1 ? (number: position + 1, count: ids.count) : nil
+        if entries[index].variant?.number != variant?.number || entries[index].variant?.count != variant?.count {
+            entries[index].variant = variant
+            layouts[index] = nil
+        }
+    }
+
+    /// The variants of the reply in entry `index`, in order (empty when it has none).
+    public func variantIDs(ofEntry index: Int) -> [Int64] {
+        guard entries.indices.contains(index), let question = entries[index].answers else { return [] }
+        return variants[question] ?? []
     }
 
     /// A private agent wants a key, a plan limit another model; the rest may work again.
@@ -231,7 +299,7 @@ public final class Transcript {
         }
         return Entry(
             messageId: message.id, author: author, time: message.createdAt, text: message.content, state: message.state,
-            note: message.error, citations: message.citations, usage: message.usage)
+            note: message.error, citations: message.citations, usage: message.usage, answers: message.answers)
     }
 
     /// The contents of the fenced code blocks (``` or ~~~) of Markdown `text`, in order; a
@@ -343,8 +411,9 @@ public final class Transcript {
         case .system: (headerStyle, name) = (theme.systemHeader, "tinytalk")
         case .error: (headerStyle, name) = (theme.errorHeader, "error")
         }
-        let header = LineWrapper.wrap(
-            [StyledRun(name, style: headerStyle), StyledRun(" " + Self.time.string(from: entry.time), style: theme.dim)], width: width)
+        var headerRuns = [StyledRun(name, style: headerStyle), StyledRun(" " + Self.time.string(from: entry.time), style: theme.dim)]
+        if let variant = entry.variant { headerRuns.append(StyledRun(" · \(variant.number)/\(variant.count)", style: theme.dim)) }
+        let header = LineWrapper.wrap(headerRuns, width: width)
         let body: Body
         if entry.author == .bot && !showsSource {
             var markdown = MarkdownLayout(width: width, theme: theme)

@@ -70,18 +70,32 @@ import TinyTalkCore
         #expect(await session.state == .idle)
     }
 
-    @Test func regenerateReplacesTheLastReply() async throws {
-        let transport = FakeTransport([[.text("first answer")], [.text("second answer")]])
+    @Test func regenerateKeepsTheEarlierReplyAsAVariant() async throws {
+        let transport = FakeTransport([[.text("first answer")], [.text("second answer")], [.text("next")]])
         let log = EventLog()
         let (session, store) = try makeSession(transport, log: log)
         try await session.send("Question")
         _ = await log.waitForFinish(count: 1)
         try await session.regenerate()
         let events = await log.waitForFinish(count: 2)
-        #expect(events.contains(.messageRemoved(messageId: 2)))
-        #expect(try store.messages(conversationId: 1).map(\.content) == ["Question", "second answer"])
+        #expect(events.contains(.messageHidden(messageId: 2)))
+        let saved = try store.messages(conversationId: 1)
+        #expect(saved.map(\.content) == ["Question", "first answer", "second answer"])
+        #expect(saved.map(\.isHidden) == [false, true, false])
+        #expect(saved[1].answers == 1 && saved[2].answers == 1)
         try #require(transport.requests.count == 2)
         #expect(transport.requests[1].messages == [ChatMessage(role: .user, content: "Question")])
+
+        // The first variant chosen again: it is what the next request carries, and the export shows.
+        try await session.chooseVariant(2)
+        _ = await log.wait { $0.contains { if case .variantChosen(let message) = $0 { message.id == 2 } else { false } } }
+        #expect(try store.messages(conversationId: 1).map(\.isHidden) == [false, false, true])
+        try await session.send("And then?")
+        _ = await log.waitForFinish(count: 3)
+        #expect(transport.requests[2].messages.map(\.content) == ["Question", "first answer", "And then?"])
+        let conversation = await session.conversation
+        let export = ConversationExport.markdown(conversation, messages: try store.messages(conversationId: 1))
+        #expect(export.contains("first answer") && !export.contains("second answer"))
     }
 
     @Test func editLastRewritesTheQuestionAndAsksAgain() async throws {

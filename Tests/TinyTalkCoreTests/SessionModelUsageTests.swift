@@ -128,9 +128,11 @@ private func makeSession(
         _ = await log.waitForFinish(count: 1)
         try await session.regenerate()
         _ = await log.waitForFinish(count: 2)
+        // The first reply stays as a variant, with its own tokens; the new one has none.
         let saved = try store.messages(conversationId: conversation.id)
-        #expect(saved.map(\.content) == ["Q", "second"])
-        #expect(saved.map(\.usage) == [nil, nil])
+        #expect(saved.map(\.content) == ["Q", "first", "second"])
+        #expect(saved.map(\.usage) == [nil, Usage(totalTokens: 10), nil])
+        #expect(saved.map(\.isHidden) == [false, true, false])
     }
 
     @Test func setAPIKeyChangesTheKeyOfTheNextRequest() async throws {

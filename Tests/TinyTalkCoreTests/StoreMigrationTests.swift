@@ -10,6 +10,7 @@ import TinyTalkAPI
     private static let v1 = "v1: conversations, messages, search, tabs"
     private static let v2 = "v2: model per conversation, token usage per message"
     private static let v3 = "v3: search indexes finished messages only; streaming replies have an owner"
+    private static let v4 = "v4: forks, and the variants of a reply asked again"
 
     private func removeDatabase(_ path: String) {
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
@@ -39,8 +40,8 @@ import TinyTalkAPI
         try queue.close()
     }
 
-    @Test func theMigrationsAreVersionOneThenTwo() {
-        #expect(Store.migrationIdentifiers == [Self.v1, Self.v2, Self.v3])
+    @Test func theMigrationsComeInOrder() {
+        #expect(Store.migrationIdentifiers == [Self.v1, Self.v2, Self.v3, Self.v4])
     }
 
     @Test func aVersionOneDatabaseIsUpgradedWithItsRowsIntact() throws {
@@ -49,7 +50,7 @@ import TinyTalkAPI
         try writeVersionOneDatabase(at: path)
 
         let store = try Store(path: path)
-        #expect(try store.appliedMigrations() == [Self.v1, Self.v2, Self.v3])
+        #expect(try store.appliedMigrations() == [Self.v1, Self.v2, Self.v3, Self.v4])
         let conversation = try #require(try store.conversation(id: 1))
         #expect(conversation.botId == "bot-uuid")
         #expect(conversation.botName == "support")
@@ -78,7 +79,7 @@ import TinyTalkAPI
         let reopened = try Store(path: path)
         #expect(try reopened.conversation(id: 1)?.model == "gpt-4o-mini")
         #expect(try reopened.messages(conversationId: 1).last?.usage == Usage(promptTokens: 12, completionTokens: 30, totalTokens: 42))
-        #expect(try reopened.appliedMigrations() == [Self.v1, Self.v2, Self.v3])
+        #expect(try reopened.appliedMigrations() == [Self.v1, Self.v2, Self.v3, Self.v4])
     }
 
     @Test func aVersionOneReplyLeftStreamingIsInterruptedAfterTheUpgrade() throws {

@@ -154,3 +154,51 @@ extension WorkspaceEvent {
         #expect(try String(contentsOfFile: file, encoding: .utf8) != "precious")
     }
 }
+
+@Suite struct ForkTests {
+    /// A workspace with one tab holding `one → r1, two → r2`.
+    static func twoTurns(_ extra: [[FakeTransport.Step]] = []) async throws -> (Workspace, Store, TabID, FakeTransport, WorkspaceLog) {
+        let store = try Store()
+        let transport = FakeTransport([[.text("r1")], [.text("r2")]] + extra)
+        let workspace = Workspace(store: store, transport: transport)
+        let log = WorkspaceLog()
+        _ = await workspace.observe(log.record)
+        await workspace.perform(.open(profile("a")))
+        let tab = try #require(await workspace.tabIDs.first)
+        for (count, text) in [(1, "one"), (2, "two")] {
+            await workspace.perform(.send(tab, text))
+            await log.wait { $0.filter(\.isReplyFinished).count == count }
+        }
+        return (workspace, store, tab, transport, log)
+    }
+
+    @Test func anEditedEarlierMessageForksWithExactlyTheTurnsBeforeIt() async throws {
+        let (workspace, store, tab, transport, log) = try await Self.twoTurns([[.text("r2 again")]])
+        let original = try store.messages(conversationId: tab.conversation)
+        let two = try #require(original.first { $0.content == "two" })
+        let before = ConversationExport.markdown(try #require(try store.conversation(id: tab.conversation)), messages: original)
+
+        await workspace.perform(.fork(tab, at: two.id, edited: "TWO, edited"))
+        await log.wait { $0.filter(\.isReplyFinished).count == 3 }
+        #expect(transport.requests.last?.messages.map(\.content) == ["one", "r1", "TWO, edited"])
+        let forked = try #require(await workspace.tabIDs.last)
+        #expect(forked != tab)
+        #expect(await workspace.selectedTab == forked)
+        #expect(try store.messages(conversationId: forked.conversation).map(\.content) == ["one", "r1", "TWO, edited", "r2 again"])
+        #expect(try store.conversation(id: forked.conversation)?.forkedFrom == tab.conversation)
+        // The original is as it was, in the store and in its export.
+        let after = try store.messages(conversationId: tab.conversation)
+        #expect(after == original)
+        #expect(ConversationExport.markdown(try #require(try store.conversation(id: tab.conversation)), messages: after) == before)
+    }
+
+    @Test func aForkWithoutEditCopiesThroughTheMessageChosen() async throws {
+        let (workspace, store, tab, _, _) = try await Self.twoTurns()
+        let r1 = try #require(try store.messages(conversationId: tab.conversation).first { $0.content == "r1" })
+        await workspace.perform(.fork(tab, at: r1.id, edited: nil))
+        let forked = try #require(await workspace.tabIDs.last)
+        #expect(try store.messages(conversationId: forked.conversation).map(\.content) == ["one", "r1"])
+        #expect(try store.conversation(id: forked.conversation)?.title == "one")
+        #expect(await workspace.session(of: forked)?.messages.map(\.content) == ["one", "r1"])
+    }
+}

@@ -242,7 +242,7 @@ import TinyTalkUI
         await harness.waitFor("echo · idle")
         harness.press(.control("s"))
         let screen = await harness.waitFor("◂ selected")
-        #expect(screen.contains("Select: ↑/↓ message"))
+        #expect(screen.contains("Select: ↑/↓ · y copy"))
         harness.press(.character("2"))
         await harness.waitFor("Copied code block 2 to the clipboard")
         #expect(harness.terminal.clipboard == ["echo hi"])
