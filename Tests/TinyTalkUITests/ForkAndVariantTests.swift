@@ -66,6 +66,7 @@ import TinyTalkUI
         // The one on screen is what the next question is asked with.
         harness.send("And?")
         await harness.waitFor("ok")
+        await harness.waitFor("echo · idle")  // the reply is saved whole when it ends
         let saved = try harness.store.messages(conversationId: 1)
         #expect(saved.filter(\.isContext).map(\.content) == ["Question", "first answer", "And?", "ok"])
     }
