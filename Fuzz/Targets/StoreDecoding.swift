@@ -78,9 +78,9 @@ private let reply = Message(
     usage: Usage(promptTokens: 12, completionTokens: 30, totalTokens: 42), createdAt: Date(timeIntervalSince1970: 2000))
 
 private let rows: [(table: String, key: String, columns: [String])] = [
-    ("conversation", "id = 1", ["id", "botId", "botName", "title", "systemPrompt", "temperature", "model", "createdAt", "updatedAt"]),
-    ("message", "id = 2", ["id", "conversationId", "role", "content", "state", "error", "citations", "createdAt", "promptTokens", "completionTokens", "totalTokens"]),
-    ("message", "id = 1", ["id", "conversationId", "role", "content", "state", "error", "citations", "createdAt", "promptTokens", "completionTokens", "totalTokens"]),
+    ("conversation", "id = 1", ["id", "botId", "botName", "title", "systemPrompt", "temperature", "model", "createdAt", "updatedAt", "forkedFrom"]),
+    ("message", "id = 2", ["id", "conversationId", "role", "content", "state", "error", "citations", "createdAt", "promptTokens", "completionTokens", "totalTokens", "answers", "hidden"]),
+    ("message", "id = 1", ["id", "conversationId", "role", "content", "state", "error", "citations", "createdAt", "promptTokens", "completionTokens", "totalTokens", "answers", "hidden"]),
     ("openTab", "position = 0", ["position", "conversationId", "selected"]),
 ]
 private let textColumns: Set<String> = ["botId", "botName", "title", "systemPrompt", "model", "content", "error"]
@@ -98,6 +98,8 @@ private func field(_ message: Message, _ column: String) -> String {
     case "createdAt": "\(message.createdAt.timeIntervalSince1970)"
     case "promptTokens": "\(message.usage?.promptTokens as Int?)"
     case "completionTokens": "\(message.usage?.completionTokens as Int?)"
+    case "answers": "\(message.answers as Int64?)"
+    case "hidden": "\(message.isHidden)"
     default: "\(message.usage?.totalTokens as Int?)"
     }
 }
@@ -112,6 +114,7 @@ private func field(_ conversation: Conversation, _ column: String) -> String {
     case "temperature": "\(conversation.temperature as Double?)"
     case "model": conversation.model.map { describe($0) } ?? "nil"
     case "createdAt": "\(conversation.createdAt.timeIntervalSince1970)"
+    case "forkedFrom": "\(conversation.forkedFrom as Int64?)"
     default: "\(conversation.updatedAt.timeIntervalSince1970)"
     }
 }
