@@ -46,7 +46,7 @@ extension Store {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversationId = c.id) AS messageCount
+                    SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversationId = c.id AND m.hidden = 0) AS messageCount
                     FROM conversation c \(whereClause) ORDER BY c.updatedAt DESC, c.id DESC LIMIT :limit
                     """,
                 arguments: arguments

@@ -174,7 +174,7 @@ public final class Store: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversationId = c.id) AS messageCount
+                    SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversationId = c.id AND m.hidden = 0) AS messageCount
                     FROM conversation c \(filter) ORDER BY c.updatedAt DESC, c.id DESC LIMIT :limit
                     """,
                 arguments: ["bot": bot, "limit": limit])

@@ -22,7 +22,7 @@ public enum HelpView {
     ]
 
     static let contextTitles: [KeyContext: String] = [
-        .normal: "Keys", .select: "Select mode (Ctrl+S)", .list: "Lists (search hits, bots)", .help: "This help",
+        .normal: "Keys", .select: "Select mode (Ctrl+S)", .list: "Lists (search hits, bots, conversations)", .help: "This help",
     ]
 
     /// The rows help shows: a title per key context, its actions with their keys, then the

@@ -40,7 +40,7 @@ struct HistoryDeleteCommand: AsyncParsableCommand {
         guard !store.isConversationLocked(id) else {
             throw CLIFailure.exit(ExitStatus.usage, "conversation \(id) is open in a running tinytalk: close its tab there first")
         }
-        let count = try store.messages(conversationId: id).count
+        let count = try store.messages(conversationId: id).filter { !$0.isHidden }.count
         let name = conversation.title.isEmpty ? "(untitled)" : TextExcerpt.clean(conversation.title, limit: 80)
         if !yes {
             guard StandardInput.isTerminal else {

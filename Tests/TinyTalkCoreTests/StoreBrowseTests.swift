@@ -39,6 +39,17 @@ import TinyTalkCore
         #expect(try ids("  ").count == 2)
     }
 
+    @Test func aReplyAskedAgainCountsOnceInTheList() throws {
+        let store = try Store()
+        let conversation = try store.createConversation(botId: "b", botName: "b")
+        let question = try store.appendMessage(conversationId: conversation.id, role: .user, content: "q")
+        let first = try store.appendMessage(conversationId: conversation.id, role: .assistant, content: "a", answers: question.id)
+        try store.hideReply(id: first.id, answers: question.id)
+        _ = try store.appendMessage(conversationId: conversation.id, role: .assistant, content: "b", answers: question.id)
+        #expect(try store.conversationPage().first?.messageCount == 2)
+        #expect(try store.conversations().first?.messageCount == 2)
+    }
+
     @Test func renameAndDeleteReachTheListAndTheSearch() throws {
         let store = try Store()
         let conversation = try store.createConversation(botId: "b", botName: "b")
