@@ -67,4 +67,32 @@ import Testing
         #expect(decoder.synchronizedOutput == true)
         #expect(decoder.decode([.unknownKey, .pasteEnd]).isEmpty)
     }
+
+    /// What xterm, tmux and the Linux console send for the same keys, as curses hands it on
+    /// (named keys come decoded by terminfo; Alt and the control keys come as bytes).
+    @Test func keysAsTerminalsSendThem() {
+        let cases: [(terminal: String, input: [Input], expected: [InputEvent])] = [
+            // Backspace: DEL on xterm and tmux, ^H on the Linux console with some keymaps.
+            ("xterm", Self.scalars("\u{7F}"), [.key(KeyPress(.backspace))]),
+            ("linux", Self.scalars("\u{8}"), [.key(KeyPress(.backspace))]),
+            // Alt+Enter and Alt+Backspace: ESC first (xterm's metaSendsEscape, tmux, the console).
+            ("xterm", Self.scalars("\u{1B}\r"), [.key(KeyPress(.enter, alt: true))]),
+            ("tmux", Self.scalars("\u{1B}\u{7F}"), [.key(KeyPress(.backspace, alt: true))]),
+            // Alt+digit, for tab jumps.
+            ("linux", Self.scalars("\u{1B}2"), [.key(KeyPress(.character("2"), alt: true))]),
+            // Ctrl+Space is NUL; Ctrl+_ is 0x1F.
+            ("xterm", [.scalar(0)], [.key(KeyPress(.control("@")))]),
+            ("tmux", Self.scalars("\u{1F}"), [.key(KeyPress(.control("_")))]),
+            // Alt+→ arrives decoded; a lone ESC before it (the console's Alt) is Escape, then →.
+            ("xterm", [.event(.key(KeyPress(.right, alt: true)))], [.key(KeyPress(.right, alt: true))]),
+            ("linux", [.scalar(0x1B), .event(.key(KeyPress(.right)))], [.key(KeyPress(.escape)), .key(KeyPress(.right))]),
+            // A paste in tmux with bracketed paste on: markers around the text, CR as newline.
+            ("tmux", [.pasteStart] + Self.scalars("a\rb") + [.pasteEnd], [.paste("a\nb")]),
+            // Keys curses knows but nothing binds are dropped, not typed.
+            ("xterm", [.unknownKey] + Self.scalars("x"), Self.keys("x")),
+        ]
+        for entry in cases {
+            #expect(Self.decode(entry.input) == entry.expected, "\(entry.terminal): \(entry.input)")
+        }
+    }
 }
