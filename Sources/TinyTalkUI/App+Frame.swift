@@ -2,44 +2,9 @@ import TerminalKit
 import TinyTalkCore
 
 extension App {
-    static let frameInterval: Duration = .milliseconds(16)
-    static let animationInterval: Duration = .milliseconds(125)
-
-    /// Asks for a frame; frames are coalesced to at most one per ``frameInterval``. When the
-    /// last frame is older than that, the frame is drawn at once: a token trickling in at
-    /// 50 a second then costs one frame and no extra wake-up.
+    /// Asks for a frame (see ``FrameScheduler``): events and keys call this, never `render`.
     public func markDirty() {
-        dirty = true
-        guard !frameScheduled else { return }
-        let wait = Self.frameInterval - (ContinuousClock.now - lastFrame)
-        guard wait > .zero else {
-            render()
-            return
-        }
-        frameScheduled = true
-        Task { @MainActor [weak self] in
-            try? await Task.sleep(for: wait)
-            guard let self else { return }
-            self.frameScheduled = false
-            if self.dirty { self.render() }
-        }
-    }
-
-    /// Spinners and the tokens/s figure move with time while a reply is on its way. Frames
-    /// drawn for arriving text show them too, so this one draws only when none came lately.
-    private func scheduleAnimationFrame() {
-        guard !animationScheduled else { return }
-        animationScheduled = true
-        Task { @MainActor [weak self] in
-            try? await Task.sleep(for: Self.animationInterval)
-            guard let self else { return }
-            self.animationScheduled = false
-            if ContinuousClock.now - self.lastFrame >= Self.animationInterval * 0.75 {
-                self.markDirty()
-            } else if self.tabs.contains(where: { $0.state != .idle }) {
-                self.scheduleAnimationFrame()
-            }
-        }
+        frames.markDirty()
     }
 
     /// Draws one frame now.
@@ -49,9 +14,8 @@ extension App {
             let took = ContinuousClock.now - started
             if frameTimes.count < 100_000 { frameTimes.append(took) }
             if firstFrameAfter == nil { firstFrameAfter = ContinuousClock.now - startedAt }
+            frames.drew()
         }
-        dirty = false
-        lastFrame = .now
         framesDrawn += 1
         let (columns, rows) = backend.size
         // The grid lives from frame to frame, so rows that stay the same are neither redrawn
@@ -74,7 +38,7 @@ extension App {
             return
         }
 
-        let phase = Int((ContinuousClock.now - startedAt) / Self.animationInterval)
+        let phase = Int((frames.clock.now - startedAt) / frames.animationInterval)
         TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &grid, row: 0)
         let tab = currentTab
         let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
@@ -115,8 +79,5 @@ extension App {
         case .keyForm, .browser: backend.present(grid, cursor: formCursor)
         default: backend.present(grid, cursor: inputCursor)
         }
-        // Spinners and the tokens/s figure move while a reply is on its way: a few frames a
-        // second are enough for them (text arriving draws its own frames).
-        if tabs.contains(where: { $0.state != .idle }) { scheduleAnimationFrame() }
     }
 }

@@ -77,10 +77,8 @@ public final class App {
     }
 
     // Drawing state (see App+Frame).
-    var dirty = true
-    var frameScheduled = false
-    var animationScheduled = false
-    var lastFrame = ContinuousClock.now - .seconds(1)
+    /// When frames are drawn (at most 60 a second, only when something changed).
+    let frames: FrameScheduler
     /// The pane's size at the last frame, for scrolling by pages.
     var paneSize = (columns: 80, rows: 20)
     /// The last frame, drawn over for the next one.
@@ -91,14 +89,17 @@ public final class App {
     /// - Parameter startedAt: when the process started, for the start-to-first-frame figure.
     public init(
         backend: any TerminalBackend, workspace: Workspace, profiles: [BotProfile], keyMap: KeyMap = .standard,
-        theme: Theme = .standard, startedAt: ContinuousClock.Instant = .now
+        theme: Theme = .standard, startedAt: ContinuousClock.Instant = .now, frameClock: any FrameClock = SystemFrameClock()
     ) {
+        frames = FrameScheduler(clock: frameClock)
         self.startedAt = startedAt
         self.backend = backend
         self.workspace = workspace
         self.profiles = profiles
         self.keyMap = keyMap
         self.theme = theme
+        frames.draw = { [weak self] in self?.render() }
+        frames.isAnimating = { [weak self] in self?.tabs.contains { $0.state != .idle } ?? false }
     }
 
     /// Starts listening to the workspace and shows its tabs.

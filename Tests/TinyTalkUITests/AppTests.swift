@@ -67,7 +67,8 @@ import TinyTalkUI
         #expect(harness.terminal.grid.line(1) == top)
         // Scrolled down to it, a marker shows where the unseen text starts.
         harness.press(.end, alt: true)
-        let marked = await harness.waitFor("── new ─")
+        // (On a busy machine the text after the pause may come after the key: wait for both.)
+        let marked = await harness.waitForScreen { $0.contains("── new ─") && $0.contains("unseen text") }
         #expect(marked.contains("line 40\n── new ───"))
         #expect(marked.contains("───\nunseen text"))
         #expect(!marked.contains("-MORE("))

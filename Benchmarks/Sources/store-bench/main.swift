@@ -80,3 +80,46 @@ for query in ["zeppelin", "terminal emoji", "café", "日本語"] {
     let searchMedian = median(runs) * 1000
     print("search \"\(query)\" (\(hits) shown): median \(String(format: "%.2f", searchMedian)) ms, worst \(String(format: "%.2f", runs.max()! * 1000)) ms — budget 50 ms: \(searchMedian <= 50 ? "met" : "NOT met")")
 }
+
+// The conversation browser over `count` conversations (one message each, so a page shows real
+// counts and titles): the first page, pages deep in the list (keyset: each starts after the last
+// row shown), and filtered pages (a title word; a word found only in messages).
+// Budget: a page ≤ 20 ms, wherever it is.
+let browserPath = directory.appendingPathComponent("browser.sqlite").path
+let browser = try Store(path: browserPath)
+let start = Date(timeIntervalSince1970: 1_700_000_000)
+let (_, fillSeconds) = try time {
+    for index in 0..<count {
+        let when = start.addingTimeInterval(Double(index))
+        let made = try browser.createConversation(botId: "bench", botName: "bench", now: when)
+        _ = try browser.appendMessage(conversationId: made.id, role: .user, content: sentence(index, &random), now: when)
+    }
+}
+print("\(count) conversations made: \(String(format: "%.1f", fillSeconds)) s")
+func page(_ label: String, filter: String = "", after cursor: Store.ConversationCursor? = nil) throws -> [ConversationSummary] {
+    var runs: [Double] = []
+    var rows: [ConversationSummary] = []
+    for _ in 0..<10 {
+        let (found, elapsed) = try time { try browser.conversationPage(after: cursor, limit: 100, filter: filter) }
+        rows = found
+        runs.append(elapsed)
+    }
+    let pageMedian = median(runs) * 1000
+    print("browser \(label) (\(rows.count) rows): median \(String(format: "%.2f", pageMedian)) ms, worst \(String(format: "%.2f", runs.max()! * 1000)) ms — budget 20 ms: \(pageMedian <= 20 ? "met" : "NOT met")")
+    return rows
+}
+var shown = try page("first page")
+// Paged down to the middle, then to the end, the way the browser asks as the choice moves.
+var pages = 1
+var cursorTimes: [Double] = []
+while let last = shown.last, shown.count == 100 {
+    let cursor = Store.ConversationCursor(after: last)
+    let (next, elapsed) = try time { try browser.conversationPage(after: cursor, limit: 100) }
+    cursorTimes.append(elapsed)
+    shown = next
+    pages += 1
+}
+print("browser: all \(pages) pages one after another: median \(String(format: "%.2f", median(cursorTimes) * 1000)) ms, worst \(String(format: "%.2f", (cursorTimes.max() ?? 0) * 1000)) ms a page")
+_ = try page("filter on a word in many titles", filter: "terminal")
+_ = try page("filter on a rare word", filter: "zeppelin")
+_ = try page("filter matching nothing", filter: "airship")
