@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TinyTalkAPI
 
 extension Store {
     /// Where a page of conversations ended: the next page starts after it.
@@ -15,8 +16,8 @@ extension Store {
 
     /// Conversations, most recently active first, `limit` of them after `cursor` (keyset
     /// paging: a page costs the same at the start and at the 100,000th conversation). With a
-    /// `filter`, only conversations whose title holds every word of it, or with a message
-    /// that does (full-text search).
+    /// `filter`, only conversations whose title has a word starting with each word of it, or
+    /// with a message that has (so typing "zep" already finds "zeppelin").
     public func conversationPage(after cursor: ConversationCursor? = nil, limit: Int = 100, filter: String = "") throws
         -> [ConversationSummary]
     {
@@ -26,16 +27,12 @@ extension Store {
             conditions.append("(c.updatedAt < :updatedAt OR (c.updatedAt = :updatedAt AND c.id < :id))")
             arguments += ["updatedAt": cursor.updatedAt, "id": cursor.id]
         }
-        let words = filter.split(whereSeparator: { $0.isWhitespace || $0.unicodeScalars.contains("\0") })
-        if let query = Self.fullTextQuery(filter) {
-            var title: [String] = []
-            for (index, word) in words.enumerated() {
-                title.append("instr(lower(c.title), :word\(index)) > 0")
-                arguments += ["word\(index)": word.lowercased()]
-            }
+        if let query = Self.prefixQuery(filter) {
+            // Both sides through their full-text indexes: a page costs the matches, never a
+            // scan of every title.
             conditions.append(
                 """
-                ((\(title.joined(separator: " AND "))) OR c.id IN (
+                (c.id IN (SELECT rowid FROM conversation_fts WHERE conversation_fts MATCH :query) OR c.id IN (
                     SELECT m.conversationId FROM message_fts JOIN message m ON m.id = message_fts.rowid WHERE message_fts MATCH :query))
                 """)
             arguments += ["query": query]
@@ -54,6 +51,14 @@ extension Store {
                 Self.conversation(row).map { ConversationSummary(conversation: $0, messageCount: row.decoded("messageCount") ?? 0) }
             }
         }
+    }
+
+    /// Every word of `text`, taken literally, as the start of a word: an FTS5 query.
+    static func prefixQuery(_ text: String) -> String? {
+        let terms = text.split(whereSeparator: { $0.isWhitespace || $0.unicodeScalars.contains("\0") }).map {
+            "\"" + ExactText.replacing("\"", with: "\"\"", in: String($0)) + "\"*"
+        }
+        return terms.isEmpty ? nil : terms.joined(separator: " ")
     }
 
     /// Gives a conversation another title (`/title`, `r` in the browser, `history rename`).

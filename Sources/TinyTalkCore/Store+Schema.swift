@@ -99,6 +99,21 @@ extension Store {
                     ALTER TABLE message ADD COLUMN answers INTEGER;
                     ALTER TABLE message ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
                     CREATE INDEX message_variants ON message(answers) WHERE answers IS NOT NULL;
+
+                    CREATE VIRTUAL TABLE conversation_fts USING fts5(
+                        title, content='conversation', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+                    );
+                    CREATE TRIGGER conversation_fts_insert AFTER INSERT ON conversation BEGIN
+                        INSERT INTO conversation_fts(rowid, title) VALUES (new.id, new.title);
+                    END;
+                    CREATE TRIGGER conversation_fts_delete AFTER DELETE ON conversation BEGIN
+                        INSERT INTO conversation_fts(conversation_fts, rowid, title) VALUES ('delete', old.id, old.title);
+                    END;
+                    CREATE TRIGGER conversation_fts_update AFTER UPDATE OF title ON conversation BEGIN
+                        INSERT INTO conversation_fts(conversation_fts, rowid, title) VALUES ('delete', old.id, old.title);
+                        INSERT INTO conversation_fts(rowid, title) VALUES (new.id, new.title);
+                    END;
+                    INSERT INTO conversation_fts(rowid, title) SELECT id, title FROM conversation;
                     """)
         }
         return migrator

@@ -51,7 +51,8 @@ extension App {
             case .listNext: browser.move(by: 1, visible: browserRows)
             case .listPageUp: browser.move(by: -browserRows, visible: browserRows)
             case .listPageDown: browser.move(by: browserRows, visible: browserRows)
-            case .listChoose: open(browser.chosenItem)
+            case .listChoose:
+                if browser.loading { browser.opensWhenListed = true } else { open(browser.chosenItem) }
             case .listClose: browser.focus = .list
             default:
                 let before = browser.filter.text
@@ -105,13 +106,23 @@ extension App {
     }
 
     /// The filter changed: the list starts again from the newest match.
-    private func refilter(_ browser: inout Browser) {
+    func refilter(_ browser: inout Browser) {
         browser.chosen = 0
         browser.top = 0
         browser.loading = true
         browser.reachedEnd = false
-        workspace.send(.listConversations(after: nil, filter: browser.filter.text, limit: Browser.pageSize))
+        // Asked once typing pauses: a common word matches most of a long history, and a query
+        // per key would queue up behind the keys. The answer for an older filter is dropped.
+        let filter = browser.filter.text
+        Task { @MainActor [weak self, clock = frames.clock] in
+            await clock.sleep(for: Self.filterPause)
+            guard let self, case .browser(let now) = self.mode, now.filter.text == filter else { return }
+            self.workspace.send(.listConversations(after: nil, filter: filter, limit: Browser.pageSize))
+        }
     }
+
+    /// How long typing in the browser's filter pauses before the list is asked again.
+    static let filterPause: Duration = .milliseconds(120)
 
     /// Opens the conversation in a tab, or selects its tab when it is open.
     private func open(_ item: ConversationSummary?) {
@@ -135,6 +146,12 @@ extension App {
         switch event {
         case .conversationsListed(let after, let filter, let page):
             guard browser.receive(page, after: after, filter: filter) else { return }
+            if browser.opensWhenListed {
+                browser.opensWhenListed = false
+                mode = .browser(browser)
+                open(browser.chosenItem)
+                return
+            }
         case .conversationRenamed(let id, let title):
             guard let index = browser.items.firstIndex(where: { $0.conversation.id == id }) else { return }
             browser.items[index].conversation.title = title

@@ -13,8 +13,8 @@ extension App {
             case .keyForm: handleKeyForm(event)
             case .browser(var browser) where browser.focus == .filter:
                 browser.filter.insert(text.replacingOccurrences(of: "\n", with: " "))
+                refilter(&browser)
                 mode = .browser(browser)
-                workspace.send(.listConversations(after: nil, filter: browser.filter.text, limit: Browser.pageSize))
             case .browser: break
             default: currentTab?.editor.insert(text)
             }

@@ -27,6 +27,8 @@ struct Browser {
     var loading = true
     /// The last page came back short: there is nothing after `items`.
     var reachedEnd = false
+    /// Enter came while the list for the filter was on its way: open its first match then.
+    var opensWhenListed = false
 
     var chosenItem: ConversationSummary? { items.indices.contains(chosen) ? items[chosen] : nil }
 

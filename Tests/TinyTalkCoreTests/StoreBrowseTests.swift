@@ -35,6 +35,9 @@ import TinyTalkCore
         #expect(try ids("GARDEN plan") == [garden.id])
         #expect(try ids("tomorrow") == [other.id])
         #expect(try ids("zeppelin").isEmpty)
+        #expect(try ids("tom").count == 1)  // the start of a word, as it is typed
+        #expect(try ids("gar pla") == [garden.id])
+        #expect(try ids("arden").isEmpty)  // not the middle of one
         #expect(try ids("\"quoted\" 'odd' * OR -").isEmpty)  // taken literally, never FTS syntax
         #expect(try ids("  ").count == 2)
     }
