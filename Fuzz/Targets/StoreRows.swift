@@ -27,6 +27,14 @@
 //   7 write a damaged message with raw SQL: values of another storage class than the
 //     column's (a BLOB, an INTEGER or a REAL in TEXT columns, TEXT in createdAt and the token
 //     counts, citations that are not JSON)
+//   8 rename a conversation     9 fork one at a message (through it, or up to it)
+//   10 keep a reply as a hidden variant of a user message, or choose one variant of them
+// 7. A fork holds copies of the source's shown messages up to the message (a streaming one
+//    as interrupted), with the source's bot, settings and (if anything was copied) title; the
+//    source is unchanged. Hidden variants are neither counted in listings nor exported.
+// 8. Browser pages (keyset, two at a time) list every conversation once, in listing order;
+//    any filter (the input's words included) reads without trapping, and a title's own
+//    ASCII words find it.
 // 6. Damaged rows never trap: each is read back or left out (never another message changed),
 //    and counted by the listings, which count rows.
 // Tests/TinyTalkCoreTests/StoreRowDecodingTests.swift has every storage class in every column.
@@ -88,13 +96,13 @@ private extension FuzzBytes {
 private func sameMessage(_ a: Message, _ b: Message) -> Bool {
     a.id == b.id && a.conversationId == b.conversationId && a.role == b.role && sameBytes(a.content, b.content)
         && a.state == b.state && sameText(a.error, b.error) && a.citations == b.citations && a.usage == b.usage
-        && a.createdAt == b.createdAt
+        && a.createdAt == b.createdAt && a.answers == b.answers && a.isHidden == b.isHidden
 }
 
 private func sameConversation(_ a: Conversation, _ b: Conversation) -> Bool {
     a.id == b.id && sameBytes(a.botId, b.botId) && sameBytes(a.botName, b.botName) && sameBytes(a.title, b.title)
         && sameText(a.systemPrompt, b.systemPrompt) && a.temperature == b.temperature && sameText(a.model, b.model)
-        && a.createdAt == b.createdAt && a.updatedAt == b.updatedAt
+        && a.createdAt == b.createdAt && a.updatedAt == b.updatedAt && a.forkedFrom == b.forkedFrom
 }
 
 /// Words of ASCII letters and digits set apart by ASCII that is neither (so FTS5's unicode61
@@ -138,7 +146,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var steps = 0
     while !input.atEnd, steps < 24 {
         steps += 1
-        let operation = input.byte() % 8
+        let operation = input.byte() % 11
         do {
             switch operation {
             case 0:
@@ -212,6 +220,58 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                     let kept = model.tabs.ids.filter { $0 != id }
                     let selectedID = model.tabs.ids[model.tabs.selected]
                     model.tabs = (kept, kept.firstIndex(of: selectedID) ?? 0)
+                }
+            case 8:
+                guard !model.conversations.isEmpty else { continue }
+                let at = Int(input.byte()) % model.conversations.count
+                let title = input.string()
+                try store.renameConversation(id: model.conversations[at].id, title: title)
+                model.conversations[at].title = Store.storable(title)
+            case 9:
+                guard !model.conversations.isEmpty else { continue }
+                let source = model.conversations[Int(input.byte()) % model.conversations.count]
+                guard model.damaged[source.id] == nil else { continue }
+                let ids = model.messages.filter { $0.conversationId == source.id }.map(\.id)
+                let at = ids.isEmpty ? Int64(input.byte()) : ids[Int(input.byte()) % ids.count]
+                let including = input.byte() & 1 == 0
+                let now = input.time()
+                let fork = try store.forkConversation(source.id, at: at, including: including, now: now)
+                let copied = model.messages.filter {
+                    $0.conversationId == source.id && !$0.isHidden && (including ? $0.id <= at : $0.id < at)
+                }.sorted { $0.id < $1.id }
+                var made = source
+                made.id = fork.id
+                made.title = copied.isEmpty ? "" : source.title
+                made.createdAt = now
+                made.updatedAt = now
+                made.forkedFrom = source.id
+                model.conversations.append(made)
+                let stored = try store.messages(conversationId: fork.id)
+                check(stored.count == copied.count, "a fork of \(copied.count) messages holds \(stored.count)")
+                for (copy, original) in zip(stored, copied) {
+                    var expected = original
+                    expected.id = copy.id
+                    expected.conversationId = fork.id
+                    expected.answers = nil
+                    if expected.state == .streaming { expected.state = .interrupted }
+                    model.messages.append(expected)
+                }
+            case 10:
+                let replies = model.messages.filter { $0.role == .assistant && model.damaged[$0.conversationId] == nil }
+                guard !replies.isEmpty else { continue }
+                let reply = replies[Int(input.byte()) % replies.count]
+                let question = model.messages.first { $0.conversationId == reply.conversationId && $0.role == .user }?.id ?? reply.id
+                if input.byte() & 1 == 0 {
+                    try store.hideReply(id: reply.id, answers: question)
+                    if let index = model.messages.firstIndex(where: { $0.id == reply.id }) {
+                        model.messages[index].isHidden = true
+                        model.messages[index].answers = question
+                    }
+                } else if let group = reply.answers {
+                    try store.chooseVariant(id: reply.id, answers: group)
+                    for index in model.messages.indices where model.messages[index].answers == group {
+                        model.messages[index].isHidden = model.messages[index].id != reply.id
+                    }
                 }
             case 7:
                 guard !model.conversations.isEmpty else { continue }
@@ -325,7 +385,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let order = model.conversations.sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
         check(listed.map(\.conversation.id) == order.map(\.id), "listing order \(listed.map(\.conversation.id)), expected \(order.map(\.id))")
         for summary in listed {
-            let count = model.messages.filter { $0.conversationId == summary.conversation.id }.count
+            let count = model.messages.filter { $0.conversationId == summary.conversation.id && !$0.isHidden }.count
                 + (model.damaged[summary.conversation.id]?.count ?? 0)
             check(summary.messageCount == count, "conversation \(summary.conversation.id) lists \(summary.messageCount) messages, has \(count)")
         }
@@ -337,6 +397,24 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             check(latest?.id == expected?.id, "the latest conversation with \(describe(conversation.botName)) is \(String(describing: latest?.id))")
             _ = try store.conversations(bot: conversation.botName)
         }
+        // The browser's pages, two at a time, give the listing's order; filters never trap.
+        var paged: [Int64] = []
+        var cursor: Store.ConversationCursor?
+        while true {
+            let page = try store.conversationPage(after: cursor, limit: 2)
+            paged += page.map(\.conversation.id)
+            guard let last = page.last, page.count == 2, paged.count <= listed.count else { break }
+            cursor = Store.ConversationCursor(after: last)
+        }
+        check(paged == listed.map(\.conversation.id), "browser pages \(paged), listing \(listed.map(\.conversation.id))")
+        for conversation in model.conversations.prefix(3) {
+            for word in asciiWords(conversation.title).prefix(2) {
+                let found = try store.conversationPage(limit: 1_000, filter: word)
+                check(found.contains { $0.conversation.id == conversation.id }, "filtering \(describe(word)) misses \(describe(conversation.title))")
+            }
+        }
+        _ = try store.conversationPage(filter: String(decoding: UnsafeBufferPointer(start: data, count: min(size, 48)), as: UTF8.self))
+
         let tabs = try store.openTabs()
         check(tabs.conversationIds == model.tabs.ids, "open tabs \(tabs.conversationIds), saved \(model.tabs.ids)")
         check(model.tabs.ids.isEmpty || tabs.selected == model.tabs.selected, "selected tab \(tabs.selected), saved \(model.tabs.selected)")
