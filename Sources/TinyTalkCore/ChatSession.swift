@@ -39,7 +39,7 @@ public actor ChatSession {
 
     public private(set) var bot: BotProfile
     public private(set) var conversation: Conversation
-    public private(set) var messages: [Message]
+    public internal(set) var messages: [Message]
     public private(set) var state: SessionState = .idle
     /// Another process has the conversation open for writing: it can be read here, not added to.
     public nonisolated let isReadOnly: Bool
@@ -53,18 +53,18 @@ public actor ChatSession {
     public static let maxCitations = 100
 
     private let transport: any ChatTransport
-    private let store: Store
+    let store: Store
     private let clock: any SessionClock
     private let retry: RetryPolicy
     private let context: ContextWindow
     private let logger = Logger(label: "tinytalk.session")
 
     /// The reply being received, if any.
-    private var reply: Reply?
+    var reply: Reply?
     private var generation = 0
 
     /// The reply being received. Its text, sources and usage live in ``messages`` (one copy).
-    private struct Reply {
+    struct Reply {
         var generation: Int
         var messageId: Int64
         var lastFlush: Duration
@@ -138,68 +138,6 @@ public actor ChatSession {
         finish(.interrupted(nil))
     }
 
-    /// Asks the last user message again. The reply to it is kept as a variant (one with no
-    /// text is dropped); the new one is shown and sent from then on.
-    public func regenerate() throws(SessionError) {
-        guard !isReadOnly else { throw .readOnly }
-        guard reply == nil else { throw .busy }
-        guard let index = messages.lastIndex(where: { $0.role == .user }) else { throw .nothingToRetry }
-        let question = messages[index].id
-        for offset in messages.indices.reversed() where offset > index {
-            let message = messages[offset]
-            guard !message.isHidden else { continue }
-            do {
-                if message.content.isEmpty {
-                    try store.deleteMessage(id: message.id)
-                    messages.remove(at: offset)
-                    emit(.messageRemoved(messageId: message.id))
-                } else {
-                    try store.hideReply(id: message.id, answers: question)
-                    messages[offset].isHidden = true
-                    messages[offset].answers = question
-                    emit(.messageHidden(messageId: message.id))
-                }
-            } catch {
-                throw .storage(String(describing: error))
-            }
-        }
-        try startReply(to: index)
-    }
-
-    /// Shows and sends reply variant `id` instead of the one shown among the replies to its
-    /// user message (`<` and `>` in select mode).
-    public func chooseVariant(_ id: Int64) throws(SessionError) {
-        guard !isReadOnly else { throw .readOnly }
-        guard reply == nil else { throw .busy }
-        guard let index = messages.firstIndex(where: { $0.id == id }), let question = messages[index].answers else { return }
-        do {
-            try store.chooseVariant(id: id, answers: question)
-        } catch {
-            throw .storage(String(describing: error))
-        }
-        for offset in messages.indices where messages[offset].answers == question {
-            messages[offset].isHidden = messages[offset].id != id
-        }
-        emit(.variantChosen(messages[index]))
-    }
-
-    /// Replaces the last user message with `text` and asks again.
-    public func editLast(_ text: String) throws(SessionError) {
-        guard !isReadOnly else { throw .readOnly }
-        guard reply == nil else { throw .busy }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyMessage }
-        guard let index = messages.lastIndex(where: { $0.role == .user }) else { throw .nothingToRetry }
-        try removeMessages(after: index)
-        do {
-            try store.updateMessage(id: messages[index].id, content: text, state: .complete)
-        } catch {
-            throw .storage(String(describing: error))
-        }
-        messages[index].content = text
-        emit(.messageEdited(messages[index]))
-        try startReply(to: index)
-    }
-
     /// One of a conversation's settings, changed on its own so that two changes close together
     /// cannot undo each other.
     public enum Setting: Sendable, Equatable {
@@ -243,19 +181,7 @@ public actor ChatSession {
 
     // MARK: - The reply
 
-    private func removeMessages(after index: Int) throws(SessionError) {
-        for message in messages[(index + 1)...].reversed() {
-            do {
-                try store.deleteMessage(id: message.id)
-            } catch {
-                throw .storage(String(describing: error))
-            }
-            emit(.messageRemoved(messageId: message.id))
-        }
-        messages.removeSubrange((index + 1)...)
-    }
-
-    private func startReply(to userIndex: Int) throws(SessionError) {
+    func startReply(to userIndex: Int) throws(SessionError) {
         let latest = ChatMessage(role: .user, content: messages[userIndex].content)
         let window = context.messages(
             system: conversation.systemPrompt, history: Array(messages[..<userIndex]), latest: latest)
@@ -453,7 +379,7 @@ public actor ChatSession {
         emit(.stateChanged(newState))
     }
 
-    private func emit(_ event: SessionEvent) {
+    func emit(_ event: SessionEvent) {
         observer(event)
     }
 

@@ -76,7 +76,8 @@ enum BrowserView {
         return cursor
     }
 
+    /// The title as listed; a fork is marked `⑂`.
     static func displayTitle(_ conversation: Conversation) -> String {
-        conversation.title.isEmpty ? "(untitled)" : conversation.title
+        (conversation.forkedFrom == nil ? "" : "⑂ ") + (conversation.title.isEmpty ? "(untitled)" : conversation.title)
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import TerminalKit
 import TinyTalkCore
 
-/// The tab bar: `1:support 2:sales …`, the active tab highlighted, markers for a streaming
-/// reply (a spinner), an unread reply (`*`) and an error (`!`).
+/// The tab bar: `1:support 2:sales …`, the active tab highlighted, markers for a fork (`⑂`),
+/// a streaming reply (a spinner), an unread reply (`*`) and an error (`!`).
 @MainActor
 public enum TabBar {
     static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
@@ -17,7 +17,8 @@ public enum TabBar {
             case .connecting, .streaming, .retrying: marker = String(spinner[frame % spinner.count])
             case .idle: marker = tab.hasError || tab.saveProblem != nil ? "!" : (tab.hasUnread ? "*" : "")
             }
-            let label = " \(index + 1):\(tab.bot.name)\(marker.isEmpty ? "" : " " + marker) "
+            let fork = tab.forkedFrom == nil ? "" : " ⑂"
+            let label = " \(index + 1):\(tab.bot.name)\(fork)\(marker.isEmpty ? "" : " " + marker) "
             let style: Style
             if index == selected {
                 style = theme.tabActive

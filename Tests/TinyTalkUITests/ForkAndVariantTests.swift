@@ -23,7 +23,7 @@ import TinyTalkUI
         harness.press(.control("u"))
         harness.send("TWO, edited")
         let fork = await harness.waitFor("the edited one's reply")
-        #expect(fork.hasPrefix(" 1:echo  2:echo"))
+        #expect(fork.hasPrefix(" 1:echo  2:echo ⑂"))
         #expect(fork.contains("fork of #1"))
         #expect(fork.contains("TWO, edited") && fork.contains("r1") && !fork.contains("r2"))
         // The original is untouched.
@@ -31,6 +31,9 @@ import TinyTalkUI
         let original = await harness.waitForScreen { $0.contains("r2") && !$0.contains("fork of") }
         #expect(original.contains("two") && !original.contains("TWO, edited"))
         #expect(try harness.store.messages(conversationId: 1).map(\.content) == ["one", "r1", "two", "r2"])
+        // The browser marks the fork too.
+        harness.press(.control("o"))
+        await harness.waitFor("⑂ one")
     }
 
     @Test func escapeWhileEditingKeepsTheOriginalAndTheDraft() async throws {
