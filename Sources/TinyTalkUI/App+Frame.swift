@@ -73,8 +73,8 @@ extension App {
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
         let inputCursor = InputBox.render(tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect)
         StatusBar.render(
-            tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message, theme: theme,
-            into: &grid, row: rows - 1)
+            tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message,
+            hints: hints, theme: theme, into: &grid, row: rows - 1)
         switch mode {
         case .keyForm, .browser: backend.present(grid, cursor: formCursor)
         default: backend.present(grid, cursor: inputCursor)

@@ -27,6 +27,8 @@ public final class App {
         didSet { for tab in tabs { tab.transcript.theme = theme }; markDirty() }
     }
     public let keyMap: KeyMap
+    /// The status bar's key hints, as the keys are bound.
+    let hints: StatusBar.Hints
     /// Set when the user asked to quit.
     public internal(set) var isFinished = false
     /// A one-line message in the status bar until the next key.
@@ -97,6 +99,7 @@ public final class App {
         self.workspace = workspace
         self.profiles = profiles
         self.keyMap = keyMap
+        hints = StatusBar.Hints(keyMap: keyMap)
         self.theme = theme
         frames.draw = { [weak self] in self?.render() }
         frames.isAnimating = { [weak self] in self?.tabs.contains { $0.state != .idle } ?? false }

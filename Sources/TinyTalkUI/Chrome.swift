@@ -39,9 +39,24 @@ public enum TabBar {
 /// `-MORE(n)-`, and a hint or message.
 @MainActor
 public enum StatusBar {
+    /// The hints at the right end, longest first (each drops parts of the one before), for
+    /// an idle tab and for one with a reply on its way: the keys as bound.
+    public struct Hints: Sendable, Equatable {
+        public var idle: [String]
+        public var busy: String
+
+        public init(keyMap: KeyMap) {
+            func key(_ action: Action) -> String? { keyMap.keys(for: action).first?.description }
+            let send = key(.send).map { "\($0) send" }, newline = key(.newline).map { "\($0) newline" }
+            let help = key(.help).map { "\($0) help" }
+            idle = [[send, newline, help], [send, help], [help]].map { $0.compactMap { $0 }.joined(separator: " · ") }
+            busy = key(.cancel).map { "\($0) cancels" } ?? ""
+        }
+    }
+
     public static func render(
         _ tab: TabView?, contextUse: (used: Int, budget: Int)?, linesBelow: Int, message: String?,
-        theme: Theme, into grid: inout CellGrid, row: Int
+        hints: Hints = Hints(keyMap: .standard), theme: Theme, into grid: inout CellGrid, row: Int
     ) {
         grid.fill(Rect(column: 0, row: row, columns: grid.columns, rows: 1), with: Cell(" ", style: theme.statusBar))
         guard let tab else {
@@ -89,8 +104,8 @@ public enum StatusBar {
         }
         // The hint loses whole parts, F1 last, rather than end in half a word.
         let room = grid.columns - column - 1
-        let hints = tab.state == .idle ? ["Enter send · Alt+Enter newline · F1 help", "Enter send · F1 help", "F1 help"] : ["Esc cancels"]
-        var hint = message ?? hints.first { TextWidth.of($0) <= room } ?? hints[hints.count - 1]
+        let choices = tab.state == .idle ? hints.idle : [hints.busy]
+        var hint = message ?? choices.first { TextWidth.of($0) <= room } ?? choices[choices.count - 1]
         if message != nil, TextWidth.of(hint) > room, room > 1 {
             var cut = ""
             for character in hint {

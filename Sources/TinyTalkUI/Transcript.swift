@@ -137,7 +137,7 @@ public final class Transcript {
     public init(botName: String, messages: [Message], theme: Theme) {
         self.botName = botName
         self.theme = theme
-        entries = messages.filter { !$0.isHidden }.map(Self.entry)
+        entries = messages.lazy.filter { !$0.isHidden }.map(Self.entry)
         contextCharacters = messages.filter(\.isContext).reduce(0) { $0 + $1.content.count }
         noteVariants(of: messages)
     }

@@ -50,9 +50,11 @@ import TinyTalkUI
     }
 
     @Test func lineEditingKeysCanBeReboundAndTwoKeyBindingsSayWhatFollows() async throws {
-        let (keys, problems) = KeyMap.configured(["line-start": "ctrl+g", "edit-in-editor": "ctrl+x e"])
+        let (keys, problems) = KeyMap.configured(["line-start": "ctrl+g", "edit-in-editor": "ctrl+x e", "help": "f2"])
         #expect(problems.isEmpty)
-        let harness = try await Harness([], keyMap: keys)
+        let harness = try await Harness([], keyMap: keys, columns: 100)
+        // The status bar's hint names the keys as bound.
+        #expect(harness.terminal.grid.text.contains("Enter send · Alt+Enter newline · F2 help"))
         harness.type("world")
         harness.press(.control("g"))
         harness.type("hello ")
