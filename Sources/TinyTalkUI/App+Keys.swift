@@ -11,11 +11,20 @@ extension App {
         case .paste(let text):
             switch mode {
             case .keyForm: handleKeyForm(event)
-            case .browser(var browser) where browser.focus == .filter:
-                browser.filter.insert(text.replacingOccurrences(of: "\n", with: " "))
-                refilter(&browser)
+            case .browser(var browser):
+                // One line: a pasted newline becomes a space.
+                let line = text.replacingOccurrences(of: "\n", with: " ")
+                switch browser.focus {
+                case .filter:
+                    browser.filter.insert(line)
+                    refilter(&browser)
+                case .renaming(var editor):
+                    editor.insert(line)
+                    browser.focus = .renaming(editor)
+                case .list, .confirmingDelete:
+                    break
+                }
                 mode = .browser(browser)
-            case .browser: break
             default: currentTab?.editor.insert(text)
             }
         case .mouse(.wheelUp):

@@ -66,7 +66,7 @@ import TinyTalkUI
         harness.press(.character("r"))
         await harness.waitFor("New title")
         harness.press(.control("u"))
-        harness.type("Garden plans")
+        harness.app.handle(.paste("Garden\nplans"))  // a paste is one line here
         harness.press(.enter)
         await harness.waitFor("Renamed “Garden plans”.")
         await harness.waitFor("Garden plans")
