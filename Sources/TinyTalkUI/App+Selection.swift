@@ -51,7 +51,7 @@ extension App {
             tab.editing = (id, tab.editor.text)
             tab.editor.replace(with: entries[entry].text)
             mode = .normal
-            message = "Editing: Enter sends it in a new conversation (a fork); Esc keeps the original."
+            message = nil  // the status bar's EDITING mark says what Enter and Esc do
             return
         case .forkHere:
             guard let id = entries[entry].messageId else { return }
