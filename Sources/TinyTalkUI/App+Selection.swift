@@ -3,7 +3,7 @@ import TerminalKit
 import TinyTalkCore
 
 extension App {
-    static let selectionHint = "Select: ↑/↓ · y copy · c code · e edit · f fork · </> variant · Esc done"
+    static let selectionHint = "y copy · c code · e edit · f fork · < > variant · Esc done"
 
     func startSelection() {
         guard let tab = currentTab, let last = tab.transcript.entries.lastIndex(where: { $0.messageId != nil }) else {

@@ -26,9 +26,9 @@ enum BrowserView {
         case .renaming:
             title = "New title — Enter saves it, Esc keeps the old one"
         case .filter:
-            title = "Conversations — type to filter (titles and messages) · ↑/↓ choose · Enter opens · Esc back to the list"
+            title = "Filter: titles and messages · ↑/↓ Enter open · Esc back to the list"
         case .list:
-            title = "Conversations — ↑/↓ choose · Enter opens · r rename · d delete · / or typing filters · Esc closes"
+            title = "Conversations · ↑/↓ Enter open · r rename · d delete · type to filter · Esc close"
         }
         let titleStyle = browser.focus == .confirmingDelete ? theme.statusAccent : theme.systemHeader
         grid.write(title, column: rect.column + 1, row: rect.row, style: titleStyle, maxColumn: rect.endColumn)

@@ -243,7 +243,7 @@ import TinyTalkUI
         await harness.waitFor("echo · idle")
         harness.press(.control("s"))
         let screen = await harness.waitFor("◂ selected")
-        #expect(screen.contains("Select: ↑/↓ · y copy"))
+        #expect(screen.contains("y copy · c code · e edit"))
         harness.press(.character("2"))
         await harness.waitFor("Copied code block 2 to the clipboard")
         #expect(harness.terminal.clipboard == ["echo hi"])

@@ -37,7 +37,7 @@ import TinyTalkUI
         await harness.waitFor("second reply")
         await harness.waitFor("echo · idle")
         harness.press(.control("s"))
-        await harness.waitFor("Select: ")
+        await harness.waitFor("y copy · c code")
         harness.press(.character("y"))  // no longer bound: nothing is copied
         #expect(harness.terminal.clipboard == [])
         harness.press(.control("p"))  // rebound: up to the message before
@@ -112,5 +112,48 @@ import TinyTalkUI
         let screen = await harness.waitFor("echo · idle").replacingOccurrences(
             of: #"\b[0-2][0-9]:[0-5][0-9]\b"#, with: "hh:mm", options: .regularExpression)
         #expect(GridSnapshot.mismatch(screen, named: "chat") == nil, "\(GridSnapshot.mismatch(screen, named: "chat") ?? "")")
+    }
+}
+
+/// Whole screens of the overlays, kept as snapshots (`TINYTALK_RECORD_SNAPSHOTS=1` re-records).
+@MainActor
+@Suite struct OverlaySnapshotTests {
+    /// Times and dates are the clock's: masked.
+    static func masked(_ screen: String) -> String {
+        screen
+            .replacingOccurrences(of: #"\b20[0-9][0-9]-[01][0-9]-[0-3][0-9]\b"#, with: "yyyy-mm-dd", options: .regularExpression)
+            .replacingOccurrences(of: #"\b[0-2][0-9]:[0-5][0-9]\b"#, with: "hh:mm", options: .regularExpression)
+    }
+
+    static func expectSnapshot(_ screen: String, _ name: String) {
+        let mismatch = GridSnapshot.mismatch(masked(screen), named: name)
+        #expect(mismatch == nil, "\(mismatch ?? "")")
+    }
+
+    @Test func helpsFirstPage() async throws {
+        let harness = try await Harness([], columns: 72, rows: 20)
+        harness.press(.function(1))
+        Self.expectSnapshot(await harness.waitFor("Keys and commands"), "help")
+    }
+
+    @Test func theBrowserWithAFilter() async throws {
+        let store = try BrowserTests.history([("story", "tell me about zeppelins"), ("echo", "plan the garden"), ("story", "a poem on rain")])
+        let harness = try await Harness([], bots: ["echo"], store: store, columns: 90, rows: 12)
+        harness.press(.control("o"))
+        Self.expectSnapshot(await harness.waitFor("a poem on rain"), "browser")
+        harness.type("pla")
+        Self.expectSnapshot(await harness.waitForScreen { !$0.contains("a poem on rain") }, "browser-filtered")
+    }
+
+    @Test func selectModeOnAReplyAskedTwice() async throws {
+        let harness = try await Harness([["first answer"], ["second answer"]], bots: ["echo"], columns: 72, rows: 12)
+        harness.send("Question")
+        await harness.waitFor("first answer")
+        await harness.waitFor("echo · idle")
+        harness.press(.control("r"))
+        await harness.waitFor("second answer")
+        await harness.waitFor("echo · idle")
+        harness.press(.control("s"))
+        Self.expectSnapshot(await harness.waitFor("◂ selected"), "select-variant")
     }
 }
