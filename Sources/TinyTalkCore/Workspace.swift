@@ -156,7 +156,12 @@ public actor Workspace {
         }
         do {
             let conversation: Conversation
-            if let id, let saved = try store.conversation(id: id) {
+            if let id {
+                // A conversation deleted meanwhile (by another tinytalk, say) is not made again.
+                guard let saved = try store.conversation(id: id) else {
+                    emit(.failed(WorkspaceFailure(tab: nil, message: "That conversation is no longer in the history.")))
+                    return
+                }
                 conversation = saved
             } else {
                 conversation = try store.createConversation(

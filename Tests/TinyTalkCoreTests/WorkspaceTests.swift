@@ -83,6 +83,12 @@ extension WorkspaceEvent {
         await log.wait { $0.last == .tabSelected(b) }
         #expect(await workspace.tabIDs == [b, a])
 
+        // A conversation that is gone is said to be gone, not made again.
+        workspace.send(.open(profile("a"), conversation: 999))
+        let gone = await log.wait { $0.contains { $0.failure != nil } }.compactMap(\.failure).first
+        #expect(gone?.message == "That conversation is no longer in the history.")
+        #expect(await workspace.tabIDs == [b, a])
+
         // /clear: a new conversation in the same place; the other tab keeps its id.
         workspace.send(.restart(b))
         let replaced = await log.wait { $0.contains { if case .tabReplaced(b, _) = $0 { true } else { false } } }
