@@ -17,6 +17,9 @@ public final class FakeTransport: ChatTransport {
         case hang
         /// Waits this long before the next step.
         case pause(Duration)
+        /// Waits until the test opens the gate (or the consumer goes away): for a step that must
+        /// come after something the test does, however slow the machine.
+        case gate(Gate)
     }
 
     private let state: Mutex<(scripts: [[Step]], requests: [ChatRequest], endpoints: [Endpoint])>
@@ -57,11 +60,26 @@ public final class FakeTransport: ChatTransport {
                         return
                     case .pause(let duration):
                         try? await Task.sleep(for: duration)
+                    case .gate(let gate):
+                        while !gate.isOpen && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(2)) }
                     }
                 }
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+    }
+}
+
+/// Opened once by a test; a scripted reply waits at it until then.
+public final class Gate: Sendable {
+    private let opened = Mutex(false)
+
+    public init() {}
+
+    public var isOpen: Bool { opened.withLock { $0 } }
+
+    public func open() {
+        opened.withLock { $0 = true }
     }
 }
