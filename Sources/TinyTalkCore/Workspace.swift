@@ -167,16 +167,20 @@ public actor Workspace {
                 conversation = try store.createConversation(
                     botId: bot.id, botName: bot.name, systemPrompt: bot.systemPrompt, temperature: bot.temperature, model: bot.model)
             }
-            let tab = try makeTab(bot, conversation: conversation)
-            let opened = await snapshot(of: tab)
-            tabs.append(tab)
-            selected = tab.id
-            emit(.tabOpened(opened, at: tabs.count - 1))
-            emit(.tabSelected(tab.id))
-            persist()
+            await add(try makeTab(bot, conversation: conversation))
         } catch {
             emit(.failed(WorkspaceFailure(tab: nil, message: "Could not open a tab: \(error)")))
         }
+    }
+
+    /// Puts a new tab after the last one and selects it.
+    private func add(_ tab: Tab) async {
+        let opened = await snapshot(of: tab)
+        tabs.append(tab)
+        selected = tab.id
+        emit(.tabOpened(opened, at: tabs.count - 1))
+        emit(.tabSelected(tab.id))
+        persist()
     }
 
     private func fork(_ id: TabID, at message: Int64, edited: String?) async {
@@ -184,12 +188,7 @@ public actor Workspace {
         do {
             let conversation = try store.forkConversation(id.conversation, at: message, including: edited == nil)
             let fork = try makeTab(source.bot, conversation: conversation)
-            let opened = await snapshot(of: fork)
-            tabs.append(fork)
-            selected = fork.id
-            emit(.tabOpened(opened, at: tabs.count - 1))
-            emit(.tabSelected(fork.id))
-            persist()
+            await add(fork)
             if let edited {
                 await withSession(fork.id, unsent: edited) { try await $0.send(edited) }
             }

@@ -23,13 +23,11 @@ extension App {
                 mode = .browser(browser)
             }
         }
+        // The list moves the same way whether the filter or the list has the keys.
+        if browser.focus == .list || browser.focus == .filter, let action, browser.move(for: action, rows: browserRows) { return }
         switch browser.focus {
         case .list:
             switch action {
-            case .listPrevious: browser.move(by: -1, visible: browserRows)
-            case .listNext: browser.move(by: 1, visible: browserRows)
-            case .listPageUp: browser.move(by: -browserRows, visible: browserRows)
-            case .listPageDown: browser.move(by: browserRows, visible: browserRows)
             case .listChoose: open(browser.chosenItem)
             case .listClose: mode = .normal
             case .listRename:
@@ -47,10 +45,6 @@ extension App {
             }
         case .filter:
             switch action {
-            case .listPrevious: browser.move(by: -1, visible: browserRows)
-            case .listNext: browser.move(by: 1, visible: browserRows)
-            case .listPageUp: browser.move(by: -browserRows, visible: browserRows)
-            case .listPageDown: browser.move(by: browserRows, visible: browserRows)
             case .listChoose:
                 if browser.loading { browser.opensWhenListed = true } else { open(browser.chosenItem) }
             case .listClose: browser.focus = .list

@@ -55,6 +55,18 @@ struct Browser {
         return true
     }
 
+    /// Moves the choice for a list key (a row or a page of `rows`); false for any other action.
+    mutating func move(for action: Action, rows: Int) -> Bool {
+        switch action {
+        case .listPrevious: move(by: -1, visible: rows)
+        case .listNext: move(by: 1, visible: rows)
+        case .listPageUp: move(by: -rows, visible: rows)
+        case .listPageDown: move(by: rows, visible: rows)
+        default: return false
+        }
+        return true
+    }
+
     /// Moves the choice by `rows`, keeping it within the list and in view of `visible` rows.
     mutating func move(by rows: Int, visible: Int) {
         guard !items.isEmpty else { return }
