@@ -7,12 +7,11 @@ import TerminalKit
 /// thread-safe, and `get_wch` may refresh the screen.
 @MainActor
 public final class CursesTerminal: TerminalBackend {
-    /// The size of the last frame; a frame of another size is drawn whole.
-    private var presentedSize = (columns: -1, rows: -1)
+    /// What is on screen: a frame hands over only the rows written to since (a frame of another
+    /// grid, or the next one after ``invalidate()``, is drawn whole).
+    private var presented = PresentedFrame()
     /// Whether the terminal's cursor is on (curs_set).
     private var cursorShown: Bool?
-    /// Set by ``invalidate()``: the next frame is drawn whole.
-    private var needsFullFrame = true
     var closed = false
     private var pairs: [ColorPair: Int32] = [:]
     private var nextPair: Int32 = 1
@@ -153,18 +152,16 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Hands the grid's rows to curses and shows them with one `doupdate`.
     ///
-    /// Only rows the grid marks dirty are handed over: the app draws each frame over the last
-    /// one, so a row it did not touch shows what it showed. Curses compares what it is given
-    /// with the screen and sends only the differences.
+    /// Only rows written to since the last frame (their stamps changed) are handed over: the
+    /// app draws each frame over the last one, so a row it did not touch shows what it showed.
+    /// Curses compares what it is given with the screen and sends only the differences.
     public func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
         guard !closed else { return }  // a frame after endwin() would re-enter curses mode
-        let full = needsFullFrame || presentedSize.columns != grid.columns || presentedSize.rows != grid.rows
-        if full { erase() }
-        needsFullFrame = false
-        presentedSize = (grid.columns, grid.rows)
+        let changes = presented.take(grid)
+        if changes.whole { erase() }
         var overlays: [(column: Int, row: Int, text: String, style: Style)] = []
         var links: [(column: Int, row: Int, text: String, style: Style)] = []
-        for row in 0..<grid.rows where full || grid.dirtyRows[row] {
+        for row in changes.rows {
             var column = 0
             while column < grid.columns {
                 // A run of cells in one style goes out in one call. Clusters curses would split
@@ -323,7 +320,7 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Forgets the last frame so the next one is drawn whole (Ctrl+L, after an editor ran).
     public func invalidate() {
-        needsFullFrame = true
+        presented.forget()
         cursorShown = nil
         clearok(tinytalk_stdscr(), true)
     }

@@ -1,4 +1,17 @@
+import Synchronization
+
+/// Where grids take their identities from: no two grids made in a process share one.
+private let gridIdentities = Atomic<UInt64>(0)
+
 /// An in-memory screen: rows × columns of cells that views render into and a backend presents.
+///
+/// A grid lives from frame to frame and each frame is drawn over the last. Every row carries a
+/// stamp that changes whenever anything writes to it: that is how the app tells what changed
+/// since the last frame, for the backend (a row whose stamp it presented before is on screen
+/// already) and for views that skip rows they would draw the same (a row whose stamp is the one
+/// they left still shows what they drew). A new grid has a new ``identity``, so nothing drawn
+/// on another grid is taken for its own. A grid and its copies share an identity: present and
+/// draw over one line of copies.
 ///
 /// Text goes in through `write`, which measures each grapheme cluster with `TextWidth`, gives a
 /// wide glyph its cell plus a continuation cell, and never lets a glyph straddle the right edge.
@@ -11,26 +24,37 @@ public struct CellGrid: Sendable, Equatable {
     public let rows: Int
     /// All cells, row by row (`row * columns + column`).
     public private(set) var cells: [Cell]
-    /// Which rows were written to since the last ``markClean()`` (all of them in a new grid): a
-    /// grid kept from frame to frame tells the backend which rows it need not compare.
-    public private(set) var dirtyRows: [Bool]
+    /// This grid's own number, different from every other grid's (see the type's overview).
+    public let identity: UInt64
+    /// Each row's stamp: changed by every write to the row.
+    private var stamps: [UInt64]
+    /// The last stamp given.
+    private var clock: UInt64 = 0
 
     /// A grid of blank cells; negative sizes count as 0.
     public init(columns: Int, rows: Int) {
         self.columns = max(0, columns)
         self.rows = max(0, rows)
         cells = Array(repeating: .blank, count: self.columns * self.rows)
-        dirtyRows = Array(repeating: true, count: self.rows)
+        stamps = Array(repeating: 0, count: self.rows)
+        identity = gridIdentities.wrappingAdd(1, ordering: .relaxed).newValue
     }
 
-    /// Grids are equal when their cells are; which rows are dirty does not matter.
+    /// Grids are equal when their cells are; identities and stamps do not matter.
     public static func == (lhs: CellGrid, rhs: CellGrid) -> Bool {
         lhs.columns == rhs.columns && lhs.rows == rhs.rows && lhs.cells == rhs.cells
     }
 
-    /// Forgets which rows were written to (after the grid was presented).
-    public mutating func markClean() {
-        for row in dirtyRows.indices where dirtyRows[row] { dirtyRows[row] = false }
+    /// The stamp of a row (0 outside the grid and for a row never written to).
+    public func stamp(ofRow row: Int) -> UInt64 {
+        row >= 0 && row < rows ? stamps[row] : 0
+    }
+
+    /// A new stamp for a row that is being written to.
+    @inline(__always)
+    private mutating func touch(_ row: Int) {
+        clock &+= 1
+        stamps[row] = clock
     }
 
     /// The whole grid as a rectangle at the origin.
@@ -47,7 +71,7 @@ public struct CellGrid: Sendable, Equatable {
         set {
             guard column >= 0, column < columns, row >= 0, row < rows else { return }
             cells[row * columns + column] = newValue
-            if !dirtyRows[row] { dirtyRows[row] = true }
+            touch(row)
         }
     }
 
@@ -71,7 +95,7 @@ public struct CellGrid: Sendable, Equatable {
         let limit = min(columns, maxColumn ?? columns)
         var column = column
         guard column < limit else { return column }
-        if !dirtyRows[row] { dirtyRows[row] = true }
+        touch(row)
         let safe = TerminalSafeText.neutralize(String(text))
         let rowStart = row * columns
         // Where the previous cluster went, for zero-width clusters to join.
@@ -144,7 +168,7 @@ public struct CellGrid: Sendable, Equatable {
         guard !area.isEmpty else { return }
         for row in area.row..<area.endRow {
             let rowStart = row * columns
-            if !dirtyRows[row] { dirtyRows[row] = true }
+            touch(row)
             breakWideGlyph(at: rowStart, area.column)
             if area.endColumn < columns { breakWideGlyph(at: rowStart, area.endColumn - 1) }
             for column in area.column..<area.endColumn {

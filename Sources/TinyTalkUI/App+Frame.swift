@@ -18,22 +18,17 @@ extension App {
         }
         framesDrawn += 1
         let (columns, rows) = backend.size
-        // The grid lives from frame to frame, so rows that stay the same are neither redrawn
-        // nor compared again by the backend.
+        // The grid lives from frame to frame (see `CellGrid`'s row stamps), so rows that stay
+        // the same are neither drawn again nor handed to the backend.
         var grid = frame
         frame = CellGrid(columns: 0, rows: 0)  // hand the storage over, so writing does not copy it
         if grid.columns != columns || grid.rows != rows {
             grid = CellGrid(columns: columns, rows: rows)
-            paneRows.invalidate()
         }
-        defer {
-            grid.markClean()
-            frame = grid
-        }
+        defer { frame = grid }
         guard columns >= 20, rows >= 5 else {
             grid.fill(grid.bounds)
             grid.write("terminal too small", column: 0, row: 0, style: theme.text, maxColumn: columns)
-            paneRows.invalidate()
             backend.present(grid, cursor: nil)
             return
         }
@@ -53,7 +48,6 @@ extension App {
                 tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect, markerStyle: theme.more, highlight: highlight,
                 cache: &paneRows)
         } else {
-            paneRows.invalidate()
             switch mode {
             case .keyForm(let form, _):
                 formCursor = Form.render(form, theme: theme, into: &grid, rect: paneRect)

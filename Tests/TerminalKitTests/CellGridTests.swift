@@ -115,4 +115,47 @@ import TerminalKit
         #expect(Rect(column: 0, row: 0, columns: -4, rows: 2).isEmpty)
         #expect(a.inset(top: 1, left: 2).contains(column: 2, row: 1))
     }
+
+    @Test func everyWriteChangesItsRowsStampAndReadsChangeNone() {
+        var grid = CellGrid(columns: 6, rows: 3)
+        let before = (0..<3).map(grid.stamp(ofRow:))
+        _ = grid.line(0)
+        _ = grid[column: 1, row: 1]
+        #expect((0..<3).map(grid.stamp(ofRow:)) == before)
+
+        grid.write("a", column: 0, row: 0, style: .plain)
+        let afterWrite = grid.stamp(ofRow: 0)
+        #expect(afterWrite != before[0] && grid.stamp(ofRow: 1) == before[1])
+        grid[column: 2, row: 1] = Cell("b")
+        #expect(grid.stamp(ofRow: 1) != before[1])
+        let rowTwo = grid.stamp(ofRow: 2)
+        grid.fill(Rect(column: 0, row: 0, columns: 3, rows: 3))
+        #expect(grid.stamp(ofRow: 0) != afterWrite && grid.stamp(ofRow: 2) != rowTwo)
+        // The same text again is still a write: the stamp says written, not changed.
+        let filled = grid.stamp(ofRow: 0)
+        grid.write("a", column: 0, row: 0, style: .plain)
+        #expect(grid.stamp(ofRow: 0) != filled)
+        // Nothing written (off the grid, past the limit) leaves the stamp alone.
+        let written = grid.stamp(ofRow: 0)
+        grid.write("x", column: 9, row: 0, style: .plain)
+        grid[column: -1, row: 0] = Cell("y")
+        #expect(grid.stamp(ofRow: 0) == written && grid.stamp(ofRow: 7) == 0)
+    }
+
+    @Test func aPresentedFrameHandsOverOnlyTheRowsWrittenSince() {
+        var grid = CellGrid(columns: 4, rows: 3)
+        var presented = PresentedFrame()
+        #expect(presented.take(grid) == (true, [0, 1, 2]))
+        #expect(presented.take(grid) == (false, []))
+        grid.write("hi", column: 0, row: 1, style: .plain)
+        #expect(presented.take(grid) == (false, [1]))
+        #expect(presented.take(grid) == (false, []))
+        presented.forget()
+        #expect(presented.take(grid) == (true, [0, 1, 2]))
+        // Another grid, even of the same size and text, is drawn whole.
+        var other = CellGrid(columns: 4, rows: 3)
+        other.write("hi", column: 0, row: 1, style: .plain)
+        #expect(other.identity != grid.identity)
+        #expect(presented.take(other) == (true, [0, 1, 2]))
+    }
 }

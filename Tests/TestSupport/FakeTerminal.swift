@@ -12,9 +12,16 @@ public final class FakeTerminal: TerminalBackend {
         size = (columns, rows)
     }
 
+    /// The rows each frame handed over, as the real terminal would write them: those written
+    /// to since the frame before (all of them for a new grid or after `invalidate`). A test
+    /// may empty it to look at the frames from then on.
+    public var changedRows: [[Int]] = []
+    private var presented = PresentedFrame()
+
     public func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
         self.grid = grid
         self.cursor = cursor
+        changedRows.append(presented.take(grid).rows)
     }
 
     public func readEvents() -> [InputEvent] { [] }
@@ -23,7 +30,7 @@ public final class FakeTerminal: TerminalBackend {
         suspensions += 1
         body()
     }
-    public func invalidate() {}
+    public func invalidate() { presented.forget() }
     public func close() { closed = true }
     /// What was put on the clipboard; nil makes copies fail as on a terminal without OSC 52.
     public var clipboard: [String]? = []

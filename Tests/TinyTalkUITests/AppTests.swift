@@ -85,6 +85,33 @@ import TinyTalkUI
         harness.press(.escape)
     }
 
+    @Test func aTokenHandsOverOnlyTheRowItChangedAndAnOverlayGivesThePaneBack() async throws {
+        let more = Gate()
+        let steps: [FakeTransport.Step] = [.text("first line\nsecond"), .gate(more), .text(" half"), .hang]
+        let harness = try await Harness(transport: FakeTransport([steps], whenOut: [.text("ok")]), bots: ["echo"], key: APIKey("k"))
+        harness.send("go")
+        await harness.waitFor("second")
+        let rows = harness.terminal.size.rows
+        // The pane lies between the tab bar (row 0) and the input box and status bar.
+        let pane = 1..<(rows - 3)
+        harness.terminal.changedRows = []
+        harness.app.render()
+        #expect(harness.terminal.changedRows.joined().filter(pane.contains) == [])
+        more.open()
+        let screen = await harness.waitFor("second half")
+        let changed = Set(harness.terminal.changedRows.joined().filter(pane.contains))
+        let row = try #require(screen.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("second half") })
+        #expect(changed == [row], "\(changed) of\n\(screen)")
+
+        // Help covers the pane; once it is closed the transcript is drawn again, every row.
+        harness.press(.function(1))
+        await harness.waitFor("Keys and commands")
+        harness.press(.escape)
+        let back = await harness.waitFor("first line")
+        #expect(back.contains("second half") && !back.contains("Keys and commands"), "\(back)")
+        harness.press(.escape)
+    }
+
     @Test func mixedScriptsWrapWithoutSplittingCharacters() async throws {
         let text = "你好世界你好世界 👩‍👩‍👧‍👦 family 🇯🇵 flag e\u{301}te\u{301} done"
         let harness = try await Harness([[text]], columns: 20, rows: 16)
