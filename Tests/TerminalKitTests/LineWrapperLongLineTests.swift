@@ -5,7 +5,7 @@ import Testing
 
 /// Lines far longer than the width, appended a few characters at a time as a reply streams:
 /// the same lines as wrapping them at once, at a cost that follows the appended text.
-@Suite struct LineWrapperLongLineTests {
+@Suite(.cpuBound) struct LineWrapperLongLineTests {
     static let lines: [(name: String, unit: String)] = [
         ("letters", "abcdefghijklmnopqrstuvwxyz"),
         ("cjk", "日本語のテキストは空白なしで折り返す、「引用」も。"),

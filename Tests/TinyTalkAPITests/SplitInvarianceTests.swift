@@ -4,7 +4,7 @@ import TinyTalkAPI
 
 /// The property that matters most for a streaming client: the reply (its exact bytes, how it
 /// ended, its sources) does not depend on how the network happened to cut the body into chunks.
-@Suite("Split invariance")
+@Suite("Split invariance", .cpuBound)
 struct SplitInvarianceTests {
     static let seeds: [UInt64] = [1, 2, 3, 0x5EED, 0xDEAD_BEEF, 0x0123_4567_89AB_CDEF]
 

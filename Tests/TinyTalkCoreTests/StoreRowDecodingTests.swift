@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TinyTalkAPI
+import TestSupport
 
 @testable import TinyTalkCore
 
@@ -17,7 +18,7 @@ import TinyTalkAPI
 /// it is. Cells the schema itself refuses (NULL in a NOT NULL column) only check the refusal.
 /// The fuzz target `store` (Fuzz/run.sh store) covers values of the declared types with any
 /// content; this matrix covers the other storage classes, which it leaves out.
-@Suite struct StoreRowDecodingTests {
+@Suite(.cpuBound) struct StoreRowDecodingTests {
     struct Cell: Codable, Sendable, CustomTestStringConvertible {
         var table: String
         var column: String

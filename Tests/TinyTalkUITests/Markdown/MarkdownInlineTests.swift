@@ -7,7 +7,7 @@ import Testing
 
 /// The one-pass inline parser against the parser it replaced (`MarkdownInlineReference`), on
 /// random lines dense with markup and on lines built to be slow, which must cost their length.
-@Suite struct MarkdownInlineTests {
+@Suite(.cpuBound) struct MarkdownInlineTests {
     static let vocabulary = [
         "word", " ", "  ", "the", "x", "日本", "e\u{301}", "👍🏽", "\u{301}", "🇯🇵", "\u{600}", "\t", "\u{1B}", ".", ",", "!", "(", ")",
         "*", "**", "***", "_", "__", "`", "``", "```", "[", "]", "<", ">", "\\", "\\*", "\\`", "\\[", "\\\\", "h", "http", "https://",

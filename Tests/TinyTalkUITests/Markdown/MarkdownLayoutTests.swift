@@ -9,7 +9,7 @@ import Testing
 /// random pieces (the results must be identical), against golden files that show each cell's
 /// text and style. `TINYTALK_RECORD_GOLDENS=1 swift test --filter MarkdownLayoutTests` rewrites
 /// the goldens; review the diff before committing it.
-@Suite struct MarkdownLayoutTests {
+@Suite(.cpuBound) struct MarkdownLayoutTests {
     static let widths = [24, 40, 80]
 
     static let fixtures: [(name: String, text: String)] = [

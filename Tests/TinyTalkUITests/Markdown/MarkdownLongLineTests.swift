@@ -8,7 +8,7 @@ import Testing
 /// A reply that is one long source line: streamed in pieces it must come out as the whole text
 /// laid out at once, and cost what arrives rather than the line so far (counted in bytes laid
 /// out, never timed).
-@Suite struct MarkdownLongLineTests {
+@Suite(.cpuBound) struct MarkdownLongLineTests {
     /// Long lines of each kind the streaming layout treats apart.
     static func line(_ name: String, length: Int, seed: UInt64) -> String {
         var random = SplitMix64(seed: seed)
