@@ -28,7 +28,8 @@ extension Trait where Self == CPUBoundTrait {
     public static var cpuBound: Self { CPUBoundTrait() }
 }
 
-/// One thread that runs the jobs given to it in order.
+/// One thread that runs the jobs given to it in order. Sendable by hand: `jobs`, its only
+/// state, is read and written with `condition` locked.
 final class CPUBoundExecutor: TaskExecutor, @unchecked Sendable {
     static let shared = CPUBoundExecutor()
 
