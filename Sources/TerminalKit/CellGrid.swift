@@ -5,13 +5,14 @@ private let gridIdentities = Atomic<UInt64>(0)
 
 /// An in-memory screen: rows × columns of cells that views render into and a backend presents.
 ///
-/// A grid lives from frame to frame and each frame is drawn over the last. Every row carries a
-/// stamp that changes whenever anything writes to it: that is how the app tells what changed
-/// since the last frame, for the backend (a row whose stamp it presented before is on screen
-/// already) and for views that skip rows they would draw the same (a row whose stamp is the one
-/// they left still shows what they drew). A new grid has a new ``identity``, so nothing drawn
-/// on another grid is taken for its own. A grid and its copies share an identity: present and
-/// draw over one line of copies.
+/// A grid lives from frame to frame and each frame is drawn over the last. Every write takes a
+/// new stamp from the grid's clock, and the row and each cell it wrote keep it: that is how the
+/// app tells what changed since the last frame. A backend hands over only rows whose stamp
+/// changed since it presented them; a view that skips what it would draw the same (a pane's
+/// rows) keeps the clock after its drawing, and its cells are still its own when none of them
+/// has a later stamp, whatever was drawn beside them on the same row. A new grid has a new
+/// ``identity``, so nothing drawn on another grid is taken for its own. A grid and its copies
+/// share an identity: present and draw over one line of copies.
 ///
 /// Text goes in through `write`, which measures each grapheme cluster with `TextWidth`, gives a
 /// wide glyph its cell plus a continuation cell, and never lets a glyph straddle the right edge.
@@ -28,8 +29,11 @@ public struct CellGrid: Sendable, Equatable {
     public let identity: UInt64
     /// Each row's stamp: changed by every write to the row.
     private var stamps: [UInt64]
-    /// The last stamp given.
-    private var clock: UInt64 = 0
+    /// Each cell's stamp: that of the write that last set it.
+    private var cellStamps: [UInt64]
+    /// The last stamp given: a view that keeps this after drawing can tell later whether
+    /// anything wrote over it since (``lastWritten(row:columns:)``).
+    public private(set) var clock: UInt64 = 0
 
     /// A grid of blank cells; negative sizes count as 0.
     public init(columns: Int, rows: Int) {
@@ -37,6 +41,7 @@ public struct CellGrid: Sendable, Equatable {
         self.rows = max(0, rows)
         cells = Array(repeating: .blank, count: self.columns * self.rows)
         stamps = Array(repeating: 0, count: self.rows)
+        cellStamps = Array(repeating: 0, count: self.columns * self.rows)
         identity = gridIdentities.wrappingAdd(1, ordering: .relaxed).newValue
     }
 
@@ -48,6 +53,27 @@ public struct CellGrid: Sendable, Equatable {
     /// The stamp of a row (0 outside the grid and for a row never written to).
     public func stamp(ofRow row: Int) -> UInt64 {
         row >= 0 && row < rows ? stamps[row] : 0
+    }
+
+    /// The newest stamp among the cells `columns` of `row` (0 when none was written, or
+    /// outside the grid).
+    public func lastWritten(row: Int, columns range: Range<Int>) -> UInt64 {
+        guard row >= 0, row < rows else { return 0 }
+        let start = row * columns + max(0, range.lowerBound), end = row * columns + min(columns, range.upperBound)
+        var newest: UInt64 = 0
+        var index = start
+        while index < end {
+            newest = max(newest, cellStamps[index])
+            index += 1
+        }
+        return newest
+    }
+
+    /// Sets the cell at `index` with the current stamp.
+    @inline(__always)
+    private mutating func set(_ index: Int, _ cell: Cell) {
+        cells[index] = cell
+        cellStamps[index] = clock
     }
 
     /// A new stamp for a row that is being written to.
@@ -70,8 +96,8 @@ public struct CellGrid: Sendable, Equatable {
         }
         set {
             guard column >= 0, column < columns, row >= 0, row < rows else { return }
-            cells[row * columns + column] = newValue
             touch(row)
+            set(row * columns + column, newValue)
         }
     }
 
@@ -135,6 +161,7 @@ public struct CellGrid: Sendable, Equatable {
                 if target >= 0, target < columns, cells[rowStart + target].isContinuation, target > 0 { target -= 1 }
                 if target >= 0, target < columns {
                     cells[rowStart + target].text.append(grapheme)
+                    cellStamps[rowStart + target] = clock
                 }
                 continue
             }
@@ -172,7 +199,7 @@ public struct CellGrid: Sendable, Equatable {
             breakWideGlyph(at: rowStart, area.column)
             if area.endColumn < columns { breakWideGlyph(at: rowStart, area.endColumn - 1) }
             for column in area.column..<area.endColumn {
-                cells[rowStart + column] = cell
+                set(rowStart + column, cell)
             }
         }
     }
@@ -201,17 +228,17 @@ public struct CellGrid: Sendable, Equatable {
     @inline(__always)
     private mutating func place(_ cell: Cell, at rowStart: Int, _ column: Int) {
         breakWideGlyph(at: rowStart, column)
-        cells[rowStart + column] = cell
+        set(rowStart + column, cell)
     }
 
     /// If the cell at `column` is half of a wide glyph, blanks the other half so no orphan remains.
     private mutating func breakWideGlyph(at rowStart: Int, _ column: Int) {
         let index = rowStart + column
         if cells[index].isContinuation {
-            if column > 0 { cells[index - 1] = Cell(" ", style: cells[index - 1].style) }
-            cells[index] = Cell(" ", style: cells[index].style)
+            if column > 0 { set(index - 1, Cell(" ", style: cells[index - 1].style)) }
+            set(index, Cell(" ", style: cells[index].style))
         } else if column + 1 < columns, cells[index + 1].isContinuation {
-            cells[index + 1] = Cell(" ", style: cells[index + 1].style)
+            set(index + 1, Cell(" ", style: cells[index + 1].style))
         }
     }
 }

@@ -116,6 +116,21 @@ extension Store {
                     INSERT INTO conversation_fts(rowid, title) SELECT id, title FROM conversation;
                     """)
         }
+        migrator.registerMigration("v5: split panes; who has a conversation open") { db in
+            // pane: the tab's place among the panes on screen (NULL: not in one); stacked: the
+            // panes are one above the other (the same on every row in a pane).
+            // conversationOwner: the process (its owner mark, see Store.owner) that has a
+            // conversation open for writing; it counts while that process's lock is held.
+            try db.execute(
+                sql: """
+                    ALTER TABLE openTab ADD COLUMN pane INTEGER;
+                    ALTER TABLE openTab ADD COLUMN stacked INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE conversationOwner (
+                        conversationId INTEGER PRIMARY KEY REFERENCES conversation(id) ON DELETE CASCADE,
+                        owner TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

@@ -11,7 +11,7 @@ public final class Store: Sendable {
     /// Internal, not private: tests and the fuzz targets write damaged rows through it.
     let database: any DatabaseWriter
     /// Where the locks of this store's processes and open conversations are (nil in memory).
-    private let locksDirectory: String?
+    let locksDirectory: String?
     /// This process's mark on the replies it is writing, and the lock that says it is alive.
     let owner: String
     private let ownerLock: ProcessLock?
@@ -70,19 +70,6 @@ public final class Store: Sendable {
         ownerLock = nil
         writable = true
         try Self.migrator.migrate(database)
-    }
-
-    /// Takes the lock that says this process has conversation `id` open for writing; nil when
-    /// another process has (a second tinytalk then shows the conversation read-only).
-    public func lockConversation(_ id: Int64) -> ProcessLock? {
-        guard let locksDirectory else { return ProcessLock.acquire(FileManager.default.temporaryDirectory.path + "/tinytalk-memory-\(owner)-\(id).lock") }
-        return ProcessLock.acquire("\(locksDirectory)/conversation-\(id).lock")
-    }
-
-    /// Whether another process has conversation `id` open for writing.
-    public func isConversationLocked(_ id: Int64) -> Bool {
-        guard let locksDirectory else { return false }
-        return ProcessLock.isHeld("\(locksDirectory)/conversation-\(id).lock")
     }
 
     /// Text as SQLite keeps it: GRDB hands strings over NUL-terminated, so a NUL would end the
@@ -315,29 +302,6 @@ public final class Store: Sendable {
                     """,
                 arguments: [query, limit]
             ).compactMap(Self.searchHit)
-        }
-    }
-
-    // MARK: - Tabs
-
-    /// The conversations open as tabs, in tab order, and which one was selected.
-    public func openTabs() throws -> (conversationIds: [Int64], selected: Int) {
-        try database.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT conversationId, selected FROM openTab ORDER BY position")
-            let ids: [Int64] = rows.compactMap { $0.decoded("conversationId") }
-            let selected = rows.firstIndex { ($0.decoded("selected") ?? 0) != 0 } ?? 0
-            return (ids, selected)
-        }
-    }
-
-    public func saveOpenTabs(_ conversationIds: [Int64], selected: Int) throws {
-        try database.write { db in
-            try db.execute(sql: "DELETE FROM openTab")
-            for (position, id) in conversationIds.enumerated() {
-                try db.execute(
-                    sql: "INSERT INTO openTab (position, conversationId, selected) VALUES (?, ?, ?)",
-                    arguments: [position, id, position == selected ? 1 : 0])
-            }
         }
     }
 }

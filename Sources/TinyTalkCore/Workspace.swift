@@ -12,17 +12,21 @@ public actor Workspace {
         let session: ChatSession
         let bot: BotProfile
         /// Held while the tab is open: other processes see the conversation is being written.
-        let lock: ProcessLock?
+        let lock: ConversationLease?
     }
 
     /// What the observer is handed when it starts listening: the tabs as they are, in order.
     public struct Snapshot: Sendable {
         public let tabs: [TabSnapshot]
         public let selected: TabID?
+        /// The tabs on screen side by side, as the app last arranged them.
+        public let split: PaneSplit
     }
 
     private var tabs: [Tab] = []
     private var selected: TabID?
+    /// Kept for the app, which decides it (``WorkspaceCommand/arrange(_:)``), and saved.
+    private var split = PaneSplit.none
 
     let store: Store
     private let transport: any ChatTransport
@@ -69,12 +73,14 @@ public actor Workspace {
         outlet.observer.withLock { $0 = observer }
         var snapshots: [TabSnapshot] = []
         for tab in tabs { snapshots.append(await snapshot(of: tab)) }
-        return Snapshot(tabs: snapshots, selected: selected)
+        return Snapshot(tabs: snapshots, selected: selected, split: split)
     }
 
     /// The open tabs' ids, in order.
     public var tabIDs: [TabID] { tabs.map(\.id) }
     public var selectedTab: TabID? { selected }
+    /// The split as last arranged.
+    public var paneSplit: PaneSplit { split }
     /// The bot a tab talks to.
     public func bot(of id: TabID) -> BotProfile? { tab(id)?.bot }
     /// The session behind a tab (for `ask`-like wiring and tests; the app goes through commands).
@@ -89,6 +95,9 @@ public actor Workspace {
         case .close(let id): await close(id)
         case .select(let id): select(id)
         case .move(let id, let position): move(id, to: position)
+        case .arrange(let newSplit):
+            split = newSplit.keeping(tabs.map(\.id))
+            persist()
         case .restart(let id): await restart(id)
         case .send(let id, let text):
             await withSession(id, unsent: text) { try await $0.send(text) }
@@ -146,6 +155,7 @@ public actor Workspace {
         }
         tabs = restored
         selected = restored.indices.contains(saved.selected) ? restored[saved.selected].id : restored.first?.id
+        split = PaneSplit(panes: saved.panes.map(TabID.init), stacked: saved.stacked).keeping(restored.map(\.id))
         return restored.count
     }
 
@@ -201,6 +211,7 @@ public actor Workspace {
         guard let index = tabs.firstIndex(where: { $0.id == id }) else { return }
         let tab = tabs.remove(at: index)
         await tab.session.close()
+        split = split.removing(id)
         emit(.tabClosed(id))
         if selected == id {
             selected = tabs.isEmpty ? nil : tabs[min(index, tabs.count - 1)].id
@@ -236,6 +247,7 @@ public actor Workspace {
             guard let place = tabs.firstIndex(where: { $0.id == id }) else { return }
             tabs[place] = fresh
             if selected == id { selected = fresh.id }
+            split = split.replacing(id, with: fresh.id)
             emit(.tabReplaced(id, by: replacement))
             persist()
         } catch {
@@ -349,7 +361,10 @@ public actor Workspace {
 
     private func persist() {
         do {
-            try store.saveOpenTabs(tabs.map(\.id.conversation), selected: tabs.firstIndex { $0.id == selected } ?? 0)
+            try store.saveOpenTabs(
+                Store.OpenTabs(
+                    conversationIds: tabs.map(\.id.conversation), selected: tabs.firstIndex { $0.id == selected } ?? 0,
+                    panes: split.panes.map(\.conversation), stacked: split.stacked))
         } catch {
             emit(.failed(WorkspaceFailure(tab: nil, message: "Could not save the open tabs (\(error)); they may not reopen next time.")))
         }

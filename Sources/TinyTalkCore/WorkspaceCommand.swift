@@ -11,6 +11,8 @@ public enum WorkspaceCommand: Sendable {
     case select(TabID)
     /// Moves a tab to another position; the selection stays on the tab it was on.
     case move(TabID, to: Int)
+    /// Keep this split with the open tabs (the app arranges the panes; the next run restores them).
+    case arrange(PaneSplit)
     /// Starts a new conversation with the same bot in the tab's place (`/clear`).
     case restart(TabID)
     /// Sends the text as the tab's next message (a failure gives the text back).

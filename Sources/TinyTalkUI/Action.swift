@@ -38,6 +38,10 @@ public enum Action: String, Sendable, CaseIterable {
     case complete
     /// The conversation browser.
     case browse
+    /// Split panes: another tab beside this one or under it, back to one pane, this pane off
+    /// the screen, the focus to the next or previous pane.
+    case splitSideBySide = "split-side-by-side", splitStacked = "split-stacked", onlyPane = "only-pane"
+    case closePane = "close-pane", nextPane = "next-pane", previousPane = "previous-pane"
 
     // Select mode.
     case selectPrevious = "select-previous", selectNext = "select-next"
@@ -89,6 +93,12 @@ public enum Action: String, Sendable, CaseIterable {
         case .listFilter: "type a filter (conversations)"
         case .editInEditor: "edit the input in $EDITOR"
         case .copyCode: "copy its first code block (1…9: block N)"
+        case .splitSideBySide: "split: the next tab beside this one"
+        case .splitStacked: "split: the next tab under this one"
+        case .onlyPane: "one pane again"
+        case .closePane: "take this pane off the screen (the tab stays)"
+        case .nextPane: "focus the next pane"
+        case .previousPane: "focus the previous pane"
         default: rawValue.replacingOccurrences(of: "-", with: " ")
         }
     }

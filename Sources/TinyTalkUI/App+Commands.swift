@@ -103,6 +103,13 @@ extension App {
             if let tab { askForKey(for: tab) }
         case .theme(let argument): themeCommand(argument)
         case .history: openBrowser()
+        case .split(let how):
+            switch how.lowercased() {
+            case "", "v", "vertical": splitPanes(stacked: false)
+            case "h", "horizontal": splitPanes(stacked: true)
+            default: message = "/split shows the next tab beside this one; /split h under it."
+            }
+        case .only: onlyPane()
         case .fork:
             guard let tab, let last = tab.transcript.entries.last(where: { $0.messageId != nil })?.messageId else {
                 message = "Nothing to fork yet."

@@ -12,10 +12,12 @@ extension App {
         case .tabReplaced(let old, let snapshot):
             guard let index = tabs.firstIndex(where: { $0.id == old }) else { break }
             tabs[index] = TabView(snapshot, theme: theme)
+            split = split.replacing(old, with: snapshot.id)
             leaveModes(of: old)
             if selectedID == old { selectedID = snapshot.id }
         case .tabClosed(let id):
             tabs.removeAll { $0.id == id }
+            split = split.removing(id)
             leaveModes(of: id)
         case .tabMoved(let id, let position):
             guard let index = tabs.firstIndex(where: { $0.id == id }) else { break }
@@ -73,7 +75,7 @@ extension App {
     }
 
     private func receive(_ event: SessionEvent, in view: TabView, pieces: Int) {
-        view.apply(event, visible: currentTab === view, pieces: pieces)
+        view.apply(event, visible: isOnScreen(view), pieces: pieces)
         switch event {
         case .textDelta:
             deltasReceived += pieces

@@ -37,17 +37,15 @@ extension App {
         TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &grid, row: 0)
         let tab = currentTab
         let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
-        let paneRect = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight)
-        paneSize = (paneRect.columns, paneRect.rows)
+        let paneArea = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight)
+        paneSize = (paneArea.columns, paneArea.rows)
         var below = 0
         var formCursor: (column: Int, row: Int)?
-        if !mode.coversScrollback, let tab {
-            var highlight: Int?
-            if case .select(let entry) = mode { highlight = entry }
-            below = ScrollbackView.render(
-                tab.transcript, scroll: tab.scroll, into: &grid, rect: paneRect, markerStyle: theme.more, highlight: highlight,
-                cache: &paneRows)
+        panePlaces = []
+        if !mode.coversScrollback, tab != nil {
+            below = renderPanes(in: paneArea, into: &grid, animationFrame: phase)
         } else {
+            let paneRect = paneArea
             switch mode {
             case .keyForm(let form, _):
                 formCursor = Form.render(form, theme: theme, into: &grid, rect: paneRect)
@@ -73,5 +71,52 @@ extension App {
         case .keyForm, .browser: backend.present(grid, cursor: formCursor)
         default: backend.present(grid, cursor: inputCursor)
         }
+    }
+
+    /// Draws every pane (one when there is no split) and the borders between them; returns
+    /// the focused pane's lines below its view. Sets ``paneSize`` to the focused pane's.
+    private func renderPanes(in area: Rect, into grid: inout CellGrid, animationFrame: Int) -> Int {
+        let shown = tabsOnScreen.compactMap(tab)
+        let places = Panes.places(in: area, count: shown.count, stacked: split.stacked)
+        var below = 0
+        for (index, (view, place)) in zip(shown, places).enumerated() {
+            panePlaces.append((view.id, place))
+            let focused = view.id == selectedID
+            let narrow = place.body.columns < Panes.minimumTextWidth || (place.header != nil && place.body.rows < 1)
+            if let header = place.header {
+                let number = (tabs.firstIndex { $0 === view } ?? 0) + 1
+                let text = narrow ? " " + view.bot.name : Panes.header(for: view, number: number, focused: focused, frame: animationFrame)
+                let style = focused ? theme.tabActive : theme.tabInactive
+                paneHeaders[index].draw(row: 0, of: header, key: "\(focused) \(text)", into: &grid) { grid in
+                    grid.fill(header, with: Cell(" ", style: style))
+                    grid.write(text, column: header.column, row: header.row, style: style, maxColumn: header.endColumn)
+                }
+            }
+            if focused { paneSize = (place.body.columns, place.body.rows) }
+            if narrow {
+                // Too narrow to read: blank, never text cut to pieces.
+                for row in 0..<place.body.rows {
+                    paneRows[index].draw(row: row, of: place.body, key: WrappedLine(runs: [], width: 0, isContinuation: false), into: &grid) {
+                        $0.fill(Rect(column: place.body.column, row: place.body.row + row, columns: place.body.columns, rows: 1))
+                    }
+                }
+                continue
+            }
+            var highlight: Int?
+            if focused, case .select(let entry) = mode { highlight = entry }
+            let lines = ScrollbackView.render(
+                view.transcript, scroll: view.scroll, into: &grid, rect: place.body, markerStyle: theme.more, highlight: highlight,
+                cache: &paneRows[index])
+            if focused { below = lines }
+        }
+        for (index, column) in Panes.borders(of: places).enumerated() {
+            let border = Rect(column: column, row: area.row, columns: 1, rows: area.rows)
+            for row in 0..<area.rows {
+                paneBorders[index].draw(row: row, of: border, key: true, into: &grid) {
+                    $0.write("│", column: column, row: area.row + row, style: theme.dim)
+                }
+            }
+        }
+        return below
     }
 }

@@ -27,12 +27,16 @@ extension App {
                 mode = .browser(browser)
             default: currentTab?.editor.insert(text)
             }
-        case .mouse(.wheelUp):
-            scroll(by: -3)
-        case .mouse(.wheelDown):
-            scroll(by: 3)
-        case .mouse(.press):
-            return
+        case .mouse(.wheelUp(let column, let row)):
+            scroll(by: -3, paneAt: (column, row))
+        case .mouse(.wheelDown(let column, let row)):
+            scroll(by: 3, paneAt: (column, row))
+        case .mouse(.press(let column, let row)):
+            // A click in another pane gives it the focus, as in tmux.
+            guard case .normal = mode, let id = pane(at: column, row: row), id != selectedID,
+                let index = tabs.firstIndex(where: { $0.id == id })
+            else { return }
+            select(index)
         case .key(let press):
             if press.key != .control("c") { lastInterrupt = nil }
             message = nil
@@ -197,6 +201,12 @@ extension App {
         case .lineDown: if let tab, !tab.editor.moveDown(widthOf: TextWidth.of) { tab.editor.historyNext(tab.sent) }
         case .complete: if let tab { completeCommand(tab) }
         case .browse: openBrowser()
+        case .splitSideBySide: splitPanes(stacked: false)
+        case .splitStacked: splitPanes(stacked: true)
+        case .onlyPane: onlyPane()
+        case .closePane: closePane()
+        case .nextPane: focusPane(by: 1)
+        case .previousPane: focusPane(by: -1)
         case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone, .editMessage, .forkHere, .previousVariant,
             .nextVariant, .listPrevious, .listNext, .listChoose, .listClose,
             .listPageUp, .listPageDown, .listRename, .listDelete, .listFilter, .helpClose, .helpUp, .helpDown, .helpPageUp,
@@ -208,6 +218,16 @@ extension App {
     func scroll(by lines: Int) {
         guard let tab = currentTab else { return }
         ScrollbackView.scroll(&tab.scroll, by: lines, in: tab.transcript, width: paneSize.columns, rows: paneSize.rows)
+        loadOlderIfAtTop(tab)
+    }
+
+    /// The mouse wheel scrolls the pane under the pointer, focused or not.
+    private func scroll(by lines: Int, paneAt position: (column: Int, row: Int)) {
+        guard let shown = panePlaces.first(where: { $0.place.body.contains(column: position.column, row: position.row) }),
+            shown.tab != selectedID, let tab = tab(shown.tab)
+        else { return scroll(by: lines) }
+        let body = shown.place.body
+        ScrollbackView.scroll(&tab.scroll, by: lines, in: tab.transcript, width: body.columns, rows: body.rows)
         loadOlderIfAtTop(tab)
     }
 

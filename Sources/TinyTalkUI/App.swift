@@ -81,12 +81,18 @@ public final class App {
     // Drawing state (see App+Frame).
     /// When frames are drawn (at most 60 a second, only when something changed).
     let frames: FrameScheduler
-    /// The pane's size at the last frame, for scrolling by pages.
+    /// The focused pane's size at the last frame, for scrolling by pages.
     var paneSize = (columns: 80, rows: 20)
     /// The last frame, drawn over for the next one.
     var frame = CellGrid(columns: 0, rows: 0)
-    /// What the scrollback pane's rows show in `frame`.
-    var paneRows = ScrollbackView.RowCache()
+    /// The tabs side by side on screen (see App+Panes); none: the selected tab fills it.
+    var split = PaneSplit.none
+    /// Where the last frame put each pane, for the mouse.
+    var panePlaces: [(tab: TabID, place: Panes.Place)] = []
+    /// What each pane's rows, header and border show in `frame`.
+    var paneRows = Array(repeating: ScrollbackView.RowCache(), count: PaneSplit.maxPanes)
+    var paneHeaders = Array(repeating: DrawnRows<String>(), count: PaneSplit.maxPanes)
+    var paneBorders = Array(repeating: DrawnRows<Bool>(), count: PaneSplit.maxPanes)
 
     /// - Parameter startedAt: when the process started, for the start-to-first-frame figure.
     public init(
@@ -112,6 +118,8 @@ public final class App {
         let snapshot = await workspace.observe { [mailbox] event in mailbox.post(event) }
         tabs = snapshot.tabs.map { TabView($0, theme: theme) }
         selectedID = snapshot.selected
+        split = snapshot.split
+        if split.isSplit, let selectedID, !split.panes.contains(selectedID), let first = split.panes.first { show(first) }
         render()
     }
 
@@ -146,6 +154,7 @@ public final class App {
     func select(_ index: Int) {
         guard tabs.indices.contains(index) else { return }
         let id = tabs[index].id
+        showInFocusedPane(id)
         show(id)
         requestedSelections.append(id)
         workspace.send(.select(id))

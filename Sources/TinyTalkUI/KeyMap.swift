@@ -21,6 +21,8 @@ public struct KeyMap: Sendable, Equatable {
         .selectDone: ["esc", "q", "ctrl+c", "ctrl+s"], .editMessage: ["e"], .forkHere: ["f"], .previousVariant: ["<"],
         .nextVariant: [">"],
         .browse: ["ctrl+o"],
+        .splitSideBySide: ["ctrl+x 3"], .splitStacked: ["ctrl+x 2"], .onlyPane: ["ctrl+x 1"], .closePane: ["ctrl+x 0"],
+        .nextPane: ["ctrl+x o", "alt+down"], .previousPane: ["alt+up"],
         .listPrevious: ["up"], .listNext: ["down"], .listChoose: ["enter"], .listClose: ["esc", "ctrl+c"],
         .listPageUp: ["pgup"], .listPageDown: ["pgdn"], .listRename: ["r"], .listDelete: ["d"], .listFilter: ["/"],
         .helpClose: ["esc", "q", "f1"], .helpUp: ["up", "k"], .helpDown: ["down", "j"], .helpPageUp: ["pgup"],

@@ -7,18 +7,9 @@ public enum ScrollbackView {
     /// Lines counted below the view at most, for `-MORE(n)-`.
     public static let moreLimit = 9_999
 
-    /// What a pane drew on each of its rows and the row's stamp after it did, so a row that
-    /// would be drawn the same is left alone: a token usually changes one row, not the pane.
-    /// Whatever else writes to a row (an overlay, a new grid) changes its stamp, so the row is
-    /// drawn again without anyone having to say so.
-    public struct RowCache {
-        var rect = Rect(column: 0, row: 0, columns: 0, rows: 0)
-        var grid: UInt64 = 0
-        var lines: [WrappedLine?] = []
-        var stamps: [UInt64] = []
-
-        public init() {}
-    }
+    /// What a pane's rows show, so a row that would be drawn the same is left alone: a token
+    /// usually changes one row, not the pane.
+    public typealias RowCache = DrawnRows<WrappedLine>
 
     /// Draws the visible part; returns how many lines lie below the view (0 while following).
     @discardableResult
@@ -38,19 +29,11 @@ public enum ScrollbackView {
         cache: inout RowCache
     ) -> Int {
         guard !rect.isEmpty else { return 0 }
-        if cache.rect != rect || cache.grid != grid.identity {
-            cache.rect = rect
-            cache.grid = grid.identity
-            cache.lines = Array(repeating: nil, count: rect.rows)
-            cache.stamps = Array(repeating: 0, count: rect.rows)
-        }
         func show(_ line: WrappedLine, at row: Int) {
-            let gridRow = rect.row + row
-            guard cache.stamps[row] != grid.stamp(ofRow: gridRow) || cache.lines[row] != line else { return }
-            grid.fill(Rect(column: rect.column, row: gridRow, columns: rect.columns, rows: 1))
-            draw(line, into: &grid, column: rect.column, row: gridRow, maxColumn: rect.endColumn)
-            cache.lines[row] = line
-            cache.stamps[row] = grid.stamp(ofRow: gridRow)
+            cache.draw(row: row, of: rect, key: line, into: &grid) { grid in
+                grid.fill(Rect(column: rect.column, row: rect.row + row, columns: rect.columns, rows: 1))
+                draw(line, into: &grid, column: rect.column, row: rect.row + row, maxColumn: rect.endColumn)
+            }
         }
         let blank = WrappedLine(runs: [], width: 0, isContinuation: false)
         guard let top = scroll.anchor ?? followingTop(transcript, scroll: scroll, width: rect.columns, rows: rect.rows) else {

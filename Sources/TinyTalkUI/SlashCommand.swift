@@ -12,12 +12,14 @@ enum SlashCommand: Equatable {
     case theme(String)
     case copy(String)
     case history, fork
+    /// `/split` (side by side) or `/split h` (stacked); `/only`.
+    case split(String), only
     case title(String)
     case raw, help, quit
 
     /// Every command's name, in the order help and completion list them.
     static let names = [
-        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/history", "/title", "/fork", "/theme", "/copy",
+        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/history", "/title", "/fork", "/split", "/only", "/theme", "/copy",
         "/raw", "/help", "/quit",
     ]
 
@@ -43,6 +45,8 @@ enum SlashCommand: Equatable {
         case "/copy": self = .copy(argument)
         case "/history": self = .history
         case "/fork": self = .fork
+        case "/split": self = .split(argument)
+        case "/only": self = .only
         case "/title": self = .title(argument)
         case "/raw": self = .raw
         case "/help": self = .help

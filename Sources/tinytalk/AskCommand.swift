@@ -88,7 +88,7 @@ struct AskCommand: AsyncParsableCommand {
 
         let store = noSave ? try Store() : try environment.openStore()
         // Held until the reply is in: a tinytalk window opening the conversation meanwhile shows it read-only.
-        var held: ProcessLock?
+        var held: ConversationLease?
         let conversation = try startConversation(in: store, profile: profile, earlier: earlier, held: &held)
         defer { withExtendedLifetime(held) {} }
         let history = try store.messages(conversationId: conversation.id, limit: 2_000)
@@ -170,7 +170,7 @@ struct AskCommand: AsyncParsableCommand {
     /// The conversation this exchange joins: the latest with the bot (`--continue`) or a new one.
     /// Turns from `--messages` join it, as they are part of what is sent.
     private func startConversation(
-        in store: Store, profile: BotProfile, earlier: [ChatMessage], held: inout ProcessLock?
+        in store: Store, profile: BotProfile, earlier: [ChatMessage], held: inout ConversationLease?
     ) throws -> Conversation {
         var systemPrompt = profile.systemPrompt
         if systemPrompt == nil {

@@ -135,6 +135,42 @@ import TinyTalkAPI
         #expect(!otherStore.isConversationLocked(id))
     }
 
+    @Test func aConversationIsHeldWhileItsLeaseLivesAndFreeTheMomentItEnds() throws {
+        let path = temporaryDatabase()
+        defer { remove(path) }
+        let mine = try Store(path: path), theirs = try Store(path: path)
+        let id = try mine.createConversation(botId: "b", botName: "b").id
+        var lease = mine.lockConversation(id)
+        #expect(lease != nil)
+        #expect(theirs.isConversationLocked(id) && !mine.isConversationLocked(id))
+        #expect(theirs.lockConversation(id) == nil)
+        // Let go, it is free at once, for the next process and for this one again: nothing
+        // waits on a child process forked meanwhile to let go of a lock file.
+        lease = nil
+        #expect(!theirs.isConversationLocked(id))
+        lease = mine.lockConversation(id)
+        #expect(lease != nil)
+        lease = nil
+        let taken = theirs.lockConversation(id)
+        #expect(taken != nil && mine.isConversationLocked(id))
+        withExtendedLifetime(taken) {}
+    }
+
+    @Test func aConversationLeftHeldByAProcessThatIsGoneIsFree() throws {
+        let path = temporaryDatabase()
+        defer { remove(path) }
+        var crashed: Store? = try Store(path: path)
+        let id = try crashed!.createConversation(botId: "b", botName: "b").id
+        let lease = crashed!.lockConversation(id)
+        // Killed with the lease held: its row stays, its process lock goes with it.
+        try crashed!.database.write { db in try db.execute(sql: "UPDATE conversationOwner SET owner = 'a-process-that-is-gone'") }
+        withExtendedLifetime(lease) {}
+        crashed = nil
+        let next = try Store(path: path)
+        #expect(!next.isConversationLocked(id))
+        #expect(next.lockConversation(id) != nil)
+    }
+
     @Test func listingsOpenAStoreNobodyMayWriteTo() throws {
         let path = temporaryDatabase()
         let directory = (path as NSString).deletingLastPathComponent

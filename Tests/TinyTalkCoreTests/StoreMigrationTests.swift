@@ -11,6 +11,7 @@ import TinyTalkAPI
     private static let v2 = "v2: model per conversation, token usage per message"
     private static let v3 = "v3: search indexes finished messages only; streaming replies have an owner"
     private static let v4 = "v4: forks, and the variants of a reply asked again"
+    private static let v5 = "v5: split panes; who has a conversation open"
 
     private func removeDatabase(_ path: String) {
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
@@ -41,7 +42,7 @@ import TinyTalkAPI
     }
 
     @Test func theMigrationsComeInOrder() {
-        #expect(Store.migrationIdentifiers == [Self.v1, Self.v2, Self.v3, Self.v4])
+        #expect(Store.migrationIdentifiers == [Self.v1, Self.v2, Self.v3, Self.v4, Self.v5])
     }
 
     @Test func aVersionOneDatabaseIsUpgradedWithItsRowsIntact() throws {
@@ -50,7 +51,7 @@ import TinyTalkAPI
         try writeVersionOneDatabase(at: path)
 
         let store = try Store(path: path)
-        #expect(try store.appliedMigrations() == [Self.v1, Self.v2, Self.v3, Self.v4])
+        #expect(try store.appliedMigrations() == [Self.v1, Self.v2, Self.v3, Self.v4, Self.v5])
         let conversation = try #require(try store.conversation(id: 1))
         #expect(conversation.botId == "bot-uuid")
         #expect(conversation.botName == "support")
@@ -67,7 +68,7 @@ import TinyTalkAPI
         #expect(messages.map(\.state) == [.complete, .complete])
         #expect(messages.map(\.usage) == [nil, nil])
         #expect(messages.last?.citations == [Citation(id: "1", url: "https://a.example", title: "A", type: "url")])
-        #expect(try store.openTabs().conversationIds == [1])
+        #expect(try store.openTabs() == Store.OpenTabs(conversationIds: [1], selected: 0))
         // The search index of the old rows still answers.
         #expect(try store.search("revoke").map(\.messageId) == [2])
 
@@ -79,7 +80,7 @@ import TinyTalkAPI
         let reopened = try Store(path: path)
         #expect(try reopened.conversation(id: 1)?.model == "gpt-4o-mini")
         #expect(try reopened.messages(conversationId: 1).last?.usage == Usage(promptTokens: 12, completionTokens: 30, totalTokens: 42))
-        #expect(try reopened.appliedMigrations() == [Self.v1, Self.v2, Self.v3, Self.v4])
+        #expect(try reopened.appliedMigrations() == [Self.v1, Self.v2, Self.v3, Self.v4, Self.v5])
     }
 
     @Test func aVersionOneReplyLeftStreamingIsInterruptedAfterTheUpgrade() throws {

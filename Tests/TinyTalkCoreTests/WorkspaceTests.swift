@@ -58,6 +58,40 @@ extension WorkspaceEvent {
         #expect(await nextRun.session(of: sales)?.messages.first?.content == "remember me")
     }
 
+    @Test func theSplitComesBackNextRunWithoutTheTabsClosedSince() async throws {
+        let path = temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let workspace = Workspace(store: try Store(path: path), transport: FakeTransport([]))
+        for name in ["a", "b", "c", "d"] { await workspace.perform(.open(profile(name))) }
+        let ids = await workspace.tabIDs
+        await workspace.perform(.arrange(PaneSplit(panes: [ids[2], ids[0], ids[3]], stacked: true)))
+        await workspace.perform(.close(ids[3]))
+        #expect(await workspace.paneSplit == PaneSplit(panes: [ids[2], ids[0]], stacked: true))
+        // A tab that is not open never goes in a pane.
+        await workspace.perform(.arrange(PaneSplit(panes: [ids[2], ids[0], TabID(999)], stacked: true)))
+        #expect(await workspace.paneSplit.panes == [ids[2], ids[0]])
+
+        let nextRun = Workspace(store: try Store(path: path), transport: FakeTransport([]))
+        try await nextRun.restore { profile($0.botName) }
+        #expect(await nextRun.paneSplit == PaneSplit(panes: [ids[2], ids[0]], stacked: true))
+        let log = WorkspaceLog()
+        #expect(await nextRun.observe(log.record).split == PaneSplit(panes: [ids[2], ids[0]], stacked: true))
+        // Closing one of two panes' tabs leaves no split.
+        await nextRun.perform(.close(ids[0]))
+        let left = await nextRun.paneSplit, open = await nextRun.tabIDs
+        #expect(left == .none, "\(left) \(open) \(ids)")
+    }
+
+    @Test func aSplitHoldsTwoToFourDifferentTabs() {
+        let (a, b, c, d, e) = (TabID(1), TabID(2), TabID(3), TabID(4), TabID(5))
+        #expect(PaneSplit(panes: [a], stacked: false) == .none)
+        #expect(PaneSplit(panes: [a, a], stacked: false) == .none)
+        #expect(PaneSplit(panes: [a, b, a, c, d, e], stacked: false).panes == [a, b, c, d])
+        let split = PaneSplit(panes: [a, b, c], stacked: false)
+        #expect(split.removing(b).panes == [a, c] && split.removing(b).removing(a) == .none)
+        #expect(split.replacing(b, with: e).panes == [a, e, c])
+    }
+
     @Test func everyChangeArrivesAsAnEventAndTabIDsStayPut() async throws {
         let store = try Store()
         let workspace = Workspace(store: store, transport: FakeTransport([[.text("hello")]]))
