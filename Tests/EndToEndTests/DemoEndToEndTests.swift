@@ -124,6 +124,32 @@ struct DemoEndToEndTests {
         #expect(try screen.tmux(["display-message", "-p", "-t", "main", "#{alternate_on}"]).output.hasPrefix("0"))
     }
 
+    @Test func twoPanesSideBySideStreamTheirRepliesAtOnce() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        try await screen.startDemo(in: home)
+        // The story tab beside the polyglot one, each with its header; the focus on the left.
+        try screen.keys("M-3")
+        try await screen.waitFor("story · idle")
+        try screen.keys("/split", "Enter")
+        let split = try await screen.waitFor("4:polyglot · idle")
+        #expect(split.contains("▶ 3:story · idle"), "\(split)")
+        try screen.keys("go", "Enter")
+        try await screen.waitFor("The lighthouse keeper")
+        // Ctrl+X o: the right pane; its reply comes while the story still streams on the left.
+        try screen.keys("C-x", "o")
+        try await screen.waitFor("▶ 4:polyglot")
+        try screen.keys("hi", "Enter")
+        let both = try await screen.waitFor("Hello! 你好")
+        #expect(both.contains("3:story · streaming"), "\(both)")
+        let lines = both.split(separator: "\n")
+        #expect(lines.contains { $0.contains("lighthouse") || $0.contains("keeper") } && lines.contains { $0.contains("│") })
+        try screen.keys("C-d")
+        try await screen.waitFor("EXITED=0")
+    }
+
     @Test func tinySizesDoNotCrash() async throws {
         let home = TestHome()
         defer { home.remove() }

@@ -158,4 +158,22 @@ import TerminalKit
         #expect(other.identity != grid.identity)
         #expect(presented.take(other) == (true, [0, 1, 2]))
     }
+
+    @Test func cellsRememberTheirLastWriteSoPanesOnOneRowKeepTheirOwn() {
+        var grid = CellGrid(columns: 20, rows: 2)
+        grid.write("left", column: 0, row: 0, style: .plain, maxColumn: 10)
+        let leftDrawn = grid.clock
+        // The pane beside it writes on the same row: the left pane's cells are still its own.
+        grid.write("right", column: 11, row: 0, style: .plain)
+        #expect(grid.lastWritten(row: 0, columns: 0..<10) <= leftDrawn)
+        #expect(grid.lastWritten(row: 0, columns: 11..<20) > leftDrawn)
+        // Something drawn over them (an overlay) is seen, and so is a wide glyph broken at the edge.
+        grid.write("x", column: 3, row: 0, style: .plain)
+        #expect(grid.lastWritten(row: 0, columns: 0..<10) > leftDrawn)
+        grid.write("你", column: 9, row: 1, style: .plain)
+        let wideDrawn = grid.clock
+        grid.write("z", column: 10, row: 1, style: .plain)
+        #expect(grid.lastWritten(row: 1, columns: 0..<10) > wideDrawn)
+        #expect(grid.lastWritten(row: 5, columns: 0..<10) == 0)
+    }
 }
