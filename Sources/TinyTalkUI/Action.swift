@@ -42,6 +42,8 @@ public enum Action: String, Sendable, CaseIterable {
     /// the screen, the focus to the next or previous pane.
     case splitSideBySide = "split-side-by-side", splitStacked = "split-stacked", onlyPane = "only-pane"
     case closePane = "close-pane", nextPane = "next-pane", previousPane = "previous-pane"
+    /// Enter sends to every pane, or to the focused one again.
+    case broadcast
 
     // Select mode.
     case selectPrevious = "select-previous", selectNext = "select-next"
@@ -99,6 +101,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .closePane: "take this pane off the screen (the tab stays)"
         case .nextPane: "focus the next pane"
         case .previousPane: "focus the previous pane"
+        case .broadcast: "Enter sends to every pane / to this one"
         default: rawValue.replacingOccurrences(of: "-", with: " ")
         }
     }

@@ -29,6 +29,11 @@ extension App {
             workspace.send(.fork(tab.id, at: editing.messageId, edited: text))
             return
         }
+        let sent = text.hasPrefix("//") ? String(text.dropFirst()) : text
+        if broadcasts {
+            if sendToPanes(sent) { tab.editor.clear() }
+            return
+        }
         guard tab.state == .idle else {
             message = "A reply is still arriving: Esc cancels it."
             return
@@ -36,7 +41,7 @@ extension App {
         tab.sent.append(text)
         tab.editor.clear()
         tab.scroll = ScrollState()
-        workspace.send(.send(tab.id, text.hasPrefix("//") ? String(text.dropFirst()) : text))
+        workspace.send(.send(tab.id, sent))
     }
 
     func regenerate() {
@@ -110,6 +115,13 @@ extension App {
             default: message = "/split shows the next tab beside this one; /split h under it."
             }
         case .only: onlyPane()
+        case .all(let text):
+            guard !text.isEmpty else {
+                message = "/all TEXT sends TEXT to every bot on screen"
+                return
+            }
+            if !sendToPanes(text) { currentTab?.editor.replace(with: line) }
+        case .compare(let names): compare(names)
         case .fork:
             guard let tab, let last = tab.transcript.entries.last(where: { $0.messageId != nil })?.messageId else {
                 message = "Nothing to fork yet."
@@ -147,18 +159,25 @@ extension App {
     /// `/new [BOT]`: a configured bot by name or id, else a bot by id with this tab's endpoint.
     private func newTab(_ argument: String) {
         let name = argument.isEmpty ? currentTab?.bot.name ?? "" : argument
-        let configured = profiles.first { $0.name.caseInsensitiveCompare(name) == .orderedSame || $0.id == name }
-        let byID = currentTab.map { current in
+        guard let profile = profile(named: name) else {
+            message = "/new needs a bot: \(profiles.map(\.name).joined(separator: ", "))"
+            return
+        }
+        openTab(profile)
+    }
+
+    /// A configured bot by name or id, else a bot by id with this tab's endpoint.
+    func profile(named name: String) -> BotProfile? {
+        guard !name.isEmpty else { return nil }
+        if let configured = profiles.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame || $0.id == name }) {
+            return configured
+        }
+        return currentTab.map { current in
             var profile = current.bot
             profile.name = name
             profile.id = name
             return profile
         }
-        guard let profile = configured ?? byID, !name.isEmpty else {
-            message = "/new needs a bot: \(profiles.map(\.name).joined(separator: ", "))"
-            return
-        }
-        openTab(profile)
     }
 
     private func themeCommand(_ argument: String) {

@@ -9,6 +9,7 @@ extension App {
         case .tabOpened(let snapshot, let index):
             guard tab(snapshot.id) == nil else { break }
             tabs.insert(TabView(snapshot, theme: theme), at: min(index, tabs.count))
+            compareOpened(snapshot.id)
         case .tabReplaced(let old, let snapshot):
             guard let index = tabs.firstIndex(where: { $0.id == old }) else { break }
             tabs[index] = TabView(snapshot, theme: theme)
@@ -66,6 +67,7 @@ extension App {
             finished = nil
         case .failed(let failure):
             message = failure.message
+            if failure.tab == nil { pendingCompare = nil }  // a tab /compare asked for did not open
             if let text = failure.unsent, let id = failure.tab, let view = tab(id) {
                 // Nothing is lost: the text goes back in the box, before anything typed since.
                 view.editor.replace(with: view.editor.isEmpty ? text : text + "\n" + view.editor.text)

@@ -63,10 +63,11 @@ extension App {
             }
         }
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
-        let inputCursor = InputBox.render(tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect)
+        let inputCursor = InputBox.render(
+            tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect, broadcasting: broadcasts && split.isSplit)
         StatusBar.render(
             tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message,
-            hints: hints, theme: theme, into: &grid, row: rows - 1)
+            hints: hints, broadcasting: broadcasts && split.isSplit, theme: theme, into: &grid, row: rows - 1)
         switch mode {
         case .keyForm, .browser: backend.present(grid, cursor: formCursor)
         default: backend.present(grid, cursor: inputCursor)

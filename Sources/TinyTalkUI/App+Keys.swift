@@ -207,6 +207,7 @@ extension App {
         case .closePane: closePane()
         case .nextPane: focusPane(by: 1)
         case .previousPane: focusPane(by: -1)
+        case .broadcast: toggleBroadcast()
         case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone, .editMessage, .forkHere, .previousVariant,
             .nextVariant, .listPrevious, .listNext, .listChoose, .listClose,
             .listPageUp, .listPageDown, .listRename, .listDelete, .listFilter, .helpClose, .helpUp, .helpDown, .helpPageUp,

@@ -87,6 +87,10 @@ public final class App {
     var frame = CellGrid(columns: 0, rows: 0)
     /// The tabs side by side on screen (see App+Panes); none: the selected tab fills it.
     var split = PaneSplit.none
+    /// Enter sends to every tab on screen (see App+Broadcast).
+    var broadcasts = false
+    /// The tabs `/compare` is opening, to split once they are all open.
+    var pendingCompare: PendingCompare?
     /// Where the last frame put each pane, for the mouse.
     var panePlaces: [(tab: TabID, place: Panes.Place)] = []
     /// What each pane's rows, header and border show in `frame`.

@@ -56,7 +56,7 @@ public enum StatusBar {
 
     public static func render(
         _ tab: TabView?, contextUse: (used: Int, budget: Int)?, linesBelow: Int, message: String?,
-        hints: Hints = Hints(keyMap: .standard), theme: Theme, into grid: inout CellGrid, row: Int
+        hints: Hints = Hints(keyMap: .standard), broadcasting: Bool = false, theme: Theme, into grid: inout CellGrid, row: Int
     ) {
         grid.fill(Rect(column: 0, row: row, columns: grid.columns, rows: 1), with: Cell(" ", style: theme.statusBar))
         guard let tab else {
@@ -89,6 +89,7 @@ public enum StatusBar {
         var marks: [String] = []
         if tab.saveProblem != nil { marks.append("NOT SAVED (kept, retrying)") }
         if tab.editing != nil { marks.append("EDITING: Enter forks, Esc keeps") }
+        if broadcasting { marks.append("TO EVERY PANE") }
         if linesBelow > 0 {
             marks.append("-MORE(\(linesBelow >= ScrollbackView.moreLimit ? "\(linesBelow)+" : "\(linesBelow)"))-")
         }
@@ -134,14 +135,19 @@ public enum InputBox {
     }
 
     /// Draws the box; returns where the terminal cursor goes.
-    public static func render(_ editor: LineEditor, theme: Theme, into grid: inout CellGrid, rect: Rect) -> (column: Int, row: Int) {
+    /// - Parameter broadcasting: Enter sends to every pane: the prompt is `»`, in the accent.
+    public static func render(
+        _ editor: LineEditor, theme: Theme, into grid: inout CellGrid, rect: Rect, broadcasting: Bool = false
+    ) -> (column: Int, row: Int) {
         grid.fill(rect, with: Cell(" ", style: theme.input))
         let visible = editor.visibleLines(width: max(1, rect.columns - 2), maxLines: rect.rows, widthOf: TextWidth.of)
+        let prompt = broadcasting ? "»" : "›"
+        let promptStyle = broadcasting ? theme.statusAccent : theme.dim
         for (index, line) in visible.lines.enumerated() where index < rect.rows {
-            if index == 0 { grid.write("›", column: rect.column, row: rect.row, style: theme.dim) }
+            if index == 0 { grid.write(prompt, column: rect.column, row: rect.row, style: promptStyle) }
             grid.write(line, column: rect.column + 2, row: rect.row + index, style: theme.input, maxColumn: rect.endColumn)
         }
-        if visible.lines.isEmpty { grid.write("›", column: rect.column, row: rect.row, style: theme.dim) }
+        if visible.lines.isEmpty { grid.write(prompt, column: rect.column, row: rect.row, style: promptStyle) }
         return (rect.column + 2 + visible.cursorColumn, rect.row + visible.cursorLine)
     }
 }

@@ -22,7 +22,7 @@ public struct KeyMap: Sendable, Equatable {
         .nextVariant: [">"],
         .browse: ["ctrl+o"],
         .splitSideBySide: ["ctrl+x 3"], .splitStacked: ["ctrl+x 2"], .onlyPane: ["ctrl+x 1"], .closePane: ["ctrl+x 0"],
-        .nextPane: ["ctrl+x o", "alt+down"], .previousPane: ["alt+up"],
+        .nextPane: ["ctrl+x o", "alt+down"], .previousPane: ["alt+up"], .broadcast: ["ctrl+x b"],
         .listPrevious: ["up"], .listNext: ["down"], .listChoose: ["enter"], .listClose: ["esc", "ctrl+c"],
         .listPageUp: ["pgup"], .listPageDown: ["pgdn"], .listRename: ["r"], .listDelete: ["d"], .listFilter: ["/"],
         .helpClose: ["esc", "q", "f1"], .helpUp: ["up", "k"], .helpDown: ["down", "j"], .helpPageUp: ["pgup"],

@@ -14,12 +14,14 @@ enum SlashCommand: Equatable {
     case history, fork
     /// `/split` (side by side) or `/split h` (stacked); `/only`.
     case split(String), only
+    /// `/all TEXT`: to every bot on screen; `/compare BOT BOT…`: those bots split, broadcasting.
+    case all(String), compare(String)
     case title(String)
     case raw, help, quit
 
     /// Every command's name, in the order help and completion list them.
     static let names = [
-        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/history", "/title", "/fork", "/split", "/only", "/theme", "/copy",
+        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/history", "/title", "/fork", "/split", "/only", "/all", "/compare", "/theme", "/copy",
         "/raw", "/help", "/quit",
     ]
 
@@ -47,6 +49,8 @@ enum SlashCommand: Equatable {
         case "/fork": self = .fork
         case "/split": self = .split(argument)
         case "/only": self = .only
+        case "/all": self = .all(argument)
+        case "/compare": self = .compare(argument)
         case "/title": self = .title(argument)
         case "/raw": self = .raw
         case "/help": self = .help

@@ -133,4 +133,40 @@ import TinyTalkUI
         #expect(rows(screen)[1].contains("1:echo · idle"), "\(screen)")
         #expect(rows(screen).contains { $0.contains("2:story · idle") } && !screen.contains("│"), "\(screen)")
     }
+
+    @Test func allSendsOneRequestPerBotOnScreenEachWithItsOwnHistory() async throws {
+        let transport = FakeTransport([[.text("echo one")], [.text("story one")], [.text("echo two")], [.text("story two")]])
+        let harness = try await Harness(transport: transport, bots: ["echo", "story", "docs"], key: APIKey("k"), columns: 90, rows: 14)
+        harness.send("/split")
+        await harness.waitFor("2:story")
+        harness.send("/all first question")
+        await harness.waitForScreen { $0.contains("echo one") && $0.contains("1:echo · idle") && $0.contains("2:story · idle") }
+        #expect(transport.requests.count == 2)
+        // Broadcast mode: Enter does the same, and the prompt and the status bar say so.
+        harness.press(.control("x"))
+        harness.press(.character("b"))
+        var screen = await harness.waitFor("TO EVERY PANE")
+        #expect(rows(screen).contains { $0.hasPrefix("»") }, "\(screen)")
+        harness.send("second")
+        screen = await harness.waitForScreen { $0.contains("echo two") && $0.contains("story two") }
+        let requests = transport.requests
+        #expect(requests.count == 4)
+        // Each request carries its own conversation: the bot's earlier answer, not the other's.
+        let contexts = requests.suffix(2).map { $0.messages.map(\.content) }
+        #expect(contexts.contains(["first question", "echo one", "second"]), "\(contexts)")
+        #expect(contexts.contains(["first question", "story one", "second"]), "\(contexts)")
+        // The tab not on screen got nothing.
+        #expect(requests.allSatisfy { $0.botId != "docs" })
+    }
+
+    @Test func compareOpensTheBotsSideBySideBroadcasting() async throws {
+        let transport = FakeTransport([[.text("from sales")], [.text("from docs")]])
+        let harness = try await Harness(transport: transport, bots: ["echo", "sales", "docs"], key: APIKey("k"), columns: 90, rows: 14)
+        harness.send("/compare sales docs")
+        var screen = await harness.waitFor("Comparing sales, docs")
+        #expect(rows(screen)[1].contains("▶ 4:sales") && rows(screen)[1].contains("5:docs"), "\(screen)")
+        harness.send("which plan?")
+        screen = await harness.waitForScreen { $0.contains("from sales") && $0.contains("from docs") }
+        #expect(Set(transport.requests.map(\.botId)) == ["sales", "docs"])
+    }
 }
