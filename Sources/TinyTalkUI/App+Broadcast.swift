@@ -4,22 +4,18 @@ import TinyTalkCore
 /// which opens bots side by side with broadcast on. Each bot gets its own request, with its own
 /// conversation as context.
 extension App {
-    /// Sends `text` to every tab on screen; returns false, sending nothing, when one of them is
-    /// still replying (the text stays where it was).
-    @discardableResult
-    func sendToPanes(_ text: String) -> Bool {
-        let targets = tabsOnScreen.compactMap(tab)
-        let busy = targets.filter { $0.state != .idle }
-        guard busy.isEmpty else {
-            message = "Still replying: \(busy.map(\.bot.name).joined(separator: ", ")). Nothing was sent (Esc cancels a reply)."
-            return false
-        }
-        for view in targets {
+    /// Sends `text` to every tab on screen; a tab whose reply is still arriving queues it.
+    func sendToPanes(_ text: String) {
+        for view in tabsOnScreen.compactMap(tab) {
             view.sent.append(text)
-            view.scroll = ScrollState()
-            workspace.send(.send(view.id, text))
+            if view.state == .idle && view.queued.isEmpty {
+                view.scroll = ScrollState()
+                workspace.send(.send(view.id, text))
+            } else {
+                enqueue(text, in: view)
+                sendNextQueued(in: view)
+            }
         }
-        return true
     }
 
     /// Broadcast mode on or off: Enter sends to every pane, or to the focused one.

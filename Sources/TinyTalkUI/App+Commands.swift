@@ -7,7 +7,10 @@ extension App {
     func submit() {
         guard let tab = currentTab else { return }
         let text = tab.editor.text
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            sendNextQueued(in: tab)  // a queue left waiting by a failed reply goes on
+            return
+        }
         if text.hasPrefix("/") && !text.hasPrefix("//") && text != unknownCommand {
             guard let command = SlashCommand(parsing: text) else {
                 // Not a command (a path, say): the text stays, and Enter again sends it as it is.
@@ -31,15 +34,18 @@ extension App {
         }
         let sent = text.hasPrefix("//") ? String(text.dropFirst()) : text
         if broadcasts {
-            if sendToPanes(sent) { tab.editor.clear() }
-            return
-        }
-        guard tab.state == .idle else {
-            message = "A reply is still arriving: Esc cancels it."
+            tab.editor.clear()
+            sendToPanes(sent)
             return
         }
         tab.sent.append(text)
         tab.editor.clear()
+        // While a reply arrives, or others wait before it, the message waits its turn.
+        guard tab.state == .idle, tab.queued.isEmpty else {
+            enqueue(sent, in: tab)
+            sendNextQueued(in: tab)
+            return
+        }
         tab.scroll = ScrollState()
         workspace.send(.send(tab.id, sent))
     }
@@ -120,7 +126,7 @@ extension App {
                 message = "/all TEXT sends TEXT to every bot on screen"
                 return
             }
-            if !sendToPanes(text) { currentTab?.editor.replace(with: line) }
+            sendToPanes(text)
         case .compare(let names): compare(names)
         case .fork:
             guard let tab, let last = tab.transcript.entries.last(where: { $0.messageId != nil })?.messageId else {

@@ -88,6 +88,9 @@ extension App {
         case .replyFinished(_, .failed(let error)) where error.status == 401 && currentTab === view:
             // A private agent refused the request for want of a key: ask for one right here.
             askForKey(for: view)
+            replyEnded(in: view, .failed(error))
+        case .replyFinished(_, let outcome):
+            replyEnded(in: view, outcome)
         default:
             break
         }

@@ -37,7 +37,8 @@ extension App {
         TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &grid, row: 0)
         let tab = currentTab
         let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
-        let paneArea = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight)
+        let queued = tab.map { InputBox.queueLines($0.queued, rowsFree: rows - 4 - inputHeight) } ?? []
+        let paneArea = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight - queued.count)
         paneSize = (paneArea.columns, paneArea.rows)
         var below = 0
         var formCursor: (column: Int, row: Int)?
@@ -61,6 +62,11 @@ extension App {
                 grid.fill(paneRect)
                 grid.write("No tabs are open. /new BOT opens one; Ctrl+D quits.", column: 1, row: 2, style: theme.dim)
             }
+        }
+        for (index, line) in queued.enumerated() {
+            let row = paneArea.endRow + index
+            grid.fill(Rect(column: 0, row: row, columns: columns, rows: 1))
+            grid.write(line, column: 0, row: row, style: theme.dim, maxColumn: columns)
         }
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
         let inputCursor = InputBox.render(

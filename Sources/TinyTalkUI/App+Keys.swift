@@ -263,7 +263,9 @@ extension App {
             message = "Not edited: the conversation is as it was."
             return
         }
-        guard let tab = currentTab, tab.state != .idle else { return }
+        guard let tab = currentTab else { return }
+        if takeBackQueued(in: tab) { return }
+        guard tab.state != .idle else { return }
         workspace.send(.cancel(tab.id))
     }
 

@@ -128,6 +128,18 @@ public enum StatusBar {
 public enum InputBox {
     public static let maxLines = 8
 
+    /// The lines that show a tab's queued messages above the box: one each (three at most,
+    /// the last saying how many more), never more than `rowsFree`.
+    public static func queueLines(_ queued: [String], rowsFree: Int) -> [String] {
+        let shown = min(queued.count, 3, max(0, rowsFree))
+        guard shown > 0 else { return [] }
+        var lines = queued.prefix(shown).map { text in
+            "  queued: " + text.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ")
+        }
+        if queued.count > shown { lines[shown - 1] = "  … \(queued.count - shown + 1) more queued" }
+        return lines
+    }
+
     /// How many rows the box needs at `width`.
     public static func height(of editor: LineEditor, width: Int) -> Int {
         let layout = editor.layout(width: max(1, width - 2), widthOf: TextWidth.of)

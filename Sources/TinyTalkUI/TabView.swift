@@ -13,6 +13,8 @@ public final class TabView {
     public var editor = LineEditor()
     /// Messages sent from this tab, oldest first, for Up/Down.
     public var sent: [String] = []
+    /// Messages to send once the reply on its way is in, first first (see App+Queue).
+    public var queued: [String] = []
     public var state: SessionState = .idle
     /// A reply finished while the tab was not on screen.
     public var hasUnread = false

@@ -1,0 +1,46 @@
+import TinyTalkCore
+
+/// Queued prompts: Enter while a reply is arriving keeps the message in the tab's queue, shown
+/// dim above the input; each goes out when the reply before it is in, in order, with that reply
+/// as context. A reply that fails or is cancelled leaves the queue waiting (Enter on an empty
+/// input sends on); Esc on an empty input takes the last one back into the input.
+extension App {
+    /// Puts `text` at the end of `view`'s queue.
+    func enqueue(_ text: String, in view: TabView) {
+        view.queued.append(text)
+        if view === currentTab {
+            message = "Queued (\(view.queued.count)): it goes when the reply is in. Esc on an empty input takes it back."
+        }
+    }
+
+    /// The reply in `view` ended: the next queued message goes when it ended well; otherwise
+    /// the queue waits and the status line says so.
+    func replyEnded(in view: TabView, _ outcome: ReplyOutcome) {
+        guard !view.queued.isEmpty else { return }
+        guard outcome == .complete else {
+            let count = view.queued.count
+            message = "\(count) queued message\(count == 1 ? "" : "s") wait\(count == 1 ? "s" : ""): the reply did not finish. Enter on an empty input sends on; Esc takes the last back."
+            return
+        }
+        // The session is idle by the time the workspace carries this out, although its
+        // state change is the next event to come here.
+        sendNextQueued(in: view, evenIfBusy: true)
+    }
+
+    /// Sends the first queued message of `view`, when the tab is idle.
+    func sendNextQueued(in view: TabView, evenIfBusy: Bool = false) {
+        guard view.state == .idle || evenIfBusy, !view.queued.isEmpty else { return }
+        let next = view.queued.removeFirst()
+        view.scroll = ScrollState()
+        workspace.send(.send(view.id, next))
+    }
+
+    /// Esc on an empty input: the last queued message comes back to be edited. Returns false
+    /// when nothing is queued.
+    func takeBackQueued(in view: TabView) -> Bool {
+        guard view.editor.isEmpty, let last = view.queued.popLast() else { return false }
+        view.editor.replace(with: last)
+        message = view.queued.isEmpty ? "Taken back from the queue: Enter queues or sends it again." : "Taken back; \(view.queued.count) still queued."
+        return true
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import TerminalKit
+import TestSupport
+import Testing
+import TinyTalkAPI
+import TinyTalkCore
+import TinyTalkUI
+
+/// Enter while a reply arrives queues the message: it goes when the reply is in, in order,
+/// with that reply as context; Esc takes it back; a failed reply leaves the queue waiting.
+@MainActor
+@Suite struct QueueTests {
+    @Test func messagesTypedDuringAReplyGoInOrderWithTheReplyAsContext() async throws {
+        let first = Gate()
+        let transport = FakeTransport(
+            [[.text("first answer "), .gate(first), .text("done")], [.text("second answer")], [.text("third answer")]])
+        let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 70, rows: 18)
+        harness.send("one")
+        await harness.waitFor("first answer")
+        harness.send("two")
+        harness.send("three")
+        let queued = await harness.waitFor("queued: three")
+        #expect(queued.contains("queued: two") && queued.contains("Queued (2)"), "\(queued)")
+        #expect(transport.requests.count == 1)
+        first.open()
+        let screen = await harness.waitForScreen { $0.contains("third answer") && $0.contains("echo · idle") }
+        #expect(!screen.contains("queued:"), "\(screen)")
+        let requests = transport.requests.map { $0.messages.map(\.content) }
+        #expect(requests.count == 3)
+        #expect(requests.dropFirst().first == ["one", "first answer done", "two"])
+        #expect(requests.last == ["one", "first answer done", "two", "second answer", "three"])
+    }
+
+    @Test func escOnAnEmptyInputTakesTheLastQueuedBackThenCancels() async throws {
+        let transport = FakeTransport([[.text("slow "), .hang], [.text("never")]])
+        let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 70, rows: 16)
+        harness.send("one")
+        await harness.waitFor("slow")
+        harness.send("second thoughts")
+        await harness.waitFor("queued: second thoughts")
+        harness.press(.escape)
+        let back = await harness.waitFor("Taken back from the queue")
+        #expect(back.contains("› second thoughts") && !back.contains("queued:"), "\(back)")
+        #expect(harness.app.currentTab?.state != .idle)
+        // With text in the input, Esc cancels the reply as always.
+        harness.press(.escape)
+        await harness.waitFor("[interrupted: cancelled]")
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func aFailedReplyLeavesTheQueueWaitingUntilEnter() async throws {
+        let overloaded = APIError.http(status: 503, message: "overloaded", retryAfter: nil)
+        let gate = Gate()
+        let transport = FakeTransport([[.text("partial "), .gate(gate), .fail(overloaded)], [.text("later answer")]])
+        let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 90, rows: 16)
+        harness.send("one")
+        await harness.waitFor("partial")
+        harness.send("two")
+        await harness.waitFor("queued: two")
+        gate.open()
+        let waiting = await harness.waitFor("1 queued message waits")
+        #expect(waiting.contains("queued: two"), "\(waiting)")
+        #expect(transport.requests.count == 1)
+        // Enter on the empty input sends on.
+        harness.press(.enter)
+        let screen = await harness.waitFor("later answer")
+        #expect(!screen.contains("queued:"))
+        #expect(transport.requests.last?.messages.last?.content == "two")
+    }
+}
