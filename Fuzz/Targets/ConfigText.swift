@@ -25,7 +25,7 @@ private func lineCount(_ text: String) -> Int { ConfigSourceMap.lines(of: text).
 
 private func settingsEqual(_ a: Config, _ b: Config) -> Bool {
     a.endpoint == b.endpoint && a.origin == b.origin && a.temperature == b.temperature && a.model == b.model
-        && a.theme == b.theme && a.contextChars == b.contextChars && a.apiKeyCommand == b.apiKeyCommand && a.apiKey == b.apiKey
+        && a.theme == b.theme && a.notify == b.notify && a.contextChars == b.contextChars && a.apiKeyCommand == b.apiKeyCommand && a.apiKey == b.apiKey
         && a.keys == b.keys
 }
 

@@ -39,6 +39,8 @@ extension CursesTerminal {
         case Code.pasteEnd: .pasteEnd
         case Code.synchronizedYes: .synchronizedOutput(true)
         case Code.synchronizedNo: .synchronizedOutput(false)
+        case Code.focusIn: .event(.focus(true))
+        case Code.focusOut: .event(.focus(false))
         default: keyCodeEvent(code).map { .event($0) } ?? .unknownKey
         }
     }

@@ -44,6 +44,7 @@ public final class CursesTerminal: TerminalBackend {
         static let altPageUp = base + 5, altPageDown = base + 6, altHome = base + 7, altEnd = base + 8
         static let pasteStart = base + 9, pasteEnd = base + 10
         static let synchronizedYes = base + 11, synchronizedNo = base + 12
+        static let focusIn = base + 13, focusOut = base + 14
     }
 
     private struct ColorPair: Hashable {
@@ -88,14 +89,14 @@ public final class CursesTerminal: TerminalBackend {
             ("\u{1B}[1;3A", Code.altUp), ("\u{1B}[1;3B", Code.altDown), ("\u{1B}[1;3D", Code.altLeft),
             ("\u{1B}[1;3C", Code.altRight), ("\u{1B}[5;3~", Code.altPageUp), ("\u{1B}[6;3~", Code.altPageDown),
             ("\u{1B}[1;3H", Code.altHome), ("\u{1B}[1;3F", Code.altEnd), ("\u{1B}[200~", Code.pasteStart),
-            ("\u{1B}[201~", Code.pasteEnd),
+            ("\u{1B}[201~", Code.pasteEnd), ("\u{1B}[I", Code.focusIn), ("\u{1B}[O", Code.focusOut),
         ]
         for (sequence, code) in sequences { define_key(sequence, code) }
         // Replies to the synchronized-output query below (DECRPM): 1 or 2 is supported.
         for state in 0...4 {
             define_key("\u{1B}[?2026;\(state)$y", state == 1 || state == 2 ? Code.synchronizedYes : Code.synchronizedNo)
         }
-        writeControl("\u{1B}[?2004h")  // bracketed paste on
+        writeControl("\u{1B}[?2004h\u{1B}[?1004h")  // bracketed paste and focus reports on
         // Does the terminal hold a frame until it is complete (CSI ? 2026)? Its answer comes in
         // with the keys; until then, and where it never comes, frames go out unwrapped.
         writeControl("\u{1B}[?2026$p")
@@ -111,7 +112,7 @@ public final class CursesTerminal: TerminalBackend {
     public func close() {
         guard !closed else { return }
         closed = true
-        writeControl("\u{1B}[?2004l")
+        writeControl("\u{1B}[?2004l\u{1B}[?1004l")
         mousemask(0, nil)
         counting { _ = endwin() }
         delscreen(screen)
@@ -295,13 +296,40 @@ public final class CursesTerminal: TerminalBackend {
 
     public func suspend(while body: () -> Void) {
         guard !closed else { return body() }
-        writeControl("\u{1B}[?2004l")
+        writeControl("\u{1B}[?2004l\u{1B}[?1004l")
         def_prog_mode()
         endwin()
         body()
         reset_prog_mode()
-        writeControl("\u{1B}[?2004h")
+        writeControl("\u{1B}[?2004h\u{1B}[?1004h")
         invalidate()
+    }
+
+    public func alert(desktop: Bool, title: String, body: String) {
+        guard !closed else { return }
+        let environment = ProcessInfo.processInfo.environment
+        guard desktop else { return writeControl("\u{07}") }
+        var notice = Self.desktopNotification(title: title, body: body, environment: environment)
+        if environment["TMUX"] != nil {
+            // Through to the terminal tmux runs in (with allow-passthrough on), and the bell
+            // for tmux itself, which marks the window.
+            notice = "\u{1B}Ptmux;" + notice.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\\u{07}"
+        }
+        writeControl(notice)
+    }
+
+    /// A desktop notification as the terminal takes it: OSC 9 for iTerm2, Windows Terminal and
+    /// ConEmu, OSC 777 (rxvt-unicode, foot, WezTerm, Ghostty and others) elsewhere. The texts
+    /// lose anything that could end the sequence.
+    nonisolated static func desktopNotification(title: String, body: String, environment: [String: String]) -> String {
+        func clean(_ text: String) -> String {
+            String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) && $0 != ";" }))
+        }
+        let program = environment["TERM_PROGRAM"] ?? ""
+        if program == "iTerm.app" || environment["WT_SESSION"] != nil || environment["ConEmuPID"] != nil {
+            return "\u{1B}]9;\(clean(title)): \(clean(body))\u{07}"
+        }
+        return "\u{1B}]777;notify;\(clean(title));\(clean(body))\u{1B}\\"
     }
 
     public func copyToClipboard(_ text: String) -> Bool {

@@ -97,4 +97,6 @@ public enum InputEvent: Sendable, Equatable {
     case mouse(MouseEvent)
     /// The terminal changed size.
     case resize(columns: Int, rows: Int)
+    /// The terminal window gained (true) or lost the focus (focus reporting, `CSI ? 1004 h`).
+    case focus(Bool)
 }

@@ -7,7 +7,8 @@
 /// - Printable characters are typed keys, a grapheme cluster a key (`e` and U+0301 typed
 ///   together are one).
 /// - ESC followed by a character in the same burst is Alt with that character; ESC alone, or
-///   before a named key or another ESC, is Escape.
+///   before a named key or another ESC, is Escape. `ESC [ I` and `ESC [ O` are the focus
+///   reports of a terminal that was asked for them (`CSI ? 1004 h`).
 /// - Between `ESC [ 200 ~` and `ESC [ 201 ~` everything is text, delivered as one paste (a CR
 ///   in it is a newline); named keys and mouse reports there are dropped, a resize is passed
 ///   on. A paste may span bursts.
@@ -100,6 +101,11 @@ public struct KeyDecoder: Sendable {
                 // before a named key or another ESC, is Escape.
                 guard index < burst.count, case .scalar(let following) = burst[index], following != 0x1B else {
                     events.append(.key(KeyPress(.escape)))
+                    continue
+                }
+                if following == 0x5B, index + 1 < burst.count, case .scalar(let final) = burst[index + 1], final == 0x49 || final == 0x4F {
+                    events.append(.focus(final == 0x49))
+                    index += 2
                     continue
                 }
                 index += 1

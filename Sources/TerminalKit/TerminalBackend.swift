@@ -18,6 +18,10 @@ public protocol TerminalBackend: AnyObject {
     func suspend(while body: () -> Void)
     /// Restores the terminal to how it was found. Safe to call more than once.
     func close()
+    /// Draws the user's attention: the terminal's bell (tmux and terminal emulators mark the
+    /// window), or a desktop notification with `title` and `body` where the terminal shows
+    /// them (the bell elsewhere). Both texts are shown as given: no control characters.
+    func alert(desktop: Bool, title: String, body: String)
     /// Puts `text` on the system clipboard through the terminal (OSC 52, which also works over
     /// ssh and inside tmux with `set-clipboard on`). Returns false where the terminal is known
     /// not to take it, so the caller can save the text elsewhere.

@@ -9,6 +9,7 @@ import TinyTalkAPI
 /// temperature = 0.2
 /// model = "gpt-4o-mini"
 /// theme = "dusk"
+/// notify = "bell"
 /// context_chars = 24000
 /// api_key_command = "pass show tinytalk"
 ///
@@ -39,6 +40,8 @@ public struct Config: Sendable, Equatable {
     public var model: String?
     /// The name of the colour theme.
     public var theme: String?
+    /// How a reply that finishes out of view is announced.
+    public var notify: Notify = .bell
     /// How many characters of earlier messages each request may carry (always positive).
     public var contextChars: Int
     /// A shell command that prints the API key on its first line (for example a password manager).
@@ -73,8 +76,15 @@ public struct Config: Sendable, Equatable {
 
     /// The top-level keys `config.toml` may hold, in the order the documentation lists them.
     public static let knownKeys = [
-        "endpoint", "origin", "temperature", "model", "theme", "context_chars", "api_key_command", "api_key", "keys", "bot",
+        "endpoint", "origin", "temperature", "model", "theme", "notify", "context_chars", "api_key_command", "api_key", "keys", "bot",
     ]
+
+    /// How a reply that finishes (or fails) in a tab not on screen, or while the terminal
+    /// window is not focused, is announced: the terminal's bell (tmux and terminal emulators
+    /// then mark the window), a desktop notification where the terminal can show one, or not.
+    public enum Notify: String, Sendable, CaseIterable {
+        case bell, desktop, off
+    }
 
     /// Parses and validates the text of a configuration file.
     ///

@@ -40,6 +40,11 @@ struct ConfigParser {
         if let value = root["theme"] {
             config.theme = nonEmptyString(value, key: "theme", at, expected: "a theme name such as \"dusk\"")
         }
+        if let value = root["notify"], let text = nonEmptyString(value, key: "notify", at, expected: "\"bell\", \"desktop\" or \"off\"") {
+            if let notify = Config.Notify(rawValue: text.lowercased()) { config.notify = notify } else {
+                report("notify", at, "must be \"bell\", \"desktop\" or \"off\"; found \(VisibleText.quoted(text))")
+            }
+        }
         if let value = root["context_chars"] {
             config.contextChars = contextChars(value, at) ?? Config.defaultContextChars
         }

@@ -90,10 +90,25 @@ extension App {
             askForKey(for: view)
             replyEnded(in: view, .failed(error))
         case .replyFinished(_, let outcome):
+            alertIfUnseen(view, outcome)
             replyEnded(in: view, outcome)
         default:
             break
         }
+    }
+
+    /// A reply that ended where the user cannot see it (a tab not on screen, or the terminal
+    /// window not focused) rings the bell or shows a desktop notification, as configured; one
+    /// the user cancelled does not.
+    func alertIfUnseen(_ view: TabView, _ outcome: ReplyOutcome) {
+        guard notify != .off, outcome != .interrupted(nil), !(isOnScreen(view) && terminalFocused) else { return }
+        let what: String
+        switch outcome {
+        case .complete: what = "replied"
+        case .interrupted: what = "stopped before the reply finished"
+        case .failed: what = "could not reply"
+        }
+        backend.alert(desktop: notify == .desktop, title: "tinytalk", body: "\(view.bot.name) \(what)")
     }
 
     /// A mode that was about a tab ends with it.

@@ -8,6 +8,9 @@ extension App {
         case .resize:
             markDirty()
             return
+        case .focus(let focused):
+            terminalFocused = focused
+            return
         case .paste(let text):
             switch mode {
             case .keyForm: handleKeyForm(event)

@@ -87,6 +87,10 @@ public final class App {
     var frame = CellGrid(columns: 0, rows: 0)
     /// The tabs side by side on screen (see App+Panes); none: the selected tab fills it.
     var split = PaneSplit.none
+    /// How a reply finishing out of view is announced (see `alertIfUnseen` in App+Events).
+    public var notify = Config.Notify.bell
+    /// Whether the terminal window has the focus (as its focus reports say; true until one comes).
+    var terminalFocused = true
     /// Enter sends to every tab on screen (see App+Broadcast).
     var broadcasts = false
     /// The tabs `/compare` is opening, to split once they are all open.

@@ -3,7 +3,7 @@ import TerminalKit
 import TinyTalkCore
 
 /// The tab bar: `1:support 2:sales …`, the active tab highlighted, markers for a fork (`⑂`),
-/// a streaming reply (a spinner), an unread reply (`*`) and an error (`!`).
+/// a streaming reply (a spinner), unread replies (`*`, `*2`…) and an error (`!`).
 @MainActor
 public enum TabBar {
     static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
@@ -15,7 +15,10 @@ public enum TabBar {
             var marker = ""
             switch tab.state {
             case .connecting, .streaming, .retrying: marker = String(spinner[frame % spinner.count])
-            case .idle: marker = tab.hasError || tab.saveProblem != nil ? "!" : (tab.hasUnread ? "*" : "")
+            case .idle:
+                // Unread replies are counted from the second on: `*`, `*2`, `*3`…
+                let unread = tab.unreadReplies > 1 ? "*\(tab.unreadReplies)" : (tab.hasUnread ? "*" : "")
+                marker = tab.hasError || tab.saveProblem != nil ? "!" : unread
             }
             let fork = tab.forkedFrom == nil ? "" : " ⑂"
             let label = " \(index + 1):\(tab.bot.name)\(fork)\(marker.isEmpty ? "" : " " + marker) "

@@ -68,7 +68,7 @@ public struct Form: Sendable, Equatable {
             return .editing
         case .key(let press):
             return handle(press)
-        case .mouse, .resize:
+        case .mouse, .resize, .focus:
             return .editing
         }
     }

@@ -17,7 +17,12 @@ public final class TabView {
     public var queued: [String] = []
     public var state: SessionState = .idle
     /// A reply finished while the tab was not on screen.
-    public var hasUnread = false
+    public var hasUnread: Bool {
+        get { unreadReplies > 0 }
+        set { if !newValue { unreadReplies = 0 } }
+    }
+    /// Replies that finished while the tab was not on screen, since it last was.
+    public private(set) var unreadReplies = 0
     /// Whether the store may hold messages older than the first one shown (a restored tab
     /// loads only the newest), and whether they are being loaded now.
     var mayHaveOlder = true
@@ -84,7 +89,7 @@ public final class TabView {
         case .replyFinished(_, let outcome):
             streamStarted = nil
             if case .failed = outcome { hasError = true }
-            if !visible { hasUnread = true }
+            if !visible { unreadReplies += 1 }
         case .saveFailed(let reason):
             saveProblem = reason
         case .saveRecovered:

@@ -119,6 +119,7 @@ enum ChatCommand {
             backend: terminal, workspace: workspace, profiles: profiles, keyMap: keyMap, theme: theme,
             startedAt: .now - ProcessStart.elapsed)
         app.contextBudget = environment.config.contextChars
+        app.notify = environment.config.notify
         if !options.demo { app.setup = setup.appSetup }
         app.themeLoader = loader
         app.scratchDirectory = ScratchFile.directory(environment: environment.variables, paths: environment.paths)

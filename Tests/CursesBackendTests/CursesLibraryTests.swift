@@ -38,4 +38,13 @@ import Testing
         #expect(CursesTerminal.takesClipboardWrites(["TERM": "tmux-256color"]))
         #expect(!CursesTerminal.takesClipboardWrites(["TERM": "linux"]))
     }
+
+    @Test func desktopNotificationsTakeTheTerminalsSequenceAndNothingThatEndsIt() {
+        let plain = CursesTerminal.desktopNotification(title: "tinytalk", body: "echo replied", environment: ["TERM": "foot"])
+        #expect(plain == "\u{1B}]777;notify;tinytalk;echo replied\u{1B}\\")
+        let iterm = CursesTerminal.desktopNotification(title: "tinytalk", body: "echo replied", environment: ["TERM_PROGRAM": "iTerm.app"])
+        #expect(iterm == "\u{1B}]9;tinytalk: echo replied\u{07}")
+        let hostile = CursesTerminal.desktopNotification(title: "t", body: "a;b\u{07}\u{1B}]52;c;x\u{9C}", environment: [:])
+        #expect(hostile == "\u{1B}]777;notify;t;ab]52cx\u{1B}\\")
+    }
 }

@@ -150,6 +150,31 @@ struct DemoEndToEndTests {
         try await screen.waitFor("EXITED=0")
     }
 
+    @Test func aReplyFinishingInAnotherTabRingsTheBellTmuxMarksTheWindowWith() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        try await screen.startDemo(in: home)
+        // Another tmux window is the current one, as when the user works elsewhere meanwhile.
+        try screen.tmux(["new-window", "-d", "-t", "main:1", "sleep 60"])
+        #expect(try screen.tmux(["display-message", "-p", "-t", "main:0", "#{window_bell_flag}"]).output.hasPrefix("0"))
+        // The polyglot reply streams for a while; tab 1 is on screen when it ends.
+        try screen.keys("M-4")
+        try await screen.waitFor("polyglot · idle")
+        try screen.keys("hi", "Enter", "M-1")
+        try screen.tmux(["select-window", "-t", "main:1"])
+        let rang = try await Polling.until(attempts: 400, every: .milliseconds(50)) {
+            try screen.tmux(["display-message", "-p", "-t", "main:0", "#{window_bell_flag}"]).output.hasPrefix("1")
+        }
+        #expect(rang)
+        try screen.tmux(["select-window", "-t", "main:0"])
+        let shown = try await screen.waitFor("4:polyglot *")
+        #expect(shown.contains("echo · idle"))
+        try screen.keys("C-d")
+        try await screen.waitFor("EXITED=0")
+    }
+
     @Test func tinySizesDoNotCrash() async throws {
         let home = TestHome()
         defer { home.remove() }

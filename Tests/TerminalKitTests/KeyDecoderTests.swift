@@ -32,6 +32,13 @@ import Testing
         #expect(Self.decode([.scalar(0x1B), .event(.key(KeyPress(.up)))]) == [.key(KeyPress(.escape)), .key(KeyPress(.up))])
     }
 
+    @Test func focusReportsAreFocusEventsNotAltBracket() {
+        #expect(Self.decode(Self.scalars("\u{1B}[O")) == [.focus(false)])
+        #expect(Self.decode(Self.scalars("a\u{1B}[Ib")) == Self.keys("a") + [.focus(true)] + Self.keys("b"))
+        // Alt+[ followed by any other character is still that.
+        #expect(Self.decode(Self.scalars("\u{1B}[x")) == [.key(KeyPress(.character("["), alt: true))] + Self.keys("x"))
+    }
+
     @Test func aPasteIsOneEventOfText() {
         let burst: [Input] = Self.scalars("a") + [.pasteStart] + Self.scalars("line 1\rline 2\u{1B}x") + [.event(.key(KeyPress(.up))), .pasteEnd]
         #expect(Self.decode(burst) == Self.keys("a") + [.paste("line 1\nline 2\u{1B}x")])

@@ -31,6 +31,11 @@ public final class FakeTerminal: TerminalBackend {
         body()
     }
     public func invalidate() { presented.forget() }
+    /// The alerts rung, in order: the desktop notification's title and body, or nil for the bell.
+    public private(set) var alerts: [(title: String, body: String)?] = []
+    public func alert(desktop: Bool, title: String, body: String) {
+        alerts.append(desktop ? (title, body) : nil)
+    }
     public func close() { closed = true }
     /// What was put on the clipboard; nil makes copies fail as on a terminal without OSC 52.
     public var clipboard: [String]? = []

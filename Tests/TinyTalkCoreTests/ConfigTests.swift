@@ -81,6 +81,15 @@ import TinyTalkCore
         #expect(config.model(for: nil) == nil)
     }
 
+    @Test func notifyIsBellDesktopOrOff() throws {
+        #expect(try Config.parse("", path: Self.path).notify == .bell)
+        #expect(try Config.parse("notify = \"desktop\"\n", path: Self.path).notify == .desktop)
+        #expect(try Config.parse("notify = \"Off\"\n", path: Self.path).notify == .off)
+        let error = try #require(failure("notify = \"loud\"\n"))
+        #expect(error.line == 1)
+        #expect(error.description.contains("notify") && error.description.contains("must be \"bell\", \"desktop\" or \"off\"; found \"loud\""), "\(error)")
+    }
+
     @Test func syntaxErrorNamesLineAndColumn() throws {
         let error = try #require(
             failure(
@@ -192,7 +201,7 @@ import TinyTalkCore
         #expect(error.key == "temprature")
         #expect(
             error.description
-                == "\(Self.path):7: temprature: unknown key; did you mean temperature? (known: endpoint, origin, temperature, model, theme, context_chars, api_key_command, api_key, [keys], [[bot]])"
+                == "\(Self.path):7: temprature: unknown key; did you mean temperature? (known: endpoint, origin, temperature, model, theme, notify, context_chars, api_key_command, api_key, [keys], [[bot]])"
         )
     }
 
