@@ -7,7 +7,7 @@ extension App {
     func submit() {
         guard let tab = currentTab else { return }
         let text = tab.editor.text
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !tab.attachments.isEmpty else {
             sendNextQueued(in: tab)  // a queue left waiting by a failed reply goes on
             return
         }
@@ -32,7 +32,8 @@ extension App {
             workspace.send(.fork(tab.id, at: editing.messageId, edited: text))
             return
         }
-        let sent = text.hasPrefix("//") ? String(text.dropFirst()) : text
+        let sent = Attachment.message(text.hasPrefix("//") ? String(text.dropFirst()) : text, with: tab.attachments)
+        tab.attachments = []
         if broadcasts {
             tab.editor.clear()
             sendToPanes(sent)
@@ -61,6 +62,10 @@ extension App {
     }
 
     func completeCommand(_ tab: TabView) {
+        if tab.editor.text.hasPrefix("/file ") {
+            completePath(tab)
+            return
+        }
         let matches = SlashCommand.completions(of: tab.editor.text)
         if matches.count == 1 {
             tab.editor.replace(with: matches[0] + " ")
@@ -128,6 +133,7 @@ extension App {
             }
             sendToPanes(text)
         case .compare(let names): compare(names)
+        case .file(let path): if let tab { attach(path, to: tab) }
         case .fork:
             guard let tab, let last = tab.transcript.entries.last(where: { $0.messageId != nil })?.messageId else {
                 message = "Nothing to fork yet."

@@ -37,7 +37,7 @@ extension App {
         TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &grid, row: 0)
         let tab = currentTab
         let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
-        let queued = tab.map { InputBox.queueLines($0.queued, rowsFree: rows - 4 - inputHeight) } ?? []
+        let queued = tab.map { InputBox.noteLines(queued: $0.queued, attachments: $0.attachments, rowsFree: rows - 4 - inputHeight) } ?? []
         let paneArea = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight - queued.count)
         paneSize = (paneArea.columns, paneArea.rows)
         var below = 0

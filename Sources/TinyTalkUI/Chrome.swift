@@ -131,16 +131,22 @@ public enum StatusBar {
 public enum InputBox {
     public static let maxLines = 8
 
-    /// The lines that show a tab's queued messages above the box: one each (three at most,
-    /// the last saying how many more), never more than `rowsFree`.
-    public static func queueLines(_ queued: [String], rowsFree: Int) -> [String] {
-        let shown = min(queued.count, 3, max(0, rowsFree))
-        guard shown > 0 else { return [] }
-        var lines = queued.prefix(shown).map { text in
-            "  queued: " + text.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ")
+    /// The lines above the box: the files that go with the next message, then the queued
+    /// messages, one each (three of each at most, the last saying how many more), never more
+    /// than `rowsFree` in all.
+    public static func noteLines(queued: [String], attachments: [Attachment], rowsFree: Int) -> [String] {
+        func lines(_ items: [String], _ more: String) -> [String] {
+            let shown = min(items.count, 3)
+            var lines = Array(items.prefix(shown))
+            if items.count > shown { lines[shown - 1] = "  … \(items.count - shown + 1) \(more)" }
+            return lines
         }
-        if queued.count > shown { lines[shown - 1] = "  … \(queued.count - shown + 1) more queued" }
-        return lines
+        let files = attachments.map { file in
+            let count = file.text.split(separator: "\n", omittingEmptySubsequences: false).count
+            return "  + \(file.name) (\(count) line\(count == 1 ? "" : "s")) goes with the next message"
+        }
+        let waiting = queued.map { "  queued: " + $0.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ") }
+        return Array((lines(files, "more files") + lines(waiting, "more queued")).prefix(max(0, rowsFree)))
     }
 
     /// How many rows the box needs at `width`.

@@ -17,6 +17,7 @@ public enum HelpView {
         ("/title [TEXT]", "show or give this conversation's title"),
         ("/split [h]", "the next tab beside this one (h: under it), up to 4 panes"), ("/only", "one pane again"),
         ("/all TEXT", "send to every bot on screen"), ("/compare BOT BOT…", "those bots side by side, Enter sending to all"),
+        ("/file PATH", "send a text file with the next message (Tab completes; /file clear)"),
         ("/fork", "a new conversation with this one's messages (e in select mode edits one first)"), ("/theme [NAME]", "list or switch themes"),
         ("/copy [code [N]]", "copy the last reply, or its Nth code block"),
         ("/raw", "show replies as Markdown source / styled"),

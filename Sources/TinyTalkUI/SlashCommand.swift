@@ -16,12 +16,14 @@ enum SlashCommand: Equatable {
     case split(String), only
     /// `/all TEXT`: to every bot on screen; `/compare BOT BOT…`: those bots split, broadcasting.
     case all(String), compare(String)
+    /// `/file PATH`: a text file goes with the next message; `/file` lists them, `/file clear`.
+    case file(String)
     case title(String)
     case raw, help, quit
 
     /// Every command's name, in the order help and completion list them.
     static let names = [
-        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/history", "/title", "/fork", "/split", "/only", "/all", "/compare", "/theme", "/copy",
+        "/new", "/close", "/retry", "/clear", "/temp", "/system", "/model", "/bot", "/key", "/export", "/search", "/history", "/title", "/fork", "/split", "/only", "/all", "/compare", "/file", "/theme", "/copy",
         "/raw", "/help", "/quit",
     ]
 
@@ -51,6 +53,7 @@ enum SlashCommand: Equatable {
         case "/only": self = .only
         case "/all": self = .all(argument)
         case "/compare": self = .compare(argument)
+        case "/file": self = .file(argument)
         case "/title": self = .title(argument)
         case "/raw": self = .raw
         case "/help": self = .help

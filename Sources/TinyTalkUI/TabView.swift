@@ -15,6 +15,8 @@ public final class TabView {
     public var sent: [String] = []
     /// Messages to send once the reply on its way is in, first first (see App+Queue).
     public var queued: [String] = []
+    /// Files to send with the next message (`/file`).
+    public var attachments: [Attachment] = []
     public var state: SessionState = .idle
     /// A reply finished while the tab was not on screen.
     public var hasUnread: Bool {

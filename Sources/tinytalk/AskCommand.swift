@@ -50,6 +50,9 @@ struct AskCommand: AsyncParsableCommand {
     @Option(help: "A system message sent first.")
     var system: String?
 
+    @Option(name: .customLong("file"), help: "A text file sent after the prompt as a fenced block named after it (repeatable; 256 KiB at most).")
+    var files: [String] = []
+
     @Option(name: .customLong("messages"), help: "A JSON file of earlier turns: [{\"role\": …, \"content\": …}, …].")
     var messagesFile: String?
 
@@ -221,10 +224,18 @@ struct AskCommand: AsyncParsableCommand {
                 parts.append(piped.hasSuffix("\n") ? String(piped.dropLast()) : piped)
             }
         }
-        guard !parts.isEmpty else {
+        var attachments: [Attachment] = []
+        for path in files {
+            do {
+                attachments.append(try Attachment.load(path))
+            } catch {
+                throw CLIFailure.exit(ExitStatus.usage, error.description)
+            }
+        }
+        guard !parts.isEmpty || !attachments.isEmpty else {
             throw CLIFailure.exit(ExitStatus.usage, "nothing to ask: give a prompt as arguments or on standard input.")
         }
-        return parts.joined(separator: "\n\n")
+        return Attachment.message(parts.joined(separator: "\n\n"), with: attachments)
     }
 
     private func loadMessages(_ path: String) throws -> [ChatMessage] {

@@ -38,6 +38,23 @@ struct AskEndToEndTests {
         #expect(result.stdout.contains("Last: “summarise:\n\nline one\nline two”."))
     }
 
+    @Test func fileSendsTheFilesTextAfterThePromptAndRefusesABinaryOne() async throws {
+        let server = try await ServeProcess.start()
+        defer { Task { await server.stop() } }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tt-ask-files-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = folder.appendingPathComponent("todo.txt"), binary = folder.appendingPathComponent("a.out")
+        try Data("buy milk\n".utf8).write(to: text)
+        try Data([0x7F, 0x45, 0x4C, 0x46, 0]).write(to: binary)
+        let result = try await ask(["read this", "--bot", "echo", "--file", text.path], url: server.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Last: “read this\n\n```todo.txt\nbuy milk\n```”."), "\(result.stdout)")
+        let refused = try await ask(["read this", "--bot", "echo", "--file", binary.path], url: server.url)
+        #expect(refused.status == 2)
+        #expect(refused.stdout.isEmpty && refused.stderr.contains("is not a text file"), "\(refused.stderr)")
+    }
+
     @Test func noStreamPrintsTheSingleJSONReply() async throws {
         let server = try await ServeProcess.start()
         defer { Task { await server.stop() } }
