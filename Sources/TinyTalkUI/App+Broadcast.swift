@@ -8,9 +8,8 @@ extension App {
     func sendToPanes(_ text: String) {
         for view in tabsOnScreen.compactMap(tab) {
             view.sent.append(text)
-            if view.state == .idle && view.queued.isEmpty {
-                view.scroll = ScrollState()
-                workspace.send(.send(view.id, text))
+            if !view.isBusy && view.queued.isEmpty {
+                sendNow(text, in: view)
             } else {
                 enqueue(text, in: view)
                 sendNextQueued(in: view)
@@ -53,6 +52,9 @@ extension App {
         pending.waiting -= 1
         pendingCompare = pending.waiting > 0 ? pending : nil
         guard pending.waiting == 0, let first = pending.opened.first else { return }
+        // The workspace selects a tab it opens, right after saying it opened: that selection
+        // is still to come, and is passed over like the one asked for here.
+        requestedSelections.append(id)
         arrange(PaneSplit(panes: pending.opened, stacked: false))
         if let index = tabs.firstIndex(where: { $0.id == first }) { select(index) }
         broadcasts = true

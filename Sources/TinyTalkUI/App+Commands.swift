@@ -42,13 +42,12 @@ extension App {
         tab.sent.append(text)
         tab.editor.clear()
         // While a reply arrives, or others wait before it, the message waits its turn.
-        guard tab.state == .idle, tab.queued.isEmpty else {
+        guard !tab.isBusy, tab.queued.isEmpty else {
             enqueue(sent, in: tab)
             sendNextQueued(in: tab)
             return
         }
-        tab.scroll = ScrollState()
-        workspace.send(.send(tab.id, sent))
+        sendNow(sent, in: tab)
     }
 
     func regenerate() {

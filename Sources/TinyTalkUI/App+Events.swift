@@ -69,6 +69,7 @@ extension App {
             message = failure.message
             if failure.tab == nil { pendingCompare = nil }  // a tab /compare asked for did not open
             if let text = failure.unsent, let id = failure.tab, let view = tab(id) {
+                view.sendsInFlight = max(0, view.sendsInFlight - 1)
                 // Nothing is lost: the text goes back in the box, before anything typed since.
                 view.editor.replace(with: view.editor.isEmpty ? text : text + "\n" + view.editor.text)
             }

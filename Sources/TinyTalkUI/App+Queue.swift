@@ -29,10 +29,15 @@ extension App {
 
     /// Sends the first queued message of `view`, when the tab is idle.
     func sendNextQueued(in view: TabView, evenIfBusy: Bool = false) {
-        guard view.state == .idle || evenIfBusy, !view.queued.isEmpty else { return }
-        let next = view.queued.removeFirst()
+        guard !view.isBusy || evenIfBusy, !view.queued.isEmpty else { return }
+        sendNow(view.queued.removeFirst(), in: view)
+    }
+
+    /// Hands `text` to the workspace for `view`'s session, following the reply from the bottom.
+    func sendNow(_ text: String, in view: TabView) {
         view.scroll = ScrollState()
-        workspace.send(.send(view.id, next))
+        view.sendsInFlight += 1
+        workspace.send(.send(view.id, text))
     }
 
     /// Esc on an empty input: the last queued message comes back to be edited. Returns false

@@ -17,6 +17,12 @@ public final class TabView {
     public var queued: [String] = []
     /// Files to send with the next message (`/file`).
     public var attachments: [Attachment] = []
+    /// Messages handed to the workspace that the session has not taken yet: the tab is busy
+    /// from Enter on, not only once the session says so, so a second Enter right after the
+    /// first queues instead of being refused.
+    var sendsInFlight = 0
+    /// A reply is on its way, or a message about to start one.
+    var isBusy: Bool { state != .idle || sendsInFlight > 0 }
     public var state: SessionState = .idle
     /// A reply finished while the tab was not on screen.
     public var hasUnread: Bool {
@@ -80,6 +86,7 @@ public final class TabView {
             state = newState
             if case .retrying(_, let delay) = newState { retryEnds = ContinuousClock.now + delay } else { retryEnds = nil }
         case .userMessageAdded(let message):
+            sendsInFlight = max(0, sendsInFlight - 1)
             if title.isEmpty { title = Conversation.title(from: message.content) }
         case .replyStarted:
             streamStarted = nil

@@ -124,57 +124,6 @@ struct DemoEndToEndTests {
         #expect(try screen.tmux(["display-message", "-p", "-t", "main", "#{alternate_on}"]).output.hasPrefix("0"))
     }
 
-    @Test func twoPanesSideBySideStreamTheirRepliesAtOnce() async throws {
-        let home = TestHome()
-        defer { home.remove() }
-        let screen = Screen()
-        defer { screen.stop() }
-        try await screen.startDemo(in: home)
-        // The story tab beside the polyglot one, each with its header; the focus on the left.
-        try screen.keys("M-3")
-        try await screen.waitFor("story · idle")
-        try screen.keys("/split", "Enter")
-        let split = try await screen.waitFor("4:polyglot · idle")
-        #expect(split.contains("▶ 3:story · idle"), "\(split)")
-        try screen.keys("go", "Enter")
-        try await screen.waitFor("The lighthouse keeper")
-        // Ctrl+X o: the right pane; its reply comes while the story still streams on the left.
-        try screen.keys("C-x", "o")
-        try await screen.waitFor("▶ 4:polyglot")
-        try screen.keys("hi", "Enter")
-        let both = try await screen.waitFor("Hello! 你好")
-        #expect(both.contains("3:story · streaming"), "\(both)")
-        let lines = both.split(separator: "\n")
-        #expect(lines.contains { $0.contains("lighthouse") || $0.contains("keeper") } && lines.contains { $0.contains("│") })
-        try screen.keys("C-d")
-        try await screen.waitFor("EXITED=0")
-    }
-
-    @Test func aReplyFinishingInAnotherTabRingsTheBellTmuxMarksTheWindowWith() async throws {
-        let home = TestHome()
-        defer { home.remove() }
-        let screen = Screen()
-        defer { screen.stop() }
-        try await screen.startDemo(in: home)
-        // Another tmux window is the current one, as when the user works elsewhere meanwhile.
-        try screen.tmux(["new-window", "-d", "-t", "main:1", "sleep 60"])
-        #expect(try screen.tmux(["display-message", "-p", "-t", "main:0", "#{window_bell_flag}"]).output.hasPrefix("0"))
-        // The polyglot reply streams for a while; tab 1 is on screen when it ends.
-        try screen.keys("M-4")
-        try await screen.waitFor("polyglot · idle")
-        try screen.keys("hi", "Enter", "M-1")
-        try screen.tmux(["select-window", "-t", "main:1"])
-        let rang = try await Polling.until(attempts: 400, every: .milliseconds(50)) {
-            try screen.tmux(["display-message", "-p", "-t", "main:0", "#{window_bell_flag}"]).output.hasPrefix("1")
-        }
-        #expect(rang)
-        try screen.tmux(["select-window", "-t", "main:0"])
-        let shown = try await screen.waitFor("4:polyglot *")
-        #expect(shown.contains("echo · idle"))
-        try screen.keys("C-d")
-        try await screen.waitFor("EXITED=0")
-    }
-
     @Test func tinySizesDoNotCrash() async throws {
         let home = TestHome()
         defer { home.remove() }
