@@ -90,16 +90,8 @@ extension App {
             panePlaces.append((view.id, place))
             let focused = view.id == selectedID
             let narrow = place.body.columns < Panes.minimumTextWidth || (place.header != nil && place.body.rows < 1)
-            if let header = place.header {
-                let number = (tabs.firstIndex { $0 === view } ?? 0) + 1
-                let text = narrow ? " " + view.bot.name : Panes.header(for: view, number: number, focused: focused, frame: animationFrame)
-                let style = focused ? theme.tabActive : theme.tabInactive
-                paneHeaders[index].draw(row: 0, of: header, key: "\(focused) \(text)", into: &grid) { grid in
-                    grid.fill(header, with: Cell(" ", style: style))
-                    grid.write(text, column: header.column, row: header.row, style: style, maxColumn: header.endColumn)
-                }
-            }
             if focused { paneSize = (place.body.columns, place.body.rows) }
+            var lines = 0
             if narrow {
                 // Too narrow to read: blank, never text cut to pieces.
                 for row in 0..<place.body.rows {
@@ -107,14 +99,24 @@ extension App {
                         $0.fill(Rect(column: place.body.column, row: place.body.row + row, columns: place.body.columns, rows: 1))
                     }
                 }
-                continue
+            } else {
+                var highlight: Int?
+                if focused, case .select(let entry) = mode { highlight = entry }
+                lines = ScrollbackView.render(
+                    view.transcript, scroll: view.scroll, into: &grid, rect: place.body, markerStyle: theme.more, highlight: highlight,
+                    cache: &paneRows[index])
+                if focused { below = lines }
             }
-            var highlight: Int?
-            if focused, case .select(let entry) = mode { highlight = entry }
-            let lines = ScrollbackView.render(
-                view.transcript, scroll: view.scroll, into: &grid, rect: place.body, markerStyle: theme.more, highlight: highlight,
-                cache: &paneRows[index])
-            if focused { below = lines }
+            if let header = place.header {
+                let number = (tabs.firstIndex { $0 === view } ?? 0) + 1
+                var text = narrow ? " " + view.bot.name : Panes.header(for: view, number: number, focused: focused, frame: animationFrame)
+                if lines > 0 && !narrow { text += " · -MORE(\(lines >= ScrollbackView.moreLimit ? "\(lines)+" : "\(lines)"))-" }
+                let style = focused ? theme.tabActive : theme.tabInactive
+                paneHeaders[index].draw(row: 0, of: header, key: "\(focused) \(text)", into: &grid) { grid in
+                    grid.fill(header, with: Cell(" ", style: style))
+                    grid.write(text, column: header.column, row: header.row, style: style, maxColumn: header.endColumn)
+                }
+            }
         }
         for (index, column) in Panes.borders(of: places).enumerated() {
             let border = Rect(column: column, row: area.row, columns: 1, rows: area.rows)

@@ -169,4 +169,22 @@ import TinyTalkUI
         screen = await harness.waitForScreen { $0.contains("from sales") && $0.contains("from docs") }
         #expect(Set(transport.requests.map(\.botId)) == ["sales", "docs"])
     }
+
+    @Test func eachPaneKeepsItsOwnScrollAndSaysWhatIsBelowInItsHeader() async throws {
+        let long = (1...40).map { "line \($0)\n" }
+        let harness = try await Harness([long], bots: ["echo", "story"], columns: 90, rows: 14)
+        harness.send("go")
+        await harness.waitFor("line 40")
+        harness.send("/split")
+        await harness.waitFor("2:story")
+        harness.press(.pageUp)
+        await harness.waitFor("-MORE(")
+        // The focus moves on; the left pane stays where it was scrolled, and says so.
+        harness.press(.down, alt: true)
+        let screen = await harness.waitFor("▶ 2:story")
+        let header = rows(screen)[1]
+        #expect(header.contains("1:echo · idle · -MORE("), "\(screen)")
+        #expect(!screen.contains("line 40"), "\(screen)")
+    }
 }
+
