@@ -20,16 +20,16 @@ struct WorkflowEndToEndTests {
         try screen.keys("/split", "Enter")
         let split = try await screen.waitFor("4:polyglot · idle")
         #expect(split.contains("▶ 3:story · idle"), "\(split)")
-        try screen.keys("go", "Enter")
-        try await screen.waitFor("The lighthouse keeper")
-        // Ctrl+X o: the right pane; its reply comes while the story still streams on the left.
-        try screen.keys("C-x", "o")
-        try await screen.waitFor("▶ 4:polyglot")
-        try screen.keys("hi", "Enter")
+        // One prompt to both: each bot answers in its pane, the story still streaming when the
+        // other reply is in.
+        try screen.keys("/all hi", "Enter")
         let both = try await screen.waitFor("Hello! 你好")
         #expect(both.contains("3:story · streaming"), "\(both)")
         let lines = both.split(separator: "\n")
         #expect(lines.contains { $0.contains("lighthouse") || $0.contains("keeper") } && lines.contains { $0.contains("│") })
+        // The focus moves with Ctrl+X o.
+        try screen.keys("C-x", "o")
+        try await screen.waitFor("▶ 4:polyglot")
         try screen.keys("C-d")
         try await screen.waitFor("EXITED=0")
     }
