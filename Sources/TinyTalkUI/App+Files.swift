@@ -27,9 +27,9 @@ extension App {
     /// Tab after `/file `: the path is completed as far as the folder's entries agree; when
     /// several remain, they are listed.
     func completePath(_ tab: TabView) {
-        let typed = String(tab.editor.text.dropFirst("/file ".count))
-        let home = NSHomeDirectory()
-        let expanded = typed == "~" || typed.hasPrefix("~/") ? home + typed.dropFirst() : typed
+        var typed = String(tab.editor.text.dropFirst("/file ".count))
+        if typed == "~" { typed = "~/" }
+        let expanded = Attachment.expanded(typed)
         let folder = expanded.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
         let prefix = expanded.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
         let listed = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
