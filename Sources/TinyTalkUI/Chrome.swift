@@ -93,6 +93,7 @@ public enum StatusBar {
         if tab.saveProblem != nil { marks.append("NOT SAVED (kept, retrying)") }
         if tab.editing != nil { marks.append("EDITING: Enter forks, Esc keeps") }
         if broadcasting { marks.append("TO EVERY PANE") }
+        if !tab.queued.isEmpty && tab.state == .idle { marks.append("\(tab.queued.count) QUEUED: Enter sends on") }
         if linesBelow > 0 {
             marks.append("-MORE(\(linesBelow >= ScrollbackView.moreLimit ? "\(linesBelow)+" : "\(linesBelow)"))-")
         }

@@ -60,6 +60,10 @@ import TinyTalkUI
         gate.open()
         let waiting = await harness.waitFor("1 queued message waits")
         #expect(waiting.contains("queued: two"), "\(waiting)")
+        // The message goes with the next key; the status bar still says the queue waits.
+        harness.type("x")
+        harness.press(.backspace)
+        await harness.waitFor("1 QUEUED: Enter sends on")
         #expect(transport.requests.count == 1)
         // Enter on the empty input sends on.
         harness.press(.enter)
