@@ -75,7 +75,7 @@ extension App {
             mode = .normal
             let closing = action == .closeTab || (action == .killWord && currentTab?.editor.isEmpty == true)
             if closing, currentTab?.id == id {
-                workspace.send(.close(id))
+                close(id)
             } else {
                 normalKey(press, action)
             }
@@ -279,7 +279,7 @@ extension App {
             message = "A reply is still arriving: close again to cancel it and close the tab."
             return
         }
-        workspace.send(.close(tab.id))
+        close(tab.id)
     }
 
     /// Opens the conversation of a search hit in a tab (switching to it when it is open).

@@ -55,6 +55,16 @@ extension App {
         if let position = tabs.firstIndex(where: { $0.id == next }) { select(position) }
     }
 
+    /// Closes tab `id`. The focused pane's tab hands the focus to the pane that takes its place
+    /// first, so the focus stays on screen (the workspace would pick the next tab in the bar).
+    func close(_ id: TabID) {
+        if split.isSplit, id == selectedID, let index = split.panes.firstIndex(of: id) {
+            let remaining = split.panes.filter { $0 != id }
+            if let position = tabs.firstIndex(where: { $0.id == remaining[min(index, remaining.count - 1)] }) { select(position) }
+        }
+        workspace.send(.close(id))
+    }
+
     /// Moves the focus to the next pane (`delta` 1) or the previous one (-1).
     func focusPane(by delta: Int) {
         guard split.isSplit, let current = selectedID, let index = split.panes.firstIndex(of: current) else { return }
@@ -64,12 +74,11 @@ extension App {
 
     /// The focused pane shows `id` instead of its tab; a tab on screen already trades places
     /// with it (as tmux swaps panes), so a tab is never in two panes.
+    /// (When the focused tab left the split some other way, `id` takes the first pane.)
     func showInFocusedPane(_ id: TabID) {
-        guard split.isSplit, !split.panes.contains(id), let current = selectedID, let index = split.panes.firstIndex(of: current) else {
-            return
-        }
+        guard split.isSplit, !split.panes.contains(id) else { return }
         var panes = split.panes
-        panes[index] = id
+        panes[selectedID.flatMap(panes.firstIndex) ?? 0] = id
         arrange(PaneSplit(panes: panes, stacked: split.stacked))
     }
 

@@ -162,7 +162,6 @@ public final class App {
     func select(_ index: Int) {
         guard tabs.indices.contains(index) else { return }
         let id = tabs[index].id
-        showInFocusedPane(id)
         show(id)
         requestedSelections.append(id)
         workspace.send(.select(id))
@@ -171,6 +170,7 @@ public final class App {
     /// Makes `id` the tab on screen: what the one left showed counts as read.
     func show(_ id: TabID?) {
         guard id != selectedID else { return }
+        if let id { showInFocusedPane(id) }  // the tab on screen is in a pane
         currentTab?.scroll.unreadAfter = nil
         if case .select = mode { mode = .normal }
         selectedID = id

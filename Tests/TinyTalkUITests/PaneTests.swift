@@ -186,5 +186,23 @@ import TinyTalkUI
         #expect(header.contains("1:echo · idle · -MORE("), "\(screen)")
         #expect(!screen.contains("line 40"), "\(screen)")
     }
+
+    @Test func closingTheFocusedPanesTabFocusesThePaneThatTakesItsPlaceAndANewTabComesIntoTheFocusedPane() async throws {
+        let harness = try await Harness([], bots: ["echo", "story", "docs", "sales"], columns: 100, rows: 12)
+        harness.send("/split")
+        harness.send("/split")
+        await harness.waitFor("3:docs")
+        harness.press(.down, alt: true)
+        await harness.waitFor("▶ 2:story")
+        harness.send("/close")
+        var screen = await harness.waitForScreen { !$0.contains("story") }
+        // Two panes left; the focus went to the pane after the closed one, not off screen.
+        #expect(screen.split(separator: "\n")[1].contains("▶ 2:docs"), "\(screen)")
+        #expect(harness.app.currentTab?.bot.name == "docs")
+        // A new tab opens in the focused pane.
+        harness.send("/new sales")
+        screen = await harness.waitFor("▶ 4:sales")
+        #expect(screen.split(separator: "\n")[1].contains("1:echo") && !screen.split(separator: "\n")[1].contains("docs ·"), "\(screen)")
+    }
 }
 
