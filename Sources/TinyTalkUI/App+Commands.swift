@@ -76,7 +76,7 @@ extension App {
     private func run(_ command: SlashCommand, line: String) {
         let tab = currentTab
         switch command {
-        case .quit: quit()
+        case .quit: quitUnlessUnsent()
         case .help: mode = .help(top: 0)
         case .retry: regenerate()
         case .copy(let argument): copyCommand(argument)

@@ -156,7 +156,7 @@ extension App {
         case .send: submit()
         case .newline: tab?.editor.insertNewline()
         case .cancel: cancelReply()
-        case .quit: quit()
+        case .quit: quitUnlessUnsent()
         case .redraw: backend.invalidate()
         case .help: mode = .help(top: 0)
         case .regenerate: regenerate()
@@ -187,7 +187,7 @@ extension App {
         case .editInEditor: editInEditor()
         case .select: startSelection()
         case .interrupt: interrupt()
-        case .deleteOrQuit: if let tab, !tab.editor.isEmpty { tab.editor.deleteForward() } else { quit() }
+        case .deleteOrQuit: if let tab, !tab.editor.isEmpty { tab.editor.deleteForward() } else { quitUnlessUnsent() }
         case .lineStart: tab?.editor.moveToLineStart()
         case .lineEnd: tab?.editor.moveToLineEnd()
         case .characterLeft: tab?.editor.moveLeft()
@@ -251,7 +251,7 @@ extension App {
         if tab.state != .idle {
             cancelReply()
         } else if let last = lastInterrupt, ContinuousClock.now - last < .seconds(3) {
-            quit()
+            quitUnlessUnsent()
         } else {
             lastInterrupt = .now
             message = "Press Ctrl+C again to quit."

@@ -40,6 +40,20 @@ extension App {
         workspace.send(.send(view.id, text))
     }
 
+    /// Quits, unless messages are queued or files attached that quitting would drop: then the
+    /// status bar says so, and the same key again within 3 s quits.
+    func quitUnlessUnsent() {
+        let queued = tabs.reduce(0) { $0 + $1.queued.count }, files = tabs.reduce(0) { $0 + $1.attachments.count }
+        if queued + files == 0 || quitWarned.map({ ContinuousClock.now - $0 < .seconds(3) }) == true {
+            return quit()
+        }
+        quitWarned = .now
+        var unsent: [String] = []
+        if queued > 0 { unsent.append("\(queued) queued message\(queued == 1 ? "" : "s")") }
+        if files > 0 { unsent.append("\(files) attached file\(files == 1 ? "" : "s")") }
+        message = "Unsent: \(unsent.joined(separator: ", ")). Quit again to drop it."
+    }
+
     /// Esc on an empty input: the last queued message comes back to be edited. Returns false
     /// when nothing is queued.
     func takeBackQueued(in view: TabView) -> Bool {

@@ -71,6 +71,8 @@ public final class App {
     /// The last `/export` line sent, for ``pendingOverwrite``.
     var lastExport: String?
     var lastInterrupt: ContinuousClock.Instant?
+    /// When a quit was put off because messages were queued or files attached (see App+Queue).
+    var quitWarned: ContinuousClock.Instant?
     var finished: CheckedContinuation<Void, Never>?
     /// The workspace has cancelled every reply after ``quit()``.
     var hasStopped = false

@@ -25,8 +25,12 @@ struct WorkflowEndToEndTests {
         try screen.keys("/all hi", "Enter")
         let both = try await screen.waitFor("Hello! 你好")
         #expect(both.contains("3:story · streaming"), "\(both)")
-        let lines = both.split(separator: "\n")
-        #expect(lines.contains { $0.contains("lighthouse") || $0.contains("keeper") } && lines.contains { $0.contains("│") })
+        // The story fills the left pane meanwhile (how far it got depends on the machine).
+        let storyLines = both.split(separator: "\n").dropFirst(2).filter { line in
+            guard let border = line.firstIndex(of: "│") else { return false }
+            return !line[..<border].trimmingCharacters(in: .whitespaces).isEmpty
+        }
+        #expect(storyLines.count >= 3, "\(both)")
         // The focus moves with Ctrl+X o.
         try screen.keys("C-x", "o")
         try await screen.waitFor("▶ 4:polyglot")

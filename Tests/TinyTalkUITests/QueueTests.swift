@@ -71,4 +71,18 @@ import TinyTalkUI
         #expect(!screen.contains("queued:"))
         #expect(transport.requests.last?.messages.last?.content == "two")
     }
+
+    @Test func quittingWithMessagesQueuedAsksFirst() async throws {
+        let harness = try await Harness([["slow ", "hang"]], bots: ["echo"], columns: 100)
+        harness.send("one")
+        await harness.waitFor("slow")
+        harness.send("two")
+        await harness.waitFor("queued: two")
+        harness.press(.control("d"))
+        await harness.waitFor("Unsent: 1 queued message. Quit again to drop it.")
+        #expect(!harness.app.isFinished)
+        harness.press(.control("d"))
+        #expect(harness.app.isFinished)
+    }
 }
+
