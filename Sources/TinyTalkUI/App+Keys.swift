@@ -249,7 +249,7 @@ extension App {
             return
         }
         if tab.state != .idle {
-            cancelReply()
+            cancelReply(takingBackQueued: false)  // Ctrl+C stops the reply, queue or not
         } else if let last = lastInterrupt, ContinuousClock.now - last < .seconds(3) {
             quitUnlessUnsent()
         } else {
@@ -258,7 +258,9 @@ extension App {
         }
     }
 
-    func cancelReply() {
+    /// Esc: leaves editing an earlier message; on an empty input takes the last queued message
+    /// back; else cancels the reply.
+    func cancelReply(takingBackQueued: Bool = true) {
         if let tab = currentTab, let editing = tab.editing {
             // Esc while editing an earlier message: the original stays, the draft comes back.
             tab.editing = nil
@@ -267,7 +269,7 @@ extension App {
             return
         }
         guard let tab = currentTab else { return }
-        if takeBackQueued(in: tab) { return }
+        if takingBackQueued, takeBackQueued(in: tab) { return }
         guard tab.state != .idle else { return }
         workspace.send(.cancel(tab.id))
     }

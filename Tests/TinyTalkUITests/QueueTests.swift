@@ -48,6 +48,20 @@ import TinyTalkUI
         #expect(transport.requests.count == 1)
     }
 
+    @Test func ctrlCCancelsTheReplyWhateverIsQueued() async throws {
+        let transport = FakeTransport([[.text("slow "), .hang], [.text("never")]])
+        let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 70, rows: 16)
+        harness.send("one")
+        await harness.waitFor("slow")
+        harness.send("two")
+        await harness.waitFor("queued: two")
+        harness.press(.control("c"))
+        let screen = await harness.waitFor("[interrupted: cancelled]")
+        // The queue stays, waiting (a cancelled reply does not send it on).
+        #expect(screen.contains("queued: two"), "\(screen)")
+        #expect(transport.requests.count == 1)
+    }
+
     @Test func aFailedReplyLeavesTheQueueWaitingUntilEnter() async throws {
         let overloaded = APIError.http(status: 503, message: "overloaded", retryAfter: nil)
         let gate = Gate()
