@@ -26,6 +26,15 @@ class TUIBench:
                         XDG_DATA_HOME=f"{self.home}/data", XDG_STATE_HOME=f"{self.home}/state",
                         TINYTALK_API_KEY="bench-key", TERM="xterm-256color")
 
+    def stop_tmux(self):
+        """Stops this run's tmux server and removes its socket, which tmux leaves behind."""
+        self.tmux("kill-server")
+        folder = os.environ.get("TMUX_TMPDIR", "/tmp")
+        try:
+            os.remove(f"{folder}/tmux-{os.getuid()}/{self.socket}")
+        except FileNotFoundError:
+            pass
+
     def tmux(self, *args):
         return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=self.env).stdout
 
@@ -72,7 +81,7 @@ class TUIBench:
             f.write(f'endpoint = "{url}"\n')
             for name in bots:
                 f.write(f'\n[[bot]]\nname = "{name}"\nid = "count"\n')
-        self.tmux("kill-server")
+        self.stop_tmux()
         self.runs += 1
         self.socket = f"tt-bench-{os.getpid()}-{self.runs}"
         self.tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", "main",
@@ -91,5 +100,5 @@ class TUIBench:
             time.sleep(0.01)
 
     def close(self):
-        self.tmux("kill-server")
+        self.stop_tmux()
         shutil.rmtree(self.home, ignore_errors=True)

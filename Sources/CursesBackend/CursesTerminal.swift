@@ -47,6 +47,9 @@ public final class CursesTerminal: TerminalBackend {
         static let focusIn = base + 13, focusOut = base + 14
     }
 
+    /// Bracketed paste and focus reports, switched on while curses has the terminal.
+    private static let reportsOn = "\u{1B}[?2004h\u{1B}[?1004h", reportsOff = "\u{1B}[?2004l\u{1B}[?1004l"
+
     private struct ColorPair: Hashable {
         var foreground: Int32
         var background: Int32
@@ -96,7 +99,7 @@ public final class CursesTerminal: TerminalBackend {
         for state in 0...4 {
             define_key("\u{1B}[?2026;\(state)$y", state == 1 || state == 2 ? Code.synchronizedYes : Code.synchronizedNo)
         }
-        writeControl("\u{1B}[?2004h\u{1B}[?1004h")  // bracketed paste and focus reports on
+        writeControl(Self.reportsOn)
         // Does the terminal hold a frame until it is complete (CSI ? 2026)? Its answer comes in
         // with the keys; until then, and where it never comes, frames go out unwrapped.
         writeControl("\u{1B}[?2026$p")
@@ -112,7 +115,7 @@ public final class CursesTerminal: TerminalBackend {
     public func close() {
         guard !closed else { return }
         closed = true
-        writeControl("\u{1B}[?2004l\u{1B}[?1004l")
+        writeControl(Self.reportsOff)
         mousemask(0, nil)
         counting { _ = endwin() }
         delscreen(screen)
@@ -296,12 +299,12 @@ public final class CursesTerminal: TerminalBackend {
 
     public func suspend(while body: () -> Void) {
         guard !closed else { return body() }
-        writeControl("\u{1B}[?2004l\u{1B}[?1004l")
+        writeControl(Self.reportsOff)
         def_prog_mode()
         endwin()
         body()
         reset_prog_mode()
-        writeControl("\u{1B}[?2004h\u{1B}[?1004h")
+        writeControl(Self.reportsOn)
         invalidate()
     }
 

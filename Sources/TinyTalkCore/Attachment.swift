@@ -20,16 +20,13 @@ public struct Attachment: Sendable, Equatable {
         public let description: String
     }
 
-    /// The home folder `~` stands for: `$HOME`, as the shell has it.
-    public static var home: String { ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory() }
-
     /// `path` with a leading `~` made the home folder.
-    public static func expanded(_ path: String, home: String = Attachment.home) -> String {
+    public static func expanded(_ path: String, home: String = Paths.home) -> String {
         path == "~" || path.hasPrefix("~/") ? home + path.dropFirst() : path
     }
 
     /// Reads the file at `path` (`~` is the home folder): text only, at most ``maxBytes``.
-    public static func load(_ path: String, home: String = Attachment.home) throws(Refusal) -> Attachment {
+    public static func load(_ path: String, home: String = Paths.home) throws(Refusal) -> Attachment {
         let expanded = expanded(path, home: home)
         let shown = VisibleText.quoted(path)
         var isDirectory: ObjCBool = false

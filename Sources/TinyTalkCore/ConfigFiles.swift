@@ -73,7 +73,7 @@ public struct ConfigFiles: Sendable {
                 message: "the bot \(bot.name) gets its key from its api_key_command in \(paths.configFile.path); change that command instead")
         }
         if let file = bot.apiKeyFile {
-            return paths.configured(path: file, home: ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory())
+            return paths.configured(path: file, home: Paths.home)
         }
         guard let file = paths.keyFile(forBot: bot.name) else {
             throw Failure(message: "the bot name \(bot.name) cannot name a key file: give the bot an api_key_file in \(paths.configFile.path)")

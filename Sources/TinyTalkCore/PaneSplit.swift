@@ -7,8 +7,8 @@ public struct PaneSplit: Sendable, Equatable {
 
     /// The tabs in the panes, left to right (top to bottom when stacked): two to four, or none.
     public private(set) var panes: [TabID]
-    /// One above the other rather than side by side.
-    public var stacked: Bool
+    /// One above the other rather than side by side (never, without a split).
+    public private(set) var stacked: Bool
 
     /// No split: one tab fills the screen.
     public static let none = PaneSplit(panes: [], stacked: false)

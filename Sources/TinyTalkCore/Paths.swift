@@ -56,6 +56,9 @@ public struct Paths: Sendable, Equatable {
         return configDirectory.appendingPathComponent(path)
     }
 
+    /// The home folder a `~` in a path the user gives stands for: `$HOME`, as the shell has it.
+    public static var home: String { ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory() }
+
     /// Resolves the directories from an environment (normally `ProcessInfo.processInfo.environment`).
     ///
     /// An XDG variable that is unset, empty or relative is ignored, as the specification says,

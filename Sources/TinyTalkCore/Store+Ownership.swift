@@ -16,11 +16,7 @@ extension Store {
     public func lockConversation(_ id: Int64) -> ConversationLease? {
         do {
             let taken: Bool = try database.write { db in
-                if let holder = try String.fetchOne(db, sql: "SELECT owner FROM conversationOwner WHERE conversationId = ?", arguments: [id]),
-                    holder != owner, isAlive(holder)
-                {
-                    return false
-                }
+                guard try !isHeldByAnother(id, db) else { return false }
                 try db.execute(
                     sql: "INSERT INTO conversationOwner (conversationId, owner) VALUES (?, ?) ON CONFLICT(conversationId) DO UPDATE SET owner = excluded.owner",
                     arguments: [id, owner])
@@ -36,10 +32,14 @@ extension Store {
 
     /// Whether another running process has conversation `id` open for writing.
     public func isConversationLocked(_ id: Int64) -> Bool {
-        let holder = try? database.read { db in
-            try String.fetchOne(db, sql: "SELECT owner FROM conversationOwner WHERE conversationId = ?", arguments: [id])
+        (try? database.read { try isHeldByAnother(id, $0) }) ?? false
+    }
+
+    /// Whether the row for conversation `id` names another process that still runs.
+    private func isHeldByAnother(_ id: Int64, _ db: Database) throws -> Bool {
+        guard let holder = try String.fetchOne(db, sql: "SELECT owner FROM conversationOwner WHERE conversationId = ?", arguments: [id]) else {
+            return false
         }
-        guard let holder = holder ?? nil else { return false }
         return holder != owner && isAlive(holder)
     }
 

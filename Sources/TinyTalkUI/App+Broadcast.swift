@@ -8,12 +8,7 @@ extension App {
     func sendToPanes(_ text: String) {
         for view in tabsOnScreen.compactMap(tab) {
             view.sent.append(text)
-            if !view.isBusy && view.queued.isEmpty {
-                sendNow(text, in: view)
-            } else {
-                enqueue(text, in: view)
-                sendNextQueued(in: view)
-            }
+            sendOrQueue(text, in: view)
         }
     }
 
@@ -26,12 +21,7 @@ extension App {
     /// `/compare BOT BOT…`: a new conversation with each bot (with one bot: this tab and it),
     /// side by side, broadcasting.
     func compare(_ argument: String) {
-        let names = argument.split(separator: " ").map(String.init)
-        var bots: [BotProfile] = []
-        for name in names {
-            guard let bot = profile(named: name) else { continue }
-            bots.append(bot)
-        }
+        let bots = argument.split(separator: " ").compactMap { profile(named: String($0)) }
         guard !bots.isEmpty else {
             message = "/compare BOT BOT… opens those bots side by side: \(profiles.map(\.name).joined(separator: ", "))"
             return

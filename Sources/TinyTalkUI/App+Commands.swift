@@ -41,13 +41,7 @@ extension App {
         }
         tab.sent.append(text)
         tab.editor.clear()
-        // While a reply arrives, or others wait before it, the message waits its turn.
-        guard !tab.isBusy, tab.queued.isEmpty else {
-            enqueue(sent, in: tab)
-            sendNextQueued(in: tab)
-            return
-        }
-        sendNow(sent, in: tab)
+        sendOrQueue(sent, in: tab)
     }
 
     func regenerate() {

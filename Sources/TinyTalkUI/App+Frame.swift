@@ -110,7 +110,7 @@ extension App {
             if let header = place.header {
                 let number = (tabs.firstIndex { $0 === view } ?? 0) + 1
                 var text = narrow ? " " + view.bot.name : Panes.header(for: view, number: number, focused: focused, frame: animationFrame)
-                if lines > 0 && !narrow { text += " · -MORE(\(lines >= ScrollbackView.moreLimit ? "\(lines)+" : "\(lines)"))-" }
+                if lines > 0 && !narrow { text += " · " + ScrollbackView.moreMark(lines) }
                 let style = focused ? theme.tabActive : theme.tabInactive
                 paneHeaders[index].draw(row: 0, of: header, key: "\(focused) \(text)", into: &grid) { grid in
                     grid.fill(header, with: Cell(" ", style: style))

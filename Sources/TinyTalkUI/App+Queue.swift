@@ -5,6 +5,13 @@ import TinyTalkCore
 /// as context. A reply that fails or is cancelled leaves the queue waiting (Enter on an empty
 /// input sends on); Esc on an empty input takes the last one back into the input.
 extension App {
+    /// Sends `text` now, or queues it while a reply arrives or other messages wait before it.
+    func sendOrQueue(_ text: String, in view: TabView) {
+        guard view.isBusy || !view.queued.isEmpty else { return sendNow(text, in: view) }
+        enqueue(text, in: view)
+        sendNextQueued(in: view)  // a queue left waiting by a failed reply goes on
+    }
+
     /// Puts `text` at the end of `view`'s queue.
     func enqueue(_ text: String, in view: TabView) {
         view.queued.append(text)

@@ -95,7 +95,7 @@ public enum StatusBar {
         if broadcasting { marks.append("TO EVERY PANE") }
         if !tab.queued.isEmpty && tab.state == .idle { marks.append("\(tab.queued.count) QUEUED: Enter sends on") }
         if linesBelow > 0 {
-            marks.append("-MORE(\(linesBelow >= ScrollbackView.moreLimit ? "\(linesBelow)+" : "\(linesBelow)"))-")
+            marks.append(ScrollbackView.moreMark(linesBelow))
         }
         func line(_ details: ArraySlice<String>) -> String { " " + (facts + details).joined(separator: " · ") + " " }
         var shown = details[...]

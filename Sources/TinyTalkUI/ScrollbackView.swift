@@ -7,6 +7,11 @@ public enum ScrollbackView {
     /// Lines counted below the view at most, for `-MORE(n)-`.
     public static let moreLimit = 9_999
 
+    /// `-MORE(n)-` for `lines` below the view (`-MORE(9999+)-` at the limit).
+    public static func moreMark(_ lines: Int) -> String {
+        "-MORE(\(lines >= moreLimit ? "\(lines)+" : "\(lines)"))-"
+    }
+
     /// What a pane's rows show, so a row that would be drawn the same is left alone: a token
     /// usually changes one row, not the pane.
     public typealias RowCache = DrawnRows<WrappedLine>
