@@ -80,7 +80,7 @@ done
 KIT_KEYS=("${KIT_TEXT[@]}" "$KIT/Key.swift" "$KIT/KeyDecoder.swift")
 # The Markdown folder imports only TerminalKit: all of it.
 MARKDOWN=("$UI"/Markdown/*.swift)
-CONFIG=("$CORE/Config.swift" "$CORE/ConfigParser.swift" "$CORE/ConfigSourceMap.swift" "$CORE/ConfigEditor.swift"
+CONFIG=("$CORE/Config.swift" "$CORE/ConfigParser.swift" "$CORE/ConfigParser+Wording.swift" "$CORE/ConfigSourceMap.swift" "$CORE/ConfigEditor.swift"
     "$CORE/ConfigError.swift" "$CORE/BotConfig.swift" "$CORE/VisibleText.swift")
 STORE=("$CORE"/Store*.swift "$CORE/Conversation.swift" "$CORE/Message.swift" "$CORE/ConversationExport.swift")
 TOMLKIT="$CHECKOUTS/TOMLKit/Sources"

@@ -53,6 +53,8 @@ public enum Action: String, Sendable, CaseIterable {
     /// A new conversation holding the messages up to the selected one.
     case forkHere = "fork-here"
     case previousVariant = "previous-variant", nextVariant = "next-variant"
+    /// A queued message selected: out of the queue.
+    case dropQueued = "drop-queued"
 
     // Lists.
     case listPrevious = "list-previous", listNext = "list-next", listChoose = "list-choose", listClose = "list-close"
@@ -66,7 +68,8 @@ public enum Action: String, Sendable, CaseIterable {
 
     public var context: KeyContext {
         switch self {
-        case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone, .editMessage, .forkHere, .previousVariant, .nextVariant:
+        case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone, .editMessage, .forkHere, .previousVariant, .nextVariant,
+            .dropQueued:
             .select
         case .listPrevious, .listNext, .listChoose, .listClose, .listPageUp, .listPageDown, .listRename, .listDelete, .listFilter:
             .list
@@ -86,7 +89,8 @@ public enum Action: String, Sendable, CaseIterable {
         case .yank: "paste what was deleted"
         case .complete: "complete a /command"
         case .browse: "browse saved conversations"
-        case .editMessage: "edit your message: sending it forks the conversation"
+        case .editMessage: "edit your message (sending it forks), or take a queued one back"
+        case .dropQueued: "drop the selected queued message"
         case .forkHere: "fork: a new conversation up to this message"
         case .previousVariant: "the reply's earlier variant (Ctrl+R keeps them)"
         case .nextVariant: "the reply's later variant"

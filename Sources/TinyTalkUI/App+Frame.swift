@@ -37,8 +37,14 @@ extension App {
         TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &grid, row: 0)
         let tab = currentTab
         let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
-        let queued = tab.map { InputBox.noteLines(queued: $0.queued, attachments: $0.attachments, rowsFree: rows - 4 - inputHeight) } ?? []
-        let paneArea = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight - queued.count)
+        var selectedQueued: Int?
+        if case .selectQueued(let index) = mode { selectedQueued = index }
+        let queued = tab.map {
+            InputBox.noteLines(queued: $0.queued, attachments: $0.attachments, rowsFree: rows - 4 - inputHeight, selectedQueued: selectedQueued)
+        } ?? []
+        let broadcasting = broadcasts && split.isSplit
+        let border = broadcasting && rows - 4 - inputHeight - queued.count > 0 ? 1 : 0
+        let paneArea = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight - queued.count - border)
         paneSize = (paneArea.columns, paneArea.rows)
         var below = 0
         var formCursor: (column: Int, row: Int)?
@@ -58,7 +64,7 @@ extension App {
                 BotPickerView.render(profiles, chosen: chosen, theme: theme, into: &grid, rect: paneRect)
             case .help(let top):
                 HelpView.render(keyMap: keyMap, top: top, theme: theme, into: &grid, rect: paneRect)
-            case .normal, .select, .confirmClose:
+            case .normal, .select, .selectQueued, .confirmClose:
                 grid.fill(paneRect)
                 grid.write("No tabs are open. /new BOT opens one; Ctrl+D quits.", column: 1, row: 2, style: theme.dim)
             }
@@ -66,14 +72,21 @@ extension App {
         for (index, line) in queued.enumerated() {
             let row = paneArea.endRow + index
             grid.fill(Rect(column: 0, row: row, columns: columns, rows: 1))
-            grid.write(line, column: 0, row: row, style: theme.dim, maxColumn: columns)
+            grid.write(line.text, column: 0, row: row, style: line.selected ? theme.selection : theme.dim, maxColumn: columns)
+        }
+        if border > 0 {
+            let row = rows - 2 - inputHeight
+            let bots = tabsOnScreen.compactMap { self.tab($0) }.map(\.bot.name)
+            let rule = InputBox.broadcastBorder(bots: bots, toggle: keyMap.keys(for: .broadcast).first?.description, width: columns)
+            grid.fill(Rect(column: 0, row: row, columns: columns, rows: 1))
+            grid.write(rule, column: 0, row: row, style: theme.statusAccent, maxColumn: columns)
         }
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
         let inputCursor = InputBox.render(
-            tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect, broadcasting: broadcasts && split.isSplit)
+            tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect, broadcasting: broadcasting)
         StatusBar.render(
             tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message,
-            hints: hints, broadcasting: broadcasts && split.isSplit, theme: theme, into: &grid, row: rows - 1)
+            hints: hints, broadcasting: broadcasting, theme: theme, into: &grid, row: rows - 1)
         switch mode {
         case .keyForm, .browser: backend.present(grid, cursor: formCursor)
         default: backend.present(grid, cursor: inputCursor)

@@ -107,6 +107,8 @@ extension App {
             }
         case .select(let entry):
             selectionKey(press, action, entry: entry)
+        case .selectQueued(let index):
+            queuedSelectionKey(action, index: index)
         case .browser(let browser):
             browserKey(press, action, browser)
         }
@@ -212,7 +214,7 @@ extension App {
         case .previousPane: focusPane(by: -1)
         case .broadcast: toggleBroadcast()
         case .selectPrevious, .selectNext, .copyMessage, .copyCode, .selectDone, .editMessage, .forkHere, .previousVariant,
-            .nextVariant, .listPrevious, .listNext, .listChoose, .listClose,
+            .nextVariant, .dropQueued, .listPrevious, .listNext, .listChoose, .listClose,
             .listPageUp, .listPageDown, .listRename, .listDelete, .listFilter, .helpClose, .helpUp, .helpDown, .helpPageUp,
             .helpPageDown:
             break  // bound in other contexts only

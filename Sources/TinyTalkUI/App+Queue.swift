@@ -3,7 +3,8 @@ import TinyTalkCore
 /// Queued prompts: Enter while a reply is arriving keeps the message in the tab's queue, shown
 /// dim above the input; each goes out when the reply before it is in, in order, with that reply
 /// as context. A reply that fails or is cancelled leaves the queue waiting (Enter on an empty
-/// input sends on); Esc on an empty input takes the last one back into the input.
+/// input sends on); Esc on an empty input takes the last one back into the input, and select
+/// mode reaches every queued message under the last one of the transcript.
 extension App {
     /// Sends `text` now, or queues it while a reply arrives or other messages wait before it.
     func sendOrQueue(_ text: String, in view: TabView) {
@@ -64,9 +65,63 @@ extension App {
     /// Esc on an empty input: the last queued message comes back to be edited. Returns false
     /// when nothing is queued.
     func takeBackQueued(in view: TabView) -> Bool {
-        guard view.editor.isEmpty, let last = view.queued.popLast() else { return false }
-        view.editor.replace(with: last)
-        message = view.queued.isEmpty ? "Taken back from the queue: Enter queues or sends it again." : "Taken back; \(view.queued.count) still queued."
+        guard view.editor.isEmpty, !view.queued.isEmpty else { return false }
+        takeBack(view.queued.count - 1, in: view)
         return true
+    }
+
+    /// Queued message `index` of `view` out of the queue and into its (empty) input.
+    private func takeBack(_ index: Int, in view: TabView) {
+        view.editor.replace(with: view.queued.remove(at: index))
+        message = view.queued.isEmpty ? "Taken back from the queue: Enter queues or sends it again." : "Taken back; \(view.queued.count) still queued."
+    }
+
+    static let queuedSelectionHint = "e take back · d drop · y copy · ↑↓ move · Esc done"
+
+    /// Select mode on queued message `index` of the current tab.
+    func selectQueued(_ index: Int) {
+        mode = .selectQueued(index: index)
+        message = Self.queuedSelectionHint
+    }
+
+    /// A key in select mode while queued message `index` is selected.
+    func queuedSelectionKey(_ action: Action?, index: Int) {
+        guard let tab = currentTab, tab.queued.indices.contains(index) else {
+            mode = .normal
+            return
+        }
+        switch action {
+        case .selectPrevious:
+            if index > 0 { return selectQueued(index - 1) }
+            guard let last = tab.transcript.entries.lastIndex(where: { $0.messageId != nil }) else { return }
+            mode = .select(entry: last)
+            message = Self.selectionHint
+        case .selectNext:
+            selectQueued(min(index + 1, tab.queued.count - 1))
+        case .editMessage:
+            guard tab.editor.isEmpty else {
+                message = "The input has text: send or clear it, then take the queued message back."
+                return
+            }
+            mode = .normal
+            takeBack(index, in: tab)
+        case .dropQueued:
+            tab.queued.remove(at: index)
+            if tab.queued.isEmpty {
+                mode = .normal
+                message = "Dropped from the queue; nothing is queued now."
+            } else {
+                mode = .selectQueued(index: min(index, tab.queued.count - 1))
+                message = "Dropped; \(tab.queued.count) still queued. " + Self.queuedSelectionHint
+            }
+        case .copyMessage:
+            copy(tab.queued[index], what: "the queued message")
+            mode = .normal
+        case .selectDone:
+            mode = .normal
+            message = nil
+        default:
+            message = Self.queuedSelectionHint
+        }
     }
 }

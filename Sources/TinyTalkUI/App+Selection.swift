@@ -7,6 +7,7 @@ extension App {
 
     func startSelection() {
         guard let tab = currentTab, let last = tab.transcript.entries.lastIndex(where: { $0.messageId != nil }) else {
+            if let queued = currentTab?.queued, !queued.isEmpty { return selectQueued(queued.count - 1) }
             message = "Nothing to select yet."
             return
         }
@@ -31,7 +32,11 @@ extension App {
         case .selectPrevious:
             if let previous = entries[..<entry].lastIndex(where: { $0.messageId != nil }) { selected = previous }
         case .selectNext:
-            if let following = entries[(entry + 1)...].firstIndex(where: { $0.messageId != nil }) { selected = following }
+            if let following = entries[(entry + 1)...].firstIndex(where: { $0.messageId != nil }) {
+                selected = following
+            } else if !tab.queued.isEmpty {
+                return selectQueued(0)  // past the last message: the queue under it
+            }
         case .copyMessage:
             copy(entries[entry].text, what: "the message")
             mode = .normal
@@ -99,7 +104,7 @@ extension App {
 
     /// Puts text on the clipboard through the terminal; text too large for that, or a terminal
     /// that cannot take it, goes to a file instead, and the status bar says which.
-    private func copy(_ text: String, what: String) {
+    func copy(_ text: String, what: String) {
         // Terminals cut or refuse OSC 52 payloads much beyond this (xterm, tmux, kitty differ).
         let clipboardLimit = 74_000
         let fits = text.utf8.count <= clipboardLimit

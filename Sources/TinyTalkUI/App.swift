@@ -175,6 +175,7 @@ public final class App {
         if let id { showInFocusedPane(id) }  // the tab on screen is in a pane
         currentTab?.scroll.unreadAfter = nil
         if case .select = mode { mode = .normal }
+        if case .selectQueued = mode { mode = .normal }
         selectedID = id
         currentTab?.hasUnread = false
     }

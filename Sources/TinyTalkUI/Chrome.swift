@@ -134,20 +134,47 @@ public enum InputBox {
 
     /// The lines above the box: the files that go with the next message, then the queued
     /// messages, one each (three of each at most, the last saying how many more), never more
-    /// than `rowsFree` in all.
-    public static func noteLines(queued: [String], attachments: [Attachment], rowsFree: Int) -> [String] {
-        func lines(_ items: [String], _ more: String) -> [String] {
+    /// than `rowsFree` in all. With a queued message selected (select mode), up to eight queued
+    /// ones are shown around it, that one marked `selected`.
+    public static func noteLines(
+        queued: [String], attachments: [Attachment], rowsFree: Int, selectedQueued: Int? = nil
+    ) -> [(text: String, selected: Bool)] {
+        func lines(_ items: [String], _ more: String) -> [(text: String, selected: Bool)] {
             let shown = min(items.count, 3)
-            var lines = Array(items.prefix(shown))
-            if items.count > shown { lines[shown - 1] = "  … \(items.count - shown + 1) \(more)" }
+            var lines = items.prefix(shown).map { (text: $0, selected: false) }
+            if items.count > shown { lines[shown - 1].text = "  … \(items.count - shown + 1) \(more)" }
             return lines
         }
         let files = attachments.map { file in
             let count = file.text.split(separator: "\n", omittingEmptySubsequences: false).count
             return "  + \(file.name) (\(count) line\(count == 1 ? "" : "s")) goes with the next message"
         }
-        let waiting = queued.map { "  queued: " + $0.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ") }
-        return Array((lines(files, "more files") + lines(waiting, "more queued")).prefix(max(0, rowsFree)))
+        func oneLine(_ text: String) -> String { text.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ") }
+        let waiting: [(text: String, selected: Bool)]
+        if let chosen = selectedQueued, queued.indices.contains(chosen) {
+            let shown = min(queued.count, 8), start = min(max(0, chosen - shown / 2), queued.count - shown)
+            waiting = (start..<start + shown).map { index in
+                let number = queued.count > 1 ? " \(index + 1)/\(queued.count)" : ""
+                return (text: (index == chosen ? "▸ " : "  ") + "queued\(number): " + oneLine(queued[index]), selected: index == chosen)
+            }
+        } else {
+            waiting = lines(queued.map { "  queued: " + oneLine($0) }, "more queued")
+        }
+        var all = lines(files, "more files") + waiting
+        let free = max(0, rowsFree)
+        if let chosen = all.firstIndex(where: \.selected), chosen >= free {
+            all.removeFirst(chosen - free + 1)  // the selected one stays in view
+        }
+        return Array(all.prefix(free))
+    }
+
+    /// The rule drawn over the box while Enter sends to every pane: who gets the message and
+    /// the key that turns it off, e.g. `── » to every pane: echo · writer ── Ctrl+X b: this pane only ──`.
+    public static func broadcastBorder(bots: [String], toggle: String?, width: Int) -> String {
+        var text = "── » to every pane: " + bots.joined(separator: " · ") + " "
+        if let toggle { text += "── \(toggle): this pane only " }
+        let used = TextWidth.of(text)
+        return used >= width ? text : text + String(repeating: "─", count: width - used)
     }
 
     /// How many rows the box needs at `width`.

@@ -19,7 +19,7 @@ public struct KeyMap: Sendable, Equatable {
         .deleteBackward: ["backspace"], .deleteForward: ["delete"], .lineUp: ["up"], .lineDown: ["down"], .complete: ["tab"],
         .selectPrevious: ["up", "k"], .selectNext: ["down", "j"], .copyMessage: ["y"], .copyCode: ["c"],
         .selectDone: ["esc", "q", "ctrl+c", "ctrl+s"], .editMessage: ["e"], .forkHere: ["f"], .previousVariant: ["<"],
-        .nextVariant: [">"],
+        .nextVariant: [">"], .dropQueued: ["d", "delete"],
         .browse: ["ctrl+o"],
         .splitSideBySide: ["ctrl+x 3"], .splitStacked: ["ctrl+x 2"], .onlyPane: ["ctrl+x 1"], .closePane: ["ctrl+x 0"],
         .nextPane: ["ctrl+x o", "alt+down"], .previousPane: ["alt+up"], .broadcast: ["ctrl+x b"],

@@ -15,6 +15,8 @@ enum Mode {
     case browser(Browser)
     /// Ctrl+S: an entry of the current tab's transcript is selected.
     case select(entry: Int)
+    /// Select mode past the last message: the current tab's queued message `index` is selected.
+    case selectQueued(index: Int)
     /// A form asks for an API key for a tab's bot (a private agent answered 401, or `/key`).
     case keyForm(Form, tab: TabID)
     /// Closing a tab whose reply is streaming: the close key again confirms.
@@ -25,7 +27,7 @@ enum Mode {
         case .normal, .keyForm, .confirmClose: .normal
         case .help: .help
         case .botPicker, .search, .browser: .list
-        case .select: .select
+        case .select, .selectQueued: .select
         }
     }
 
@@ -33,7 +35,7 @@ enum Mode {
     var coversScrollback: Bool {
         switch self {
         case .help, .botPicker, .search, .keyForm, .browser: true
-        case .normal, .select, .confirmClose: false
+        case .normal, .select, .selectQueued, .confirmClose: false
         }
     }
 }

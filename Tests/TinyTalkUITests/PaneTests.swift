@@ -147,8 +147,17 @@ import TinyTalkUI
         harness.press(.character("b"))
         var screen = await harness.waitFor("TO EVERY PANE")
         #expect(rows(screen).contains { $0.hasPrefix("»") }, "\(screen)")
+        // The rule over the input box names who gets the message and the key that ends it.
+        let border = rows(screen)[rows(screen).count - 3]
+        #expect(border.hasPrefix("── » to every pane: echo · story ── Ctrl+X b: this pane only ──"), "\(screen)")
+        #expect(TextWidth.of(border) == 90, "\(screen)")
         harness.send("second")
         screen = await harness.waitForScreen { $0.contains("echo two") && $0.contains("story two") }
+        // Ctrl+X b again: this pane only, and the rule is gone.
+        harness.press(.control("x"))
+        harness.press(.character("b"))
+        screen = await harness.waitFor("Enter sends to this pane only")
+        #expect(!screen.contains("to every pane") && !screen.contains("TO EVERY PANE"), "\(screen)")
         let requests = transport.requests
         #expect(requests.count == 4)
         // Each request carries its own conversation: the bot's earlier answer, not the other's.

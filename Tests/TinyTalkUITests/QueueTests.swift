@@ -48,6 +48,40 @@ import TinyTalkUI
         #expect(transport.requests.count == 1)
     }
 
+    @Test func selectModeReachesEveryQueuedMessageToTakeBackOrDrop() async throws {
+        let transport = FakeTransport([[.text("slow "), .hang], [.text("never")]])
+        let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 70, rows: 18)
+        harness.send("one")
+        await harness.waitFor("slow")
+        for text in ["two", "three", "four"] { harness.send(text) }
+        await harness.waitFor("queued: three")
+        // Ctrl+S selects the last message; Down goes past it into the queue.
+        harness.press(.control("s"))
+        harness.press(.down)
+        var screen = await harness.waitFor("▸ queued 1/3: two")
+        #expect(screen.contains("  queued 3/3: four") && screen.contains("e take back · d drop"), "\(screen)")
+        harness.press(.down)
+        await harness.waitFor("▸ queued 2/3: three")
+        harness.press(.character("d"))
+        screen = await harness.waitFor("Dropped; 2 still queued")
+        #expect(!screen.contains("three") && screen.contains("▸ queued 2/2: four"), "\(screen)")
+        harness.press(.up)
+        await harness.waitFor("▸ queued 1/2: two")
+        harness.press(.character("e"))
+        screen = await harness.waitFor("Taken back; 1 still queued")
+        #expect(screen.contains("› two") && screen.contains("  queued: four") && !screen.contains("▸"), "\(screen)")
+        #expect(harness.app.currentTab?.queued == ["four"])
+        // Up from the first queued message goes back to the transcript.
+        harness.press(.control("u"))
+        harness.press(.control("s"))
+        harness.press(.down)
+        await harness.waitFor("▸ queued: four")
+        harness.press(.up)
+        screen = await harness.waitFor("y copy · c code")
+        #expect(!screen.contains("▸"), "\(screen)")
+        #expect(transport.requests.count == 1)
+    }
+
     @Test func ctrlCCancelsTheReplyWhateverIsQueued() async throws {
         let transport = FakeTransport([[.text("slow "), .hang], [.text("never")]])
         let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 70, rows: 16)
