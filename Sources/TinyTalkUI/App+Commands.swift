@@ -55,11 +55,25 @@ extension App {
     }
 
     func completeCommand(_ tab: TabView) {
-        if tab.editor.text.hasPrefix("/file ") {
+        let text = tab.editor.text
+        if text.hasPrefix("/file ") {
             completePath(tab)
             return
         }
-        let matches = SlashCommand.completions(of: tab.editor.text)
+        if ["/new ", "/compare ", "/bot "].contains(where: text.hasPrefix) {
+            // A bot's name: the word being typed (every word of /compare is one).
+            let typed = text.hasSuffix(" ") ? "" : String(text.split(separator: " ").last ?? "")
+            let matches = profiles.map(\.name).filter { $0.hasPrefix(typed) }.sorted()
+            guard !matches.isEmpty else {
+                message = "No bot is called \(typed)…; Ctrl+T lists them."
+                return
+            }
+            let common = Self.commonPrefix(of: matches)
+            tab.editor.replace(with: String(text.dropLast(typed.count)) + common + (matches.count == 1 ? " " : ""))
+            if matches.count > 1 { message = matches.joined(separator: "  ") }
+            return
+        }
+        let matches = SlashCommand.completions(of: text)
         if matches.count == 1 {
             tab.editor.replace(with: matches[0] + " ")
         } else if matches.count > 1 {

@@ -34,14 +34,11 @@ extension App {
         let prefix = expanded.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
         let listed = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
         let matches = listed.filter { $0.hasPrefix(prefix) && (prefix.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted()
-        guard let first = matches.first else {
+        guard !matches.isEmpty else {
             message = "No file starts with \(typed.isEmpty ? "that" : typed)."
             return
         }
-        var common = first
-        for match in matches.dropFirst() {
-            while !match.hasPrefix(common) { common.removeLast() }
-        }
+        let common = Self.commonPrefix(of: matches)
         let typedFolder = typed.hasSuffix("/") ? typed : String(typed.dropLast(prefix.count))
         var completed = typedFolder + common
         var isDirectory: ObjCBool = false
@@ -51,5 +48,14 @@ extension App {
         }
         tab.editor.replace(with: "/file " + completed)
         if matches.count > 1 { message = matches.prefix(12).joined(separator: "  ") + (matches.count > 12 ? "  …" : "") }
+    }
+
+    /// The longest start every one of `words` (at least one) has.
+    static func commonPrefix(of words: [String]) -> String {
+        var common = words.first ?? ""
+        for word in words.dropFirst() {
+            while !word.hasPrefix(common) { common.removeLast() }
+        }
+        return common
     }
 }

@@ -179,6 +179,27 @@ import TinyTalkUI
         #expect(Set(transport.requests.map(\.botId)) == ["sales", "docs"])
     }
 
+    @Test func tabCompletesBotNamesAfterNewAndEveryWordOfCompare() async throws {
+        let harness = try await Harness([], bots: ["echo", "sales", "support", "docs"], columns: 90, rows: 14)
+        harness.type("/compare sa")
+        harness.press(.tab)
+        await harness.waitFor("› /compare sales")
+        #expect(harness.app.currentTab?.editor.text == "/compare sales ")
+        harness.type("s")
+        harness.press(.tab)
+        var screen = await harness.waitFor("› /compare sales s")
+        #expect(screen.contains("sales  support"), "\(screen)")  // two left: both are listed
+        harness.type("u")
+        harness.press(.tab)
+        await harness.waitFor("› /compare sales support")
+        #expect(harness.app.currentTab?.editor.text == "/compare sales support ")
+        harness.press(.control("u"))
+        harness.type("/new x")
+        harness.press(.tab)
+        screen = await harness.waitFor("No bot is called x")
+        #expect(screen.contains("› /new x"), "\(screen)")
+    }
+
     @Test func eachPaneKeepsItsOwnScrollAndSaysWhatIsBelowInItsHeader() async throws {
         let long = (1...40).map { "line \($0)\n" }
         let harness = try await Harness([long], bots: ["echo", "story"], columns: 90, rows: 14)
