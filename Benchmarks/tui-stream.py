@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Drawing budgets of the full-screen client, measured from outside on a release build.
 
-1. A 20,000-token reply sent as fast as possible by `tinytalk serve` on loopback, shown in a
-   120x40 tmux pane: time from Enter to the last token on screen, and the client's CPU time.
-2. A reply at 50 tokens/s: the client's average CPU use over it.
-3. Start to first frame, and frame times, from `--stats-file`.
+Two replies: the `count` bot's light text ("w1 w2 …", short words, one script) and the recorded
+chat-shaped reply of ../shared/bench/chat-reply-20000.json (Markdown, headings, bullets, CJK,
+Hangul and emoji, ~160-column lines that wrap at 120), served by `tinytalk serve --reply-file`.
+For each, in a 120x40 tmux pane:
+1. 20,000 tokens as fast as possible: time from Enter to the last token on screen, the client's
+   CPU time over it, frames, start to first frame (from `--stats-file`).
+2. 500 tokens at 50 tokens/s: the client's CPU time over the 10 s, and its peak RSS.
 
-Usage: python3 Benchmarks/tui-stream.py [path/to/release/tinytalk]
-(default: .build-release/release/tinytalk; build it with
+Usage: python3 Benchmarks/tui-stream.py [path/to/release/tinytalk] [light|chat]
+(default: .build-release/release/tinytalk, both replies; build it with
  swift build -c release --scratch-path .build-release --product tinytalk)
 """
 import json, os, sys, time
@@ -15,50 +18,69 @@ import json, os, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tuibench import TUIBench
 
+only = sys.argv[2] if len(sys.argv) > 2 else None
 bench = TUIBench()
 tmux, wait_for, cpu_seconds = bench.tmux, bench.wait_for, bench.cpu_seconds
 ticks, home = bench.ticks, bench.home
 
 
-try:
-    # 1. A 20,000-token burst.
-    server, url = bench.start_server(0)
+def burst(name, reply_file, prompt, last):
+    server, url = bench.start_server(0, reply_file)
     stats = f"{home}/stats-burst.json"
     pid = bench.run_client(url, stats=stats)
     time.sleep(0.3)
-    tmux("send-keys", "-t", "main", "20000")
+    tmux("send-keys", "-t", "main", prompt)
     time.sleep(0.2)
     cpu_before = cpu_seconds(pid)
     start = time.monotonic()
     tmux("send-keys", "-t", "main", "Enter")
-    end = wait_for("w20000")
+    end = wait_for(last)
     wait_for("count · idle")
-    cpu_burst = cpu_seconds(pid) - cpu_before
+    cpu = cpu_seconds(pid) - cpu_before
+    rss = bench.peak_rss_mb(pid)
     bench.quit_client(pid)
     server.terminate()
     with open(stats) as f:
-        burst = json.load(f)
-    print(f"20,000-token burst: Enter to last token on screen {end - start:.3f} s (budget 0.25 s), "
-          f"client CPU {cpu_burst:.3f} s (budget 0.1 s, clock ticks of {1 / ticks:.2f} s)")
-    print(f"  frames {burst['framesDrawn']}, frame time p50 {burst['frameTimeMs']['p50']} ms, "
-          f"p99 {burst['frameTimeMs']['p99']} ms, max {burst['frameTimeMs']['max']} ms, "
-          f"cells written {burst['cellsWritten']}, bytes to the terminal {burst['bytesWritten']}, "
-          f"deltas {burst['deltasReceived']}")
-    print(f"start to first frame: {burst['firstFrameMs']} ms (budget 50 ms)")
+        figures = json.load(f)
+    print(f"{name}, 20,000-token burst: Enter to last token on screen {end - start:.3f} s (budget 0.25 s), "
+          f"client CPU {cpu:.3f} s (budget 0.1 s), peak RSS {rss:.1f} MB")
+    print(f"  frames {figures['framesDrawn']}, frame time p50 {figures['frameTimeMs']['p50']} ms, "
+          f"p99 {figures['frameTimeMs']['p99']} ms, max {figures['frameTimeMs']['max']} ms, "
+          f"cells written {figures['cellsWritten']}, bytes to the terminal {figures['bytesWritten']}, "
+          f"deltas {figures['deltasReceived']}; start to first frame {figures['firstFrameMs']} ms (budget 50 ms)")
 
-    # 2. 50 tokens/s for 10 s (without --stats-file, whose byte counting costs a little).
-    server, url = bench.start_server(50)
+
+def paced(name, reply_file, prompt, first, last):
+    # Without --stats-file, whose byte counting costs a little.
+    server, url = bench.start_server(50, reply_file)
     pid = bench.run_client(url)
     time.sleep(0.3)
-    tmux("send-keys", "-t", "main", "500", "Enter")
-    wait_for("w5 ")
+    tmux("send-keys", "-t", "main", prompt)
+    time.sleep(0.2)
     cpu_before = cpu_seconds(pid)
     wall_before = time.monotonic()
-    wait_for("w500", timeout=30, interval=0.2)
+    tmux("send-keys", "-t", "main", "Enter")
+    wait_for(first, interval=0.2)
+    wait_for(last, timeout=30, interval=0.2)
     cpu = cpu_seconds(pid) - cpu_before
     wall = time.monotonic() - wall_before
+    rss = bench.peak_rss_mb(pid)
     bench.quit_client(pid)
     server.terminate()
-    print(f"50 tokens/s for {wall:.1f} s: client CPU {cpu:.2f} s = {100 * cpu / wall:.1f}% of one core (budget 1%)")
+    print(f"{name}, 500 tokens at 50 tokens/s: {wall:.1f} s, client CPU {cpu:.3f} s = {100 * cpu / wall:.1f}% of one core "
+          f"(budget 0.10 s, 1%), peak RSS {rss:.1f} MB (budget 30 MB)")
+
+
+try:
+    if only in (None, "light"):
+        burst("light text", None, "20000", "w20000")
+        paced("light text", None, "500", "w5 ", "w500")
+    if only in (None, "chat"):
+        whole, first500 = bench.chat_reply(), bench.chat_reply(500)
+        if whole is None:
+            print("chat-shaped reply: ../shared/bench/chat-reply-20000.json is not here; skipped")
+        else:
+            burst("chat-shaped", whole, "hello", "ZZEND")
+            paced("chat-shaped", first500, "hello", "@1", "ZZEND")
 finally:
     bench.close()

@@ -7,7 +7,7 @@ own, against `tinytalk serve` on loopback, in a home folder of its own; CPU time
     ...
     bench.quit_client(pid); server.terminate(); bench.close()
 """
-import os, shutil, subprocess, sys, tempfile, time
+import json, os, shutil, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -58,6 +58,29 @@ class TUIBench:
                 total += int(f.read().split()[0])
         return total / 1e9
 
+    def peak_rss_mb(self, pid):
+        """The process's peak resident memory (VmHWM), in MB."""
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def chat_reply(self, count=None):
+        """The recorded chat-shaped reply (../shared/bench/chat-reply-20000.json), whole or its
+        first `count - 1` deltas and its last; the path of a file holding it, or None."""
+        source = os.path.join(ROOT, "..", "shared", "bench", "chat-reply-20000.json")
+        if not os.path.exists(source):
+            return None
+        with open(source) as f:
+            deltas = json.load(f)
+        if count is not None:
+            deltas = deltas[: count - 1] + [deltas[-1]]
+        path = f"{self.home}/reply-{len(deltas)}.json"
+        with open(path, "w") as f:
+            json.dump(deltas, f)
+        return path
+
     def client_pid(self):
         shell = self.tmux("display-message", "-p", "-t", "main", "#{pane_pid}").strip()
         for _ in range(200):
@@ -67,9 +90,12 @@ class TUIBench:
             time.sleep(0.01)
         raise SystemExit("the client did not start")
 
-    def start_server(self, rate):
+    def start_server(self, rate, reply_file=None):
+        """`tinytalk serve` at `rate` tokens/s (0: as fast as it goes); with `reply_file`, every
+        bot answers with the deltas in that JSON array."""
+        extra = ["--reply-file", reply_file] if reply_file else []
         server = subprocess.Popen(
-            [self.binary, "serve", "--port", "0", "--tokens-per-second", str(rate), "--max-seconds", "300", "--quiet"],
+            [self.binary, "serve", "--port", "0", "--tokens-per-second", str(rate), "--max-seconds", "300", "--quiet", *extra],
             stdout=subprocess.PIPE, text=True, env=self.env)
         url = server.stdout.readline().split("listening on ")[1].strip()
         return server, url

@@ -84,7 +84,8 @@ struct Exchange {
             }
         }
 
-        let reply = request.bot.answer(BotQuestion(messages: request.messages, temperature: request.temperature, model: request.model))
+        var reply = request.bot.answer(BotQuestion(messages: request.messages, temperature: request.temperature, model: request.model))
+        if let deltas = configuration.replyDeltas { reply = (deltas.joined(), []) }
         let writer = ChunkWriter(crlf: fault.crlf, model: request.model ?? LocalBotConfiguration.defaultModel)
         let promptTokens = request.messages.reduce(0) { $0 + $1.content.count } / 4 + 1
         guard request.stream else {
@@ -114,7 +115,7 @@ struct Exchange {
 
         var output = EventOutput(outbound: outbound, byteWrites: fault.byteWrites, batched: configuration.tokensPerSecond <= 0)
         try await output.emit(writer.roleChunk())
-        let tokens = ReplyTokens.split(reply.text)
+        let tokens = configuration.replyDeltas ?? ReplyTokens.split(reply.text)
         let clock = ContinuousClock()
         let start = clock.now
         for index in 0...tokens.count {

@@ -17,6 +17,9 @@ public struct LocalBotConfiguration: Sendable {
     public var tokensPerSecond: Double
     /// Faults applied to requests that do not name their own in `X-LocalBot-Fault`.
     public var fault: LocalBotFault
+    /// When set, every bot answers with exactly these deltas, one per content chunk (a
+    /// recorded reply, for benchmarks); otherwise each bot's own text, split as tokens fall.
+    public var replyDeltas: [String]?
     /// Receives one line per request (method, path, bot, outcome). Never headers or keys.
     public var log: (@Sendable (String) -> Void)?
 
@@ -28,7 +31,7 @@ public struct LocalBotConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 0, keys: Set<String> = [], privateBots: [String: String?] = [:],
         allowedOrigins: Set<String> = [], planModels: [String] = ["gpt-4o-mini", "gpt-4.1-mini"], tokensPerSecond: Double = 50,
-        fault: LocalBotFault = LocalBotFault(), log: (@Sendable (String) -> Void)? = nil
+        fault: LocalBotFault = LocalBotFault(), replyDeltas: [String]? = nil, log: (@Sendable (String) -> Void)? = nil
     ) {
         self.host = host
         self.port = port
@@ -38,6 +41,7 @@ public struct LocalBotConfiguration: Sendable {
         self.planModels = planModels
         self.tokensPerSecond = tokensPerSecond
         self.fault = fault
+        self.replyDeltas = replyDeltas
         self.log = log
     }
 }

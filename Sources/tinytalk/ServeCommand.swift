@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Faults for every request that does not name its own.")
     var fault: String?
 
+    @Option(help: "Every bot answers with the deltas in this file (a JSON array of strings), one per chunk.")
+    var replyFile: String?
+
     @Flag(help: "Do not log requests to stderr.")
     var quiet = false
 
@@ -81,6 +84,14 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = LocalBotConfiguration(
             port: port, keys: Set(keys), privateBots: privacy, allowedOrigins: Set(allowedOrigins), tokensPerSecond: tokensPerSecond,
             fault: faults)
+        if let replyFile {
+            guard let data = FileManager.default.contents(atPath: replyFile),
+                let deltas = try? JSONDecoder().decode([String].self, from: data)
+            else {
+                throw ValidationError("--reply-file \(replyFile): not a readable JSON array of strings.")
+            }
+            configuration.replyDeltas = deltas
+        }
         if !quiet {
             configuration.log = { line in StandardError.write("serve: \(line)\n") }
         }

@@ -70,6 +70,30 @@ private func ask(_ bot: String, model: String? = nil, stream: Bool = true) -> Ch
         }
     }
 
+    @Test func aRecordedReplyStreamsDeltaForDelta() async throws {
+        let recorded = ["## Heading\n", "**bold** ", "你好", "👩‍👩‍👧 ", "`code`", "\nZZEND"]
+        var settings = try configuration("")
+        settings.replyDeltas = recorded
+        try await withLocalBot(settings) { server in
+            let client = ChatClient()
+            defer { Task { try? await client.shutdown() } }
+            #expect(text(of: try await deltas(client, ask("story"), endpoint(server))) == recorded.joined())
+            // On the wire, one content chunk per recorded delta (the client may join chunks
+            // that arrive in one read).
+            let raw = try await post(server.chatURL, body: #"{"botId":"story","messages":[{"role":"user","content":"hi"}],"stream":true}"#)
+            let pieces = raw.body.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("data: {"),
+                    let event = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any],
+                    let choice = (event["choices"] as? [[String: Any]])?.first,
+                    let content = (choice["delta"] as? [String: Any])?["content"] as? String, !content.isEmpty
+                else { return nil }
+                return content
+            }
+            #expect(pieces == recorded)
+            #expect(text(of: try await deltas(client, ask("echo", stream: false), endpoint(server))) == recorded.joined())
+        }
+    }
+
     @Test func aNonStreamedReplyBringsItsSources() async throws {
         try await withLocalBot { server in
             let client = ChatClient()
