@@ -70,7 +70,7 @@ public actor Workspace {
     /// Hands every event from now on to `observer`, on the thread that emits it, and returns
     /// the tabs as they are: nothing is missed or seen twice.
     public func observe(_ observer: @escaping @Sendable (WorkspaceEvent) -> Void) async -> Snapshot {
-        outlet.observer.withLock { $0 = observer }
+        outlet.observer.withLock { $0 = Outlet.Observer(observer) }
         var snapshots: [TabSnapshot] = []
         for tab in tabs { snapshots.append(await snapshot(of: tab)) }
         return Snapshot(tabs: snapshots, selected: selected, split: split)
@@ -351,11 +351,20 @@ public actor Workspace {
     }
 
     /// The observer, reachable from any thread without a hop onto the actor.
+    ///
+    /// The closure is kept in a class of its own, never as the Mutex's value: a closure read
+    /// out of `withLock`'s inout value comes back wrapped in two more reabstraction thunks each
+    /// time (Swift 6.3), so every event went through a chain twice as long as the number of
+    /// events before it, quadratic in a session's length and a stack overflow in the end.
     private final class Outlet: Sendable {
-        let observer = Mutex<(@Sendable (WorkspaceEvent) -> Void)?>(nil)
+        final class Observer: Sendable {
+            let call: @Sendable (WorkspaceEvent) -> Void
+            init(_ call: @escaping @Sendable (WorkspaceEvent) -> Void) { self.call = call }
+        }
+        let observer = Mutex<Observer?>(nil)
 
         func emit(_ event: WorkspaceEvent) {
-            observer.withLock { $0 }?(event)
+            observer.withLock { $0 }?.call(event)
         }
     }
 

@@ -136,6 +136,27 @@ extension WorkspaceEvent {
         #expect(replied.contains(.session(a, .textDelta(messageId: 2, text: "hello"))))
     }
 
+    @Test func theObserverIsCalledAsDirectlyAtTheThousandthEventAsAtTheFirst() async throws {
+        // The observer was once read out of a lock in a way that wrapped it in two more
+        // thunks per event: the call stack grew with every event (quadratic time, then a
+        // stack overflow). Its depth must stay the same.
+        let store = try Store()
+        let workspace = Workspace(store: store, transport: FakeTransport([]))
+        let depths = Mutex<[Int]>([])
+        _ = await workspace.observe { event in
+            guard case .tabSelected = event else { return }
+            let depth = Thread.callStackSymbols.count  // at most 128 frames: enough to see it grow
+            depths.withLock { $0.append(depth) }
+        }
+        workspace.send(.open(profile("a")))
+        #expect(await Polling.until(attempts: 5_000, every: .milliseconds(2)) { await !workspace.tabIDs.isEmpty })
+        let id = try #require(await workspace.tabIDs.first)
+        for _ in 0..<1_000 { workspace.send(.select(id)) }
+        #expect(await Polling.until(attempts: 5_000, every: .milliseconds(2)) { depths.withLock { $0.count } >= 1_001 })
+        let seen = depths.withLock { $0 }
+        #expect(seen.last == seen[1], "call depth went from \(seen[1]) to \(seen.last ?? 0) frames")
+    }
+
     @Test func settingsChangesArriveInOrderAndNoneUndoesAnother() async throws {
         let store = try Store()
         let workspace = Workspace(store: store, transport: FakeTransport([]))
