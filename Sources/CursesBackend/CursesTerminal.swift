@@ -10,6 +10,8 @@ public final class CursesTerminal: TerminalBackend {
     /// What is on screen: a frame hands over only the rows written to since (a frame of another
     /// grid, or the next one after ``invalidate()``, is drawn whole).
     private var presented = PresentedFrame()
+    /// A run of cells as curses takes it, kept from run to run so that a frame allocates nothing.
+    private var wide: [wchar_t] = []
     /// Whether the terminal's cursor is on (curs_set).
     private var cursorShown: Bool?
     var closed = false
@@ -172,7 +174,7 @@ public final class CursesTerminal: TerminalBackend {
                 // across cells go in as their first character, to be overwritten whole once
                 // curses is done (see `overlay`).
                 let style = grid[column: column, row: row].style
-                var text = ""
+                wide.removeAll(keepingCapacity: true)
                 var end = column
                 while end < grid.columns {
                     let next = grid[column: end, row: row]
@@ -182,18 +184,21 @@ public final class CursesTerminal: TerminalBackend {
                     }
                     guard next.style == style else { break }
                     if Self.needsOverlay(next.text) {
-                        text.unicodeScalars.append(next.text.unicodeScalars.first!)
+                        wide.append(wchar_t(bitPattern: next.text.unicodeScalars.first!.value))
                         if wholeEmojiSequences { overlays.append((end, row, next.text, next.style)) }
                     } else {
-                        text += next.text
+                        for scalar in next.text.unicodeScalars { wide.append(wchar_t(bitPattern: scalar.value)) }
                     }
                     end += 1
                 }
                 apply(style)
-                if style.link != 0 && hyperlinks { links.append((column, row, text, style)) }
-                var wide = Array(text.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
+                if style.link != 0 && hyperlinks {
+                    let scalars = wide.compactMap { Unicode.Scalar(UInt32(bitPattern: $0)) }
+                    links.append((column, row, String(String.UnicodeScalarView(scalars)), style))
+                }
+                let count = Int32(wide.count)
                 wide.append(0)
-                mvaddnwstr(Int32(row), Int32(column), wide, Int32(wide.count - 1))
+                wide.withUnsafeBufferPointer { _ = mvaddnwstr(Int32(row), Int32(column), $0.baseAddress, count) }
                 cellsWritten += end - column
                 column = end
             }

@@ -59,14 +59,20 @@ public final class Transcript {
     /// Characters of conversation text (what the context budget counts), kept as events arrive.
     public private(set) var contextCharacters = 0
 
-    private struct Layout {
+    /// A class, so that reading a line or a count of it hands over a reference, not a copy
+    /// of its arrays and Markdown state (several times a row, every frame).
+    private final class Layout {
         var header: [WrappedLine]
         var body: Body
         var footer: [WrappedLine]
         /// A finished message with no text but notes (a failed request) shows its notes right
         /// under the header; otherwise an empty text still takes a row (a reply's first token
         /// goes there).
-        var notesOnly = false
+        var notesOnly: Bool
+
+        init(header: [WrappedLine], body: Body, footer: [WrappedLine], notesOnly: Bool) {
+            (self.header, self.body, self.footer, self.notesOnly) = (header, body, footer, notesOnly)
+        }
 
         var bodyRows: Int { notesOnly && body.count == 0 ? 0 : max(1, body.count) }
 
@@ -164,8 +170,8 @@ public final class Transcript {
             }
             entries[index].text += text
             contextCharacters += text.count
-            if layouts[index] != nil {
-                layouts[index]!.body.append(text, style: theme.text)
+            if let layout = layouts[index] {
+                layout.body.append(text, style: theme.text)
                 unsettled = index
             }
         case .citations(let id, let citations):
@@ -190,10 +196,10 @@ public final class Transcript {
                 entries[index].remedy = Self.remedy(for: error)
             }
             // The reply's lines stay; only its end is settled and its note (if any) added.
-            if layouts[index] != nil {
-                layouts[index]!.body.finish()
-                layouts[index]!.footer = footerLines(of: entries[index], width: layoutWidth)
-                layouts[index]!.notesOnly = Layout.showsNotesOnly(entries[index], footer: layouts[index]!.footer)
+            if let layout = layouts[index] {
+                layout.body.finish()
+                layout.footer = footerLines(of: entries[index], width: layoutWidth)
+                layout.notesOnly = Layout.showsNotesOnly(entries[index], footer: layout.footer)
             }
         case .messageRemoved(let id):
             guard let index = index(of: id) else { return }
@@ -368,8 +374,8 @@ public final class Transcript {
             layouts.removeAll()
             layoutWidth = width
         }
-        if index == unsettled, layouts[index] != nil {
-            layouts[index]!.body.settle()
+        if index == unsettled, let layout = layouts[index] {
+            layout.body.settle()
             unsettled = nil
         }
         if let cached = layouts[index] { return cached }
