@@ -9,12 +9,6 @@ enum BrowserView {
     /// Rows above the list: the title line, the filter, a blank.
     static let headerRows = 3
 
-    private static let activity: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter
-    }()
-
     static func render(_ browser: Browser, theme: Theme, into grid: inout CellGrid, rect: Rect) -> (column: Int, row: Int)? {
         grid.fill(rect)
         let title: String
@@ -68,7 +62,7 @@ enum BrowserView {
             column += titleWidth + 1
             grid.write(item.conversation.botName, column: column, row: row, style: chosen ? style : theme.botHeader, maxColumn: column + botWidth)
             column += botWidth + 1
-            grid.write(activity.string(from: item.conversation.updatedAt), column: column, row: row, style: chosen ? style : theme.dim)
+            grid.write(LocalTime.dateAndClock(item.conversation.updatedAt), column: column, row: row, style: chosen ? style : theme.dim)
             column += timeWidth + 1
             let count = "\(item.messageCount) msg\(item.messageCount == 1 ? "" : "s")"
             grid.write(count, column: rect.endColumn - TextWidth.of(count) - 1, row: row, style: chosen ? style : theme.dim)

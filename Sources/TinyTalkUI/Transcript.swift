@@ -134,11 +134,6 @@ public final class Transcript {
     /// The entry whose streaming text came in since its lines were last laid out.
     private var unsettled: Int?
     private var layoutWidth = 0
-    private static let time: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm"
-        return formatter
-    }()
 
     public init(botName: String, messages: [Message], theme: Theme) {
         self.botName = botName
@@ -388,7 +383,7 @@ public final class Transcript {
         case .system: (headerStyle, name) = (theme.systemHeader, "tinytalk")
         case .error: (headerStyle, name) = (theme.errorHeader, "error")
         }
-        var headerRuns = [StyledRun(name, style: headerStyle), StyledRun(" " + Self.time.string(from: entry.time), style: theme.dim)]
+        var headerRuns = [StyledRun(name, style: headerStyle), StyledRun(" " + LocalTime.clock(entry.time), style: theme.dim)]
         if let variant = entry.variant { headerRuns.append(StyledRun(" · \(variant.number)/\(variant.count)", style: theme.dim)) }
         let header = LineWrapper.wrap(headerRuns, width: width)
         let body: Body

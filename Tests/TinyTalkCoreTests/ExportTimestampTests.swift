@@ -27,4 +27,17 @@ import TinyTalkCore
         #expect(ConversationExport.timestamp(Date(timeIntervalSince1970: .infinity)) == "1970-01-01T00:00:00Z")
         #expect(ConversationExport.timestamp(Date(timeIntervalSince1970: -1e300)) == "0001-01-01T00:00:00Z")
     }
+
+    @Test func screenTimesAgreeWithFoundationsFormatterInTheLocalZone() {
+        let clock = DateFormatter(), full = DateFormatter()
+        clock.dateFormat = "HH:mm"
+        full.dateFormat = "yyyy-MM-dd HH:mm"
+        var seconds: Double = 0
+        for step in 0..<2_000 {
+            seconds = (seconds * 6_364_136_223.0 + Double(step) * 7_919).truncatingRemainder(dividingBy: 4_102_444_800)
+            let date = Date(timeIntervalSince1970: seconds.rounded(.down))
+            #expect(LocalTime.clock(date) == clock.string(from: date), "at \(seconds)")
+            #expect(LocalTime.dateAndClock(date) == full.string(from: date), "at \(seconds)")
+        }
+    }
 }
