@@ -16,6 +16,7 @@ extension CursesTerminal {
     /// Everything that can be read without waiting, as events (see ``KeyDecoder``).
     public func readEvents() -> [InputEvent] {
         guard !closed else { return [] }
+        ResizeSignal.drain()
         var burst: [KeyDecoder.Input] = []
         while let (isKeyCode, value) = next() {
             burst.append(isKeyCode ? input(forKeyCode: value) : .scalar(UInt32(bitPattern: value)))

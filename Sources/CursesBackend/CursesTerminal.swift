@@ -38,6 +38,9 @@ public final class CursesTerminal: TerminalBackend {
     private let wholeEmojiSequences: Bool
     /// Whether links go out as OSC 8 hyperlinks.
     private let hyperlinks: Bool
+    /// Readable after the window was resized (a SIGWINCH): watch it beside standard input, and
+    /// the resize is read with the keys at once. -1 when it could not be set up.
+    public let resizeDescriptor: Int32
 
     /// Key codes for sequences terminfo does not name, defined at start with `define_key`.
     enum Code {
@@ -74,6 +77,7 @@ public final class CursesTerminal: TerminalBackend {
             throw StartFailure(description: "This terminal (TERM=\(environment["TERM"] ?? "")) is unknown to curses; try TERM=xterm-256color.")
         }
         self.screen = screen
+        resizeDescriptor = ResizeSignal.install()  // after newterm: curses' own handler is in place
         raw()
         noecho()
         nonl()  // Enter arrives as CR, so Ctrl+J (LF) can mean "newline" on its own

@@ -34,7 +34,9 @@ extension App {
         }
 
         let phase = Int((frames.clock.now - startedAt) / frames.animationInterval)
-        TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &grid, row: 0)
+        tabBarRow.draw(row: 0, into: &grid) { [tabs, selected, theme] in
+            TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &$0, row: 0)
+        }
         let tab = currentTab
         let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
         var selectedQueued: Int?
@@ -84,9 +86,11 @@ extension App {
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
         let inputCursor = InputBox.render(
             tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect, broadcasting: broadcasting)
-        StatusBar.render(
-            tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message,
-            hints: hints, broadcasting: broadcasting, theme: theme, into: &grid, row: rows - 1)
+        statusBarRow.draw(row: rows - 1, into: &grid) { [contextBudget, message, hints, theme] in
+            StatusBar.render(
+                tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message,
+                hints: hints, broadcasting: broadcasting, theme: theme, into: &$0, row: 0)
+        }
         switch mode {
         case .keyForm, .browser: backend.present(grid, cursor: formCursor)
         default: backend.present(grid, cursor: inputCursor)

@@ -32,3 +32,23 @@ public struct DrawnRows<Key: Equatable> {
         drawnAt[row] = grid.clock
     }
 }
+
+/// A whole-width row composed afresh every frame (the tab bar, the status bar), but written
+/// to the frame only when it comes out different from what is there: a spinner that did not
+/// turn or a status that did not change costs neither cell writes nor terminal output.
+public struct ComposedRow {
+    private var drawn = DrawnRows<[Cell]>()
+
+    public init() {}
+
+    /// Composes the row with `compose` (which draws on row 0 of a grid as wide as `grid`) and
+    /// puts it on row `row` of `grid` unless that row shows it already.
+    public mutating func draw(row: Int, into grid: inout CellGrid, _ compose: (inout CellGrid) -> Void) {
+        var scratch = CellGrid(columns: grid.columns, rows: 1)
+        compose(&scratch)
+        let cells = (0..<grid.columns).map { scratch[column: $0, row: 0] }
+        drawn.draw(row: 0, of: Rect(column: 0, row: row, columns: grid.columns, rows: 1), key: cells, into: &grid) { grid in
+            for (column, cell) in cells.enumerated() { grid[column: column, row: row] = cell }
+        }
+    }
+}

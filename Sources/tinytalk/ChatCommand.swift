@@ -139,16 +139,16 @@ enum ChatCommand {
         let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
         input.setEventHandler(handler: drain)
         input.resume()
-        // A resize shows up at the next read; poll briefly so it is not held until a keypress.
-        let ticker = DispatchSource.makeTimerSource(queue: .main)
-        ticker.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50))
-        ticker.setEventHandler(handler: drain)
-        ticker.resume()
+        // A resize is read with the keys (curses reports it from get_wch); SIGWINCH wakes the
+        // reading, so nothing polls while nothing happens.
+        let resized = terminal.resizeDescriptor >= 0 ? DispatchSource.makeReadSource(fileDescriptor: terminal.resizeDescriptor, queue: .main) : nil
+        resized?.setEventHandler(handler: drain)
+        resized?.resume()
         let signals = SignalWatch { _ in Task { @MainActor in app.quit() } }
 
         await app.waitUntilFinished()
         input.cancel()
-        ticker.cancel()
+        resized?.cancel()
         signals.cancel()
         terminal.close()
         if let path = options.statsFile {
