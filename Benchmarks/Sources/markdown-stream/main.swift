@@ -103,3 +103,35 @@ MainActor.assumeIsolated {
         exit(1)
     }
 }
+
+// The recorded chat-shaped reply (../shared/bench, when it is there), delta by delta with a
+// settle() after each, at width 120: the layout's share of a frame per token.
+let benchFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../../../shared/bench/chat-reply-20000.json").standardized
+if let data = try? Data(contentsOf: benchFile), let deltas = try? JSONDecoder().decode([String].self, from: data) {
+    MainActor.assumeIsolated {
+        for (label, count) in [("first 500 deltas", 500), ("all 20,000 deltas", deltas.count)] {
+            let part = Array(deltas.prefix(count))
+            var best = Double.infinity
+            var lines: [WrappedLine] = []
+            for _ in 0..<5 {
+                let start = cpuSeconds()
+                var layout = MarkdownLayout(width: 120, theme: .standard)
+                for delta in part {
+                    layout.append(delta)
+                    layout.settle()
+                    _ = layout.count
+                }
+                layout.finish()
+                best = min(best, cpuSeconds() - start)
+                lines = layout.lines
+            }
+            print(String(format: "chat-shaped reply, %@, a settle() after each, width 120: %.1f ms CPU (best of 5) = %.1f µs a delta",
+                         label, best * 1000, best * 1e6 / Double(part.count)))
+            guard lines == MarkdownLayout.render(part.joined(), width: 120, theme: .standard) else {
+                print("MISMATCH: streamed lines differ from the whole reply's")
+                exit(1)
+            }
+        }
+    }
+}

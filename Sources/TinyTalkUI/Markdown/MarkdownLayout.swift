@@ -118,17 +118,28 @@ public struct MarkdownLayout: Sendable {
         let partial = source[utf8.index(utf8.startIndex, offsetBy: partialStart)...]
         var renderer = Renderer(width: width, theme: theme)
         if streamed == nil, end - partialStart <= streamThreshold {
-            // While the reply streams, its last line is the one being written, even when empty
-            // (the text so far ends with a newline): that is where the cursor mark goes.
-            tail = [Renderer.blank]
-            guard !partial.isEmpty else { return }
-            tail = []
-            // The open table stays drawn above; the arriving line is styled on its own.
-            var scratch = state
-            scratch.tableLines = []
-            renderer.process(partial, state: &scratch, into: &tail, provisional: true)
-            work += renderer.work
-            return
+            // A paragraph, list item or quote line is laid out as it grows from its first byte,
+            // so a token costs what it brought, not the line so far (a chat line is ~160
+            // columns, each token re-parsed it all). A short line of any other kind (code,
+            // coloured only whole; a heading; a start that does not say yet) is laid out
+            // whole each time.
+            let kind = partial.isEmpty ? .other : renderer.streamingKind(partial, state: state)
+            if case .inline = kind {
+                streamed = StreamedLine(
+                    lineStart: partialStart, kind: kind, blankBefore: state.pendingBlank && state.started, width: width, theme: theme)
+            } else {
+                // While the reply streams, its last line is the one being written, even when
+                // empty (the text so far ends with a newline): that is where the cursor mark goes.
+                tail = [Renderer.blank]
+                guard !partial.isEmpty else { return }
+                tail = []
+                // The open table stays drawn above; the arriving line is styled on its own.
+                var scratch = state
+                scratch.tableLines = []
+                renderer.process(partial, state: &scratch, into: &tail, provisional: true)
+                work += renderer.work
+                return
+            }
         }
         tail = []
         // A line shown as written because its start did not yet say what it is may say now.
