@@ -84,8 +84,8 @@ struct Exchange {
             }
         }
 
-        var reply = request.bot.answer(BotQuestion(messages: request.messages, temperature: request.temperature, model: request.model))
-        if let deltas = configuration.replyDeltas { reply = (deltas.joined(), []) }
+        let reply = configuration.replyDeltas.map { (text: $0.joined(), citations: [Citation]()) }
+            ?? request.bot.answer(BotQuestion(messages: request.messages, temperature: request.temperature, model: request.model))
         let writer = ChunkWriter(crlf: fault.crlf, model: request.model ?? LocalBotConfiguration.defaultModel)
         let promptTokens = request.messages.reduce(0) { $0 + $1.content.count } / 4 + 1
         guard request.stream else {

@@ -41,11 +41,13 @@ extension App {
         let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
         var selectedQueued: Int?
         if case .selectQueued(let index) = mode { selectedQueued = index }
+        // Rows the notes over the input and the broadcast rule may take: the pane keeps two.
+        let rowsFree = rows - 4 - inputHeight
         let queued = tab.map {
-            InputBox.noteLines(queued: $0.queued, attachments: $0.attachments, rowsFree: rows - 4 - inputHeight, selectedQueued: selectedQueued)
+            InputBox.noteLines(queued: $0.queued, attachments: $0.attachments, rowsFree: rowsFree, selectedQueued: selectedQueued)
         } ?? []
         let broadcasting = broadcasts && split.isSplit
-        let border = broadcasting && rows - 4 - inputHeight - queued.count > 0 ? 1 : 0
+        let border = broadcasting && rowsFree - queued.count > 0 ? 1 : 0
         let paneArea = Rect(column: 0, row: 1, columns: columns, rows: rows - 2 - inputHeight - queued.count - border)
         paneSize = (paneArea.columns, paneArea.rows)
         var below = 0

@@ -93,9 +93,7 @@ extension App {
         switch action {
         case .selectPrevious:
             if index > 0 { return selectQueued(index - 1) }
-            guard let last = tab.transcript.entries.lastIndex(where: { $0.messageId != nil }) else { return }
-            mode = .select(entry: last)
-            message = Self.selectionHint
+            if tab.transcript.entries.contains(where: { $0.messageId != nil }) { startSelection() }  // the last message
         case .selectNext:
             selectQueued(min(index + 1, tab.queued.count - 1))
         case .editMessage:

@@ -176,8 +176,7 @@ public final class App {
         guard id != selectedID else { return }
         if let id { showInFocusedPane(id) }  // the tab on screen is in a pane
         currentTab?.scroll.unreadAfter = nil
-        if case .select = mode { mode = .normal }
-        if case .selectQueued = mode { mode = .normal }
+        if mode.context == .select { mode = .normal }  // a selection is of the tab that was on screen
         selectedID = id
         currentTab?.hasUnread = false
     }

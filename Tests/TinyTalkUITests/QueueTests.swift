@@ -10,6 +10,15 @@ import TinyTalkUI
 /// with that reply as context; Esc takes it back; a failed reply leaves the queue waiting.
 @MainActor
 @Suite struct QueueTests {
+    /// "one" sent, and its reply begun ("slow ") and held there; the next reply would be "never".
+    private func replyOnItsWay(rows: Int) async throws -> (FakeTransport, Harness) {
+        let transport = FakeTransport([[.text("slow "), .hang], [.text("never")]])
+        let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 70, rows: rows)
+        harness.send("one")
+        await harness.waitFor("slow")
+        return (transport, harness)
+    }
+
     @Test func messagesTypedDuringAReplyGoInOrderWithTheReplyAsContext() async throws {
         let first = Gate()
         let transport = FakeTransport(
@@ -32,10 +41,7 @@ import TinyTalkUI
     }
 
     @Test func escOnAnEmptyInputTakesTheLastQueuedBackThenCancels() async throws {
-        let transport = FakeTransport([[.text("slow "), .hang], [.text("never")]])
-        let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 70, rows: 16)
-        harness.send("one")
-        await harness.waitFor("slow")
+        let (transport, harness) = try await replyOnItsWay(rows: 16)
         harness.send("second thoughts")
         await harness.waitFor("queued: second thoughts")
         harness.press(.escape)
@@ -49,10 +55,7 @@ import TinyTalkUI
     }
 
     @Test func selectModeReachesEveryQueuedMessageToTakeBackOrDrop() async throws {
-        let transport = FakeTransport([[.text("slow "), .hang], [.text("never")]])
-        let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 70, rows: 18)
-        harness.send("one")
-        await harness.waitFor("slow")
+        let (transport, harness) = try await replyOnItsWay(rows: 18)
         for text in ["two", "three", "four"] { harness.send(text) }
         await harness.waitFor("queued: three")
         // Ctrl+S selects the last message; Down goes past it into the queue.
@@ -83,10 +86,7 @@ import TinyTalkUI
     }
 
     @Test func ctrlCCancelsTheReplyWhateverIsQueued() async throws {
-        let transport = FakeTransport([[.text("slow "), .hang], [.text("never")]])
-        let harness = try await Harness(transport: transport, bots: ["echo"], key: APIKey("k"), columns: 70, rows: 16)
-        harness.send("one")
-        await harness.waitFor("slow")
+        let (transport, harness) = try await replyOnItsWay(rows: 16)
         harness.send("two")
         await harness.waitFor("queued: two")
         harness.press(.control("c"))
