@@ -40,6 +40,13 @@ let package = Package(
             dependencies: [.product(name: "TinyTalkUI", package: mainPackage), .product(name: "TerminalKit", package: mainPackage)]
         ),
         .executableTarget(
+            name: "frame-stream",
+            dependencies: [
+                .product(name: "TinyTalkUI", package: mainPackage), .product(name: "TinyTalkCore", package: mainPackage),
+                .product(name: "TinyTalkAPI", package: mainPackage), .product(name: "TerminalKit", package: mainPackage),
+            ]
+        ),
+        .executableTarget(
             name: "tui-history",
             dependencies: [
                 .product(name: "TinyTalkUI", package: mainPackage), .product(name: "TinyTalkCore", package: mainPackage),

@@ -122,8 +122,14 @@ public struct CellGrid: Sendable, Equatable {
         var column = column
         guard column < limit else { return column }
         touch(row)
-        let safe = TerminalSafeText.neutralize(String(text))
         let rowStart = row * columns
+        let string = String(text)
+        // Printable ASCII (most of any reply): a cell per byte, in one pass, with no cluster
+        // breaking, measuring or neutralizing to do.
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return writeASCII(string.utf8, from: column, rowStart: rowStart, limit: limit, style: style)
+        }
+        let safe = TerminalSafeText.neutralize(string)
         // Where the previous cluster went, for zero-width clusters to join.
         var previous = column > 0 && column <= columns ? column - 1 : -1
         for grapheme in safe {
@@ -186,6 +192,34 @@ public struct CellGrid: Sendable, Equatable {
         return column
     }
 
+    /// One cell's text for each printable ASCII character, made once.
+    private static let asciiTexts: [String] = (0x20..<0x7F).map { String(UnicodeScalar(UInt8($0))) }
+
+    /// `write` for text of printable ASCII only: one cell per byte from `start` up to `limit`.
+    private mutating func writeASCII(_ bytes: String.UTF8View, from start: Int, rowStart: Int, limit: Int, style: Style) -> Int {
+        let first = max(0, start)
+        let end = min(limit, start + bytes.count)
+        guard first < end else { return end }
+        // Only a wide glyph cut by the span's ends can leave half of itself behind.
+        breakWideGlyph(at: rowStart, first)
+        breakWideGlyph(at: rowStart, end - 1)
+        let stamp = clock
+        cells.withUnsafeMutableBufferPointer { cells in
+            cellStamps.withUnsafeMutableBufferPointer { stamps in
+                var column = start
+                for byte in bytes {
+                    guard column < end else { break }
+                    if column >= 0 {
+                        cells[rowStart + column] = Cell(Self.asciiTexts[Int(byte) &- 0x20], style: style)
+                        stamps[rowStart + column] = stamp
+                    }
+                    column += 1
+                }
+            }
+        }
+        return end
+    }
+
     /// Sets every cell of `rect` (clipped to the grid) to `cell`, blanking wide glyphs it cuts.
     /// - Parameters:
     ///   - rect: the area to fill.
@@ -198,8 +232,14 @@ public struct CellGrid: Sendable, Equatable {
             touch(row)
             breakWideGlyph(at: rowStart, area.column)
             if area.endColumn < columns { breakWideGlyph(at: rowStart, area.endColumn - 1) }
-            for column in area.column..<area.endColumn {
-                set(rowStart + column, cell)
+            let stamp = clock
+            cells.withUnsafeMutableBufferPointer { cells in
+                cellStamps.withUnsafeMutableBufferPointer { stamps in
+                    for index in rowStart + area.column..<rowStart + area.endColumn {
+                        cells[index] = cell
+                        stamps[index] = stamp
+                    }
+                }
             }
         }
     }

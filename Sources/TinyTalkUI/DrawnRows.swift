@@ -26,7 +26,13 @@ public struct DrawnRows<Key: Equatable> {
         }
         guard row >= 0, row < rect.rows else { return }
         let gridRow = rect.row + row
-        if keys[row] == key, grid.lastWritten(row: gridRow, columns: rect.column..<rect.endColumn) <= drawnAt[row] { return }
+        // A row's stamp is at least that of any of its cells: when it is not newer than this
+        // view's drawing, no cell needs looking at.
+        if keys[row] == key,
+            grid.stamp(ofRow: gridRow) <= drawnAt[row] || grid.lastWritten(row: gridRow, columns: rect.column..<rect.endColumn) <= drawnAt[row]
+        {
+            return
+        }
         body(&grid)
         keys[row] = key
         drawnAt[row] = grid.clock

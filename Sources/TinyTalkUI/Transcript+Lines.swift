@@ -8,7 +8,7 @@ extension Transcript {
     /// of its arrays and Markdown state (several times a row, every frame).
     final class Layout {
         var header: [WrappedLine]
-        var body: Body
+        let body: Body
         var footer: [WrappedLine]
         /// A finished message with no text but notes (a failed request) shows its notes right
         /// under the header; otherwise an empty text still takes a row (a reply's first token
@@ -26,63 +26,54 @@ extension Transcript {
         }
     }
 
-    /// A message's text as lines: replies styled as Markdown, everything else as plain text.
-    enum Body {
-        case plain(LineWrapper)
-        case markdown(MarkdownLayout)
-
-        var count: Int {
-            switch self {
-            case .plain(let wrapper): wrapper.lines.count
-            case .markdown(let layout): layout.count
-            }
-        }
-
-        func line(_ index: Int) -> WrappedLine {
-            switch self {
-            case .plain(let wrapper): wrapper.lines[index]
-            case .markdown(let layout): layout.line(index)
-            }
-        }
-
+    /// A message's text as lines: replies styled as Markdown (``MarkdownBody``), everything
+    /// else as plain text (``PlainBody``). A class, so counting or reading its lines (several
+    /// times a row, every frame) reads the layout where it is instead of copying its state.
+    class Body {
+        var count: Int { 0 }
+        func line(_ index: Int) -> WrappedLine { WrappedLine(runs: [], width: 0, isContinuation: false) }
         /// Lays out what arrived since the last frame (a streaming reply's last line).
-        mutating func settle() {
-            guard case .markdown(var layout) = self else { return }
-            self = .plain(LineWrapper(width: 1))
-            layout.settle()
-            self = .markdown(layout)
-        }
-
+        func settle() {}
         /// The reply is complete.
-        mutating func finish() {
-            guard case .markdown(var layout) = self else { return }
-            self = .plain(LineWrapper(width: 1))
-            layout.finish()
-            self = .markdown(layout)
+        func finish() {}
+        func append(_ text: String, style: Style) {}
+    }
+
+    final class PlainBody: Body {
+        private var wrapper: LineWrapper
+
+        init(_ wrapper: LineWrapper) {
+            self.wrapper = wrapper
         }
 
-        mutating func append(_ text: String, style: Style) {
-            switch self {
-            case .plain(var wrapper):
-                self = .plain(LineWrapper(width: 1))  // let go of the storage so it is not copied
-                wrapper.append(text, style: style)
-                self = .plain(wrapper)
-            case .markdown(var layout):
-                self = .plain(LineWrapper(width: 1))
-                layout.append(text)
-                self = .markdown(layout)
-            }
+        override var count: Int { wrapper.lines.count }
+        override func line(_ index: Int) -> WrappedLine { wrapper.lines[index] }
+        override func append(_ text: String, style: Style) { wrapper.append(text, style: style) }
+    }
+
+    final class MarkdownBody: Body {
+        private var layout: MarkdownLayout
+
+        init(_ layout: MarkdownLayout) {
+            self.layout = layout
         }
+
+        override var count: Int { layout.count }
+        override func line(_ index: Int) -> WrappedLine {
+            // A settled line is read where it is; only the arriving ones go through the whole layout.
+            index < layout.finishedCount ? layout.finishedLine(index) : layout.line(index)
+        }
+        override func settle() { layout.settle() }
+        override func finish() { layout.finish() }
+        override func append(_ text: String, style: Style) { layout.append(text) }
     }
 
     /// How many lines entry `index` takes at `width` (its header, text, notes and the blank
     /// line after it).
     public func lineCount(of index: Int, width: Int) -> Int {
         // The common case, a settled message at the current width, without copying its layout.
-        if width == layoutWidth, index != unsettled,
-            let count = layouts[index].map({ $0.header.count + $0.bodyRows + $0.footer.count + 1 })
-        {
-            return count
+        if width == layoutWidth, index != unsettled, let layout = layouts[index] {
+            return layout.header.count + layout.bodyRows + layout.footer.count + 1
         }
         let layout = self.layout(of: index, width: width)
         return layout.header.count + layout.bodyRows + layout.footer.count + 1
@@ -161,11 +152,11 @@ extension Transcript {
             var markdown = MarkdownLayout(width: width, theme: theme)
             markdown.append(entry.text)
             if entry.state == .streaming { markdown.settle() } else { markdown.finish() }
-            body = .markdown(markdown)
+            body = MarkdownBody(markdown)
         } else {
             var wrapper = LineWrapper(width: width)
             wrapper.append(entry.text, style: entry.author == .error ? theme.errorText : theme.text)
-            body = .plain(wrapper)
+            body = PlainBody(wrapper)
         }
         let footerLines = footerLines(of: entry, width: width)
         let layout = Layout(

@@ -61,8 +61,21 @@ public struct MarkdownLayout: Sendable {
         return layout.lines
     }
 
-    /// How many lines there are (as of the last ``settle()`` while streaming).
-    public var count: Int { finished.count + state.tableLines.count + (streamed?.count ?? tail.count) }
+    /// How many lines there are (as of the last ``settle()`` while streaming). Kept, not
+    /// computed: it is read several times a row every frame, and reading it must not copy
+    /// the arriving line's state.
+    public private(set) var count = 0
+
+    private mutating func recount() {
+        count = finished.count + state.tableLines.count + (streamed?.count ?? tail.count)
+    }
+
+    /// How many lines from the first are laid out for good (they never change): reading one
+    /// of them is reading ``finishedLine(_:)``.
+    var finishedCount: Int { finished.count }
+
+    /// Line `index` of the lines laid out for good (0 ..< ``finishedCount``).
+    func finishedLine(_ index: Int) -> WrappedLine { finished[index] }
 
     /// Line `index` (0 ..< ``count``).
     public func line(_ index: Int) -> WrappedLine {
@@ -87,6 +100,7 @@ public struct MarkdownLayout: Sendable {
     /// arriving is laid out by the next ``settle()``, so a burst of pieces between two frames
     /// costs one layout of it, not one per piece.
     public mutating func append(_ text: String) {
+        defer { recount() }
         guard !text.isEmpty, !isFinished else { return }
         source += text
         if text.utf8.contains(UInt8(ascii: "\n")) {
@@ -111,6 +125,7 @@ public struct MarkdownLayout: Sendable {
     /// Lays out the line still arriving, provisionally, if text came since the last time. Call
     /// before reading ``count`` and ``line(_:)`` while the reply streams.
     public mutating func settle() {
+        defer { recount() }
         guard tailIsStale, !isFinished else { return }
         tailIsStale = false
         let utf8 = source.utf8
@@ -155,6 +170,7 @@ public struct MarkdownLayout: Sendable {
 
     /// The reply is complete: its last line is laid out for good and open blocks are closed.
     public mutating func finish() {
+        defer { recount() }
         guard !isFinished else { return }
         var renderer = Renderer(width: width, theme: theme)
         let utf8 = source.utf8
