@@ -43,6 +43,11 @@ public actor ChatSession {
     public private(set) var state: SessionState = .idle
     /// Another process has the conversation open for writing: it can be read here, not added to.
     public nonisolated let isReadOnly: Bool
+    /// Whether replies are written to the store (as they grow, every ``flushInterval``, and when
+    /// they end). A session whose store dies with the process and is never read back (`ask
+    /// --no-save`'s, in memory) keeps its replies in ``messages`` only: writing them would
+    /// rewrite the whole text at every flush and index it for search at the end, for nothing.
+    public nonisolated let savesReplies: Bool
 
     /// How often a streaming reply is written to the store.
     public static let flushInterval: Duration = .milliseconds(500)
@@ -86,9 +91,10 @@ public actor ChatSession {
     public init(
         conversation: Conversation, messages: [Message] = [], bot: BotProfile, transport: any ChatTransport, store: Store,
         clock: any SessionClock = SystemClock(), retry: RetryPolicy = RetryPolicy(), context: ContextWindow = ContextWindow(),
-        readOnly: Bool = false, observer: @escaping @Sendable (SessionEvent) -> Void
+        readOnly: Bool = false, savesReplies: Bool = true, observer: @escaping @Sendable (SessionEvent) -> Void
     ) {
         self.isReadOnly = readOnly
+        self.savesReplies = savesReplies
         self.observer = observer
         self.conversation = conversation
         self.messages = messages
@@ -271,6 +277,7 @@ public actor ChatSession {
         }
         reply!.receivedAnything = true
         reply!.unsaved = true
+        guard savesReplies else { return }
         let sinceFlush = clock.now - reply!.lastFlush
         if sinceFlush >= Self.flushInterval {
             flush()
@@ -361,7 +368,7 @@ public actor ChatSession {
             messages[index].state = state
             messages[index].error = error
             bytes = messages[index].content.utf8.count
-            save(messages[index])
+            if savesReplies { save(messages[index]) }
         }
         logger.info(
             "reply finished",

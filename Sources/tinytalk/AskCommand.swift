@@ -102,7 +102,7 @@ struct AskCommand: AsyncParsableCommand {
         let session = ChatSession(
             conversation: conversation, messages: history, bot: profile, transport: AskTransport(client: client, stream: !noStream),
             store: store, retry: RetryPolicy(maxAttempts: 1), context: ContextWindow(budget: environment.config.contextChars),
-            observer: { eventInput.yield($0) })
+            savesReplies: !noSave, observer: { eventInput.yield($0) })
         let printer = ReplyPrinter(sanitize: StandardOutput.isTerminal)
         let cost = Mutex<Usage?>(nil)
         let signals = SignalWatch { _ in Task { await session.cancel() } }

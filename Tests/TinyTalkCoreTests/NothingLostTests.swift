@@ -70,6 +70,23 @@ import TinyTalkAPI
         await session.cancel()
     }
 
+    @Test func aSessionThatSavesNoRepliesKeepsThemInMemoryOnly() async throws {
+        let store = try Store()
+        let conversation = try store.createConversation(botId: "b", botName: "b")
+        let log = EventLog()
+        let transport = FakeTransport([[.text("one "), .pause(.milliseconds(50)), .text("two ")]])
+        let session = ChatSession(
+            conversation: conversation, bot: BotProfile(name: "b", id: "b", endpoint: Endpoint()), transport: transport, store: store,
+            clock: FakeClock(), savesReplies: false, observer: log.record)
+        try await session.send("Hi")
+        _ = await log.waitForFinish()
+        // The user's message and the reply's row are there (they give the ids); its text is not.
+        let stored = try store.messages(conversationId: conversation.id)
+        #expect(stored.map(\.content) == ["Hi", ""])
+        #expect(await session.messages.map(\.content) == ["Hi", "one two "])
+        #expect(await session.messages.last?.state == .complete)
+    }
+
     @Test func aFullDiskIsSaidAtOnceTheTextKeptAndTheSaveRetried() async throws {
         let path = temporaryDatabase()
         defer { remove(path) }
