@@ -42,6 +42,12 @@ enum ConfigTextCheck {
             }
             return true
         }
+        /// How many `quote`s in a row start at `position`.
+        func quotes(_ quote: Unicode.Scalar, at position: Int) -> Int {
+            var end = position
+            while end < scalars.count, scalars[end] == quote { end += 1 }
+            return end - position
+        }
         func isBare(_ scalar: Unicode.Scalar) -> Bool {
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
         }
@@ -174,15 +180,21 @@ enum ConfigTextCheck {
                 } else if place == .basic, scalar == "\"" {
                     place = .code
                 } else if place == .multilineBasic, starts("\"\"\"", at: index) {
+                    // Up to two quotes before the closing three are the string's own.
+                    let run = quotes("\"", at: index)
+                    if run > 5 { return problem("more than two quotes right before a string's closing \"\"\"") }
                     place = .code
-                    index += 2
+                    index += run - 1
                 }
             case .literal:
                 if scalar == "'" { place = .code }
             case .multilineLiteral:
                 if starts("'''", at: index) {
+                    // As for `"""`: `'''''` ends the string with two quotes in it.
+                    let run = quotes("'", at: index)
+                    if run > 5 { return problem("more than two quotes right before a string's closing '''") }
                     place = .code
-                    index += 2
+                    index += run - 1
                 }
             }
             index += 1

@@ -83,6 +83,23 @@ import TinyTalkAPI
         }
     }
 
+    /// A multi-line string may end with up to two quotes of its own before the closing three
+    /// (`'''''''` is `'`); read as closing at the first three, the rest of `n='''''''#''''` looked
+    /// like a new string, the `[,` under it like text in it, and toml++ aborted on that header
+    /// (found by the config fuzzer).
+    @Test func aMultilineStringEndsAtItsLastThreeQuotes() throws {
+        for quote in ["'", "\""] {
+            let three = String(repeating: quote, count: 3)
+            for text in ["n=\(three)\(quote)\(quote)\(quote)\(quote)#\(three)\(quote)\n[,", "n=\(three)x\(quote)\(quote)\(three)\n[,"] {
+                let error = try #require(failure(text), "\(text.debugDescription)")
+                #expect(error.message.contains("a key must start here"), "\(text.debugDescription): \(error.message)")
+            }
+            // Two quotes in the string, then the closing three; a third is one too many.
+            #expect(ConfigTextCheck.firstProblem("a = \(three)x\(quote)\(quote)\(three)\nb = 1\n") == nil)
+            #expect(ConfigTextCheck.firstProblem("a = \(three)x\(String(repeating: quote, count: 6))\n")?.reason.contains("more than two quotes") == true)
+        }
+    }
+
     @Test func validKeysTablesArraysAndInlineTablesPass() {
         let text = """
             # settings
