@@ -44,7 +44,10 @@ public final class LocalBotServer: Sendable {
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    // A connection accepted as the server stops is never handed to `serve`;
+                    // it is closed when let go (what this older initialiser does), where the
+                    // newer one would stop the whole process for it.
+                    return try Connection(synchronouslyWrapping: channel)
                 }
             }
         let port = listener.channel.localAddress?.port ?? configuration.port

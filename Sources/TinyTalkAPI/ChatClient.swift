@@ -40,11 +40,12 @@ public final class ChatClient: Sendable {
 
     public let configuration: Configuration
     private let http: HTTPClient
-    /// One event loop carries every connection, so a task that prefers ``replyExecutor`` runs
-    /// on the thread that receives its reply.
+    /// One event loop carries every connection, and every reply is read on it.
     private let group: MultiThreadedEventLoopGroup
-    /// Where a task consuming a reply can run without a thread hop per piece.
-    public let replyExecutor: any TaskExecutor
+    private let loop: any EventLoop
+    /// The executor replies are read on: an actor that has it as its own can take each piece
+    /// where it arrives, with no hop to another thread (see ``send(_:to:onDelta:)``).
+    public var replyExecutor: any SerialExecutor { loop.executor }
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -64,7 +65,7 @@ public final class ChatClient: Sendable {
             connectionPool: pool
         )
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        replyExecutor = EventLoopTaskExecutor(group.next())
+        loop = group.next()
         self.http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: http)
     }
 
@@ -91,11 +92,12 @@ public final class ChatClient: Sendable {
         return stream
     }
 
-    /// Sends `request` and calls `onDelta` with each piece of the reply as it arrives; returns
-    /// when the reply is complete. Throws ``APIError`` (or `CancellationError`) otherwise;
-    /// deltas already delivered stand as the partial reply.
+    /// Sends `request` and calls `onDelta` with each piece of the reply as it arrives, on
+    /// ``replyExecutor`` (the event loop its bytes arrive on), before the next network read;
+    /// returns when the reply is complete. Throws ``APIError`` (or `CancellationError`, also
+    /// when `onDelta` throws it) otherwise; deltas already delivered stand as the partial reply.
     public nonisolated(nonsending) func send(
-        _ request: ChatRequest, to endpoint: Endpoint, onDelta: (ChatDelta) async throws -> Void
+        _ request: ChatRequest, to endpoint: Endpoint, onDelta: @escaping @Sendable (ChatDelta) throws -> Void
     ) async throws {
         try request.validate()
         try endpoint.validate()
@@ -107,183 +109,35 @@ public final class ChatClient: Sendable {
     }
 
     private nonisolated(nonsending) func perform(
-        _ request: ChatRequest, to endpoint: Endpoint, onDelta: (ChatDelta) async throws -> Void
+        _ request: ChatRequest, to endpoint: Endpoint, onDelta: @escaping @Sendable (ChatDelta) throws -> Void
     ) async throws {
-        var http = HTTPClientRequest(url: endpoint.url)
-        http.method = .POST
+        var headers = HTTPHeaders()
         for header in request.headers(for: endpoint, userAgent: configuration.userAgent) {
-            http.headers.add(name: header.name, value: header.value)
+            headers.add(name: header.name, value: header.value)
         }
-        http.body = .bytes(ByteBuffer(bytes: request.jsonBody()))
-
-        let response: HTTPClientResponse
+        let http: HTTPClient.Request
         do {
-            response = try await self.http.execute(http, deadline: .distantFuture)
+            http = try HTTPClient.Request(url: endpoint.url, method: .POST, headers: headers, body: .bytes(request.jsonBody()))
         } catch {
-            try Task.checkCancellation()
             throw mapTransport(error, endpoint: endpoint)
         }
-
-        guard (200..<300).contains(response.status.code) else {
-            let body = (try? await Self.collect(response.body, limit: Self.errorBodyLimit)) ?? []
-            let headers = response.headers
-            throw APIError.http(
-                status: Int(response.status.code),
-                message: DeltaDecoder.errorMessage(fromBody: body),
-                retryAfter: Self.retryAfter(headers.first(name: "Retry-After")),
-                rateLimit: RateLimit { headers.first(name: $0) },
-                keySent: endpoint.apiKey != nil)
-        }
-        let label = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
-        try await read(response.body, label: label, onDelta: onDelta)
-    }
-
-    /// Reads a reply body: a stream of server-sent events or one JSON object, told apart by its
-    /// first bytes (a stream labelled `application/json`, or not labelled, is still a stream);
-    /// the label decides only when the bytes cannot.
-    private nonisolated(nonsending) func read(
-        _ body: HTTPClientResponse.Body, label: String, onDelta: (ChatDelta) async throws -> Void
-    ) async throws {
-        var iterator = body.makeAsyncIterator()
-        var start: [UInt8] = []
-        var kind = BodyKind.undecided
-        while kind == .undecided, let buffer = try await next(&iterator) {
-            start.append(contentsOf: buffer.readableBytesView)
-            kind = start.count > Self.errorBodyLimit ? .other : BodyKind.of(start)
-        }
-        if kind == .undecided || kind == .other {
-            kind = label.contains("event-stream") ? .stream : label.contains("json") ? .json : kind
-        }
-        switch kind {
-        case .stream:
-            try await readStream(start: start, rest: iterator, onDelta: onDelta)
-        case .json:
-            var bytes = start
-            while let buffer = try await next(&iterator) {
-                bytes.append(contentsOf: buffer.readableBytesView)
-                guard bytes.count <= Self.jsonBodyLimit else {
-                    throw APIError.invalidResponse("the reply is larger than \(Self.jsonBodyLimit / 1024 / 1024) MiB")
-                }
-            }
-            let reply = try DeltaDecoder.decodeCompletion(bytes)
-            if !reply.text.isEmpty { try await onDelta(.text(reply.text)) }
-            if !reply.citations.isEmpty { try await onDelta(.citations(reply.citations)) }
-            if let usage = reply.usage { try await onDelta(.usage(usage)) }
-        case .undecided:
-            throw APIError.truncated(detail: "the server sent no reply at all")
-        case .other:
-            let shown = label.isEmpty ? "an unlabelled body" : label
-            throw APIError.invalidResponse(
-                "expected a stream of events or a JSON reply, got \(shown): \(TextExcerpt.clean(String(decoding: start, as: UTF8.self), limit: 120))")
-        }
-    }
-
-    /// Reads a stream of events whose first bytes (`start`) were already read. After `[DONE]`
-    /// the reply is whole: what follows (cited sources) is read for at most
-    /// ``Configuration/afterDoneWait``, then the connection is let go, open or not.
-    private nonisolated(nonsending) func readStream(
-        start: [UInt8], rest: sending HTTPClientResponse.Body.AsyncIterator, onDelta: (ChatDelta) async throws -> Void
-    ) async throws {
-        var iterator = rest
-        var parser = SSEParser()
-        var decoder = DeltaDecoder()
-        var outputs: [DeltaDecoder.Output] = []
-        Self.decode(start, parser: &parser, decoder: &decoder, into: &outputs)
-        try await Self.deliver(outputs, to: onDelta)
-        while !decoder.isComplete, let buffer = try await next(&iterator) {
-            buffer.withUnsafeReadableBytes { Self.decode($0, parser: &parser, decoder: &decoder, into: &outputs) }
-            try await Self.deliver(outputs, to: onDelta)
-            if parser.overflowed {
-                throw APIError.invalidResponse(
-                    "the server sent one event larger than \(SSEParser.maxEventBytes >> 20) MiB; the reply stops there, its text so far kept")
-            }
-        }
-        if decoder.isComplete {
-            let tail = await Self.tail(of: iterator, within: configuration.afterDoneWait)
-            Self.decode(tail, parser: &parser, decoder: &decoder, into: &outputs)
-            try await Self.deliver(outputs, to: onDelta)
-        }
-        parser.finish()
-        guard decoder.isComplete else {
-            throw APIError.truncated(detail: "the connection closed without a [DONE] event")
-        }
-        if let usage = decoder.usage { try await onDelta(.usage(usage)) }
-    }
-
-    /// Parses bytes of the stream into what they mean for the reply, replacing `outputs`.
-    private static func decode(
-        _ bytes: some ContiguousBytes, parser: inout SSEParser, decoder: inout DeltaDecoder, into outputs: inout [DeltaDecoder.Output]
-    ) {
-        outputs.removeAll(keepingCapacity: true)
-        bytes.withUnsafeBytes { raw in
-            parser.feed(raw) { event in
-                let output = decoder.decode(event)
-                // Text that arrived in one network read is delivered as one delta.
-                if case .text(let more) = output, case .text(let earlier)? = outputs.last {
-                    outputs[outputs.count - 1] = .text(earlier + more)
-                } else if output != .nothing {
-                    outputs.append(output)
-                }
-            }
-        }
-    }
-
-    private nonisolated(nonsending) static func deliver(
-        _ outputs: [DeltaDecoder.Output], to onDelta: (ChatDelta) async throws -> Void
-    ) async throws {
-        for output in outputs {
-            switch output {
-            case .text(let text): try await onDelta(.text(text))
-            case .citations(let citations): try await onDelta(.citations(citations))
-            case .failure(let message): throw APIError.errorEvent(message)
-            case .done, .nothing: break
-            }
-        }
-    }
-
-    /// The next piece of the body, or nil at its end; a broken connection is an ``APIError``.
-    private nonisolated(nonsending) func next(
-        _ iterator: inout HTTPClientResponse.Body.AsyncIterator
-    ) async throws -> ByteBuffer? {
+        let reader = ReplyReader(
+            afterDoneWait: .nanoseconds(Self.nanoseconds(configuration.afterDoneWait)), keySent: endpoint.apiKey != nil, onDelta: onDelta)
+        let task = self.http.execute(request: http, delegate: reader, eventLoop: .delegateAndChannel(on: loop))
         do {
-            return try await iterator.next(isolation: #isolation)
+            try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
         } catch {
+            // The reader's state is settled before the request's result is (both on its loop).
+            if let failure = reader.failure { throw failure }
+            if reader.completedAfterDone { return }
             try Task.checkCancellation()
-            if error is CancellationError { throw error }
-            throw mapMidStream(error)
+            if let error = error as? APIError { throw error }
+            throw reader.receivedHead ? mapMidStream(error) : mapTransport(error, endpoint: endpoint)
         }
-    }
-
-    /// What a server sends after `[DONE]` (cited sources), read until the body ends or `limit`
-    /// passes. Then the body is dropped, which closes a connection the server kept open.
-    private static func tail(of iterator: sending HTTPClientResponse.Body.AsyncIterator, within limit: Duration) async -> [UInt8] {
-        let reader = Task { [iterator] in
-            var iterator = iterator
-            var bytes: [UInt8] = []
-            // A connection that breaks now does not change the reply: it was complete.
-            while bytes.count < errorBodyLimit, let buffer = try? await iterator.next() {
-                bytes.append(contentsOf: buffer.readableBytesView)
-            }
-            return bytes
-        }
-        let timer = Task {
-            try? await Task.sleep(for: limit)
-            reader.cancel()
-        }
-        defer { timer.cancel() }
-        return await withTaskCancellationHandler { await reader.value } onCancel: { reader.cancel() }
-    }
-
-    private static func collect(_ body: HTTPClientResponse.Body, limit: Int) async throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        for try await buffer in body {
-            bytes.append(contentsOf: buffer.readableBytesView.prefix(max(0, limit - bytes.count)))
-            if bytes.count >= limit {
-                if limit == jsonBodyLimit { throw APIError.invalidResponse("the reply is larger than \(limit / 1024 / 1024) MiB") }
-                break
-            }
-        }
-        return bytes
     }
 
     // MARK: - Errors

@@ -58,6 +58,11 @@ public actor ChatSession {
     public static let maxCitations = 100
 
     private let transport: any ChatTransport
+    /// Where the session runs: its transport's executor when it has one (the network thread,
+    /// so each piece of a reply is taken where it is read), else that of an actor of its own.
+    private nonisolated let executor: UnownedSerialExecutor
+    private nonisolated let lender: ExecutorLender?
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor }
     let store: Store
     private let clock: any SessionClock
     private let retry: RetryPolicy
@@ -100,6 +105,12 @@ public actor ChatSession {
         self.messages = messages
         self.bot = bot
         self.transport = transport
+        if let own = transport.sessionExecutor {
+            (executor, lender) = (own.asUnownedSerialExecutor(), nil)
+        } else {
+            let lender = ExecutorLender()
+            (executor, self.lender) = (lender.unownedExecutor, lender)
+        }
         self.store = store
         self.clock = clock
         self.retry = retry
@@ -208,9 +219,7 @@ public actor ChatSession {
         generation += 1
         let current = generation
         reply = Reply(generation: current, messageId: placeholder.id, lastFlush: clock.now)
-        // Preferring the transport's executor runs this actor's reply loop on the network
-        // thread: a piece of the reply then costs no thread hop before it is emitted.
-        reply?.task = Task(executorPreference: transport.taskExecutor) { await self.run(request, generation: current) }
+        reply?.task = Task { await self.run(request, generation: current) }
     }
 
     private func run(_ request: ChatRequest, generation: Int) async {
@@ -218,9 +227,12 @@ public actor ChatSession {
         while isCurrent(generation) {
             setState(.connecting(attempt: attempt))
             do {
+                // Each piece is taken on this session's executor as it is read (see `executor`).
                 try await transport.send(request, to: bot.endpoint) { delta in
-                    guard self.isCurrent(generation) else { throw CancellationError() }
-                    self.receive(delta)
+                    try self.assumeIsolated { session in
+                        guard session.isCurrent(generation) else { throw CancellationError() }
+                        session.receive(delta)
+                    }
                 }
                 guard isCurrent(generation) else { return }
                 finish(.complete)

@@ -7,27 +7,33 @@ public protocol ChatTransport: Sendable {
     /// throws an `APIError` otherwise; ending the iteration stops the request.
     func stream(_ request: ChatRequest, to endpoint: Endpoint) -> AsyncThrowingStream<ChatDelta, any Error>
 
-    /// Sends `request` and hands each delta to `onDelta` on the caller's actor, returning when
-    /// the reply is complete; throws an `APIError` (or `CancellationError`) otherwise. Running
-    /// in the caller's isolation spares every token a hop through a stream and a task.
-    nonisolated(nonsending) func send(_ request: ChatRequest, to endpoint: Endpoint, onDelta: (ChatDelta) async throws -> Void) async throws
+    /// Sends `request` and hands each delta to `onDelta` on ``sessionExecutor`` (on the
+    /// caller's, when there is none), returning when the reply is complete; throws an
+    /// `APIError` (or `CancellationError`, also when `onDelta` throws it) otherwise.
+    nonisolated(nonsending) func send(
+        _ request: ChatRequest, to endpoint: Endpoint, onDelta: @escaping @Sendable (ChatDelta) throws -> Void
+    ) async throws
 
-    /// Where the task consuming a reply should run, if the transport has a preference (the
-    /// thread its network events arrive on).
-    var taskExecutor: (any TaskExecutor)? { get }
+    /// Where this transport hands over deltas, if it has a place of its own (the thread its
+    /// network events arrive on): a session runs there, and takes each piece as it is read.
+    var sessionExecutor: (any SerialExecutor)? { get }
 }
 
 extension ChatTransport {
-    public var taskExecutor: (any TaskExecutor)? { nil }
+    public var sessionExecutor: (any SerialExecutor)? { nil }
 
     /// Reads ``stream(_:to:)``: transports that only stream get `send` for free.
     public nonisolated(nonsending) func send(
-        _ request: ChatRequest, to endpoint: Endpoint, onDelta: (ChatDelta) async throws -> Void
+        _ request: ChatRequest, to endpoint: Endpoint, onDelta: @escaping @Sendable (ChatDelta) throws -> Void
     ) async throws {
-        for try await delta in stream(request, to: endpoint) { try await onDelta(delta) }
+        for try await delta in stream(request, to: endpoint) { try onDelta(delta) }
     }
 }
 
 extension ChatClient: ChatTransport {
-    public var taskExecutor: (any TaskExecutor)? { replyExecutor }
+    public var sessionExecutor: (any SerialExecutor)? { replyExecutor }
 }
+
+/// Lends its executor to a session whose transport has none of its own: a default actor's,
+/// so that session runs where and as any actor does.
+actor ExecutorLender {}

@@ -99,17 +99,15 @@ struct AskCommand: AsyncParsableCommand {
         let client = ChatClient(
             configuration: .init(connectTimeout: .seconds(connectTimeout), idleTimeout: .seconds(idleTimeout)))
         let (events, eventInput) = AsyncStream.makeStream(of: SessionEvent.self)
+        let printer = ReplyPrinter(sanitize: StandardOutput.isTerminal)
+        let cost = Mutex<Usage?>(nil)
+        // Each piece is printed where the session emits it (the network thread, as it is
+        // read): no hop to another thread per piece. Only the end goes through `events`.
         let session = ChatSession(
             conversation: conversation, messages: history, bot: profile, transport: AskTransport(client: client, stream: !noStream),
             store: store, retry: RetryPolicy(maxAttempts: 1), context: ContextWindow(budget: environment.config.contextChars),
-            savesReplies: !noSave, observer: { eventInput.yield($0) })
-        let printer = ReplyPrinter(sanitize: StandardOutput.isTerminal)
-        let cost = Mutex<Usage?>(nil)
-        let signals = SignalWatch { _ in Task { await session.cancel() } }
-        defer { signals.cancel() }
-
-        let outcome = Task { () -> ReplyOutcome in
-            for await event in events {
+            savesReplies: !noSave,
+            observer: { event in
                 switch event {
                 case .textDelta(_, let text): printer.print(text)
                 case .citations(_, let citations): printer.cite(citations)
@@ -118,9 +116,16 @@ struct AskCommand: AsyncParsableCommand {
                     StandardError.write("tinytalk: warning: cannot save to the history (\(reason)); the reply is printed in full anyway.\n")
                 case .contextTrimmed(let dropped):
                     StandardError.write("tinytalk: \(dropped) earlier \(dropped == 1 ? "message" : "messages") left out to fit the context budget.\n")
-                case .replyFinished(_, let outcome): return outcome
+                case .replyFinished: eventInput.yield(event)
                 default: break
                 }
+            })
+        let signals = SignalWatch { _ in Task { await session.cancel() } }
+        defer { signals.cancel() }
+
+        let outcome = Task { () -> ReplyOutcome in
+            for await event in events {
+                if case .replyFinished(_, let outcome) = event { return outcome }
             }
             return .interrupted(nil)
         }
@@ -262,14 +267,14 @@ struct AskTransport: ChatTransport {
     }
 
     nonisolated(nonsending) func send(
-        _ request: ChatRequest, to endpoint: Endpoint, onDelta: (ChatDelta) async throws -> Void
+        _ request: ChatRequest, to endpoint: Endpoint, onDelta: @escaping @Sendable (ChatDelta) throws -> Void
     ) async throws {
         var request = request
         request.stream = stream
         try await client.send(request, to: endpoint, onDelta: onDelta)
     }
 
-    var taskExecutor: (any TaskExecutor)? { client.replyExecutor }
+    var sessionExecutor: (any SerialExecutor)? { client.replyExecutor }
 }
 
 /// Writes reply text to stdout as it arrives; on a terminal, neutralises anything that could
