@@ -1,7 +1,8 @@
 // Fuzz target `rows`: the Store's row decoding, one damaged row at a time.
 //
 // A reference history (a conversation with a system prompt, a user message, a reply with
-// sources, token counts and an error, an open tab) is written with raw SQL; then up to three
+// sources, token counts and an error, an open tab) is written with raw SQL (once; before each
+// input, the row the last one damaged is written back as it was); then up to three
 // columns of one row are set to a value of any storage class (NULL, INTEGER, REAL, TEXT of any
 // bytes, NUL and invalid UTF-8 included, BLOB), as a damaged or hand-edited file holds them;
 // then what tinytalk reads from a history is read through `Store` (each of its row decoders):
@@ -41,31 +42,65 @@ private struct CountingLogHandler: LogHandler {
 }
 
 private enum Harness {
-    /// An in-memory store: the decoding is the same as on disk, without the file's cost. Raw
-    /// SQL goes through its own connection, with foreign keys off (a damaged file keeps no
-    /// promises).
+    /// The store, on a file as tinytalk keeps its history (WAL, a pool of read-only readers;
+    /// the decoding is the same as in memory, and the readers keep their prepared statements,
+    /// which an in-memory store's reads expire), on tmpfs where there is one. Raw SQL goes
+    /// through the store's writer, with foreign keys off (a damaged file keeps no promises).
     static let store: Store = {
         LoggingSystem.bootstrap { _ in CountingLogHandler() }
-        let store = try! Store()
+        let store = try! Store(path: scratchDatabase("rows"))
         try! store.database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA foreign_keys = OFF") }
+        try! store.database.write { db in
+            for row in rows { try db.cachedStatement(sql: row.reference).execute() }
+        }
         return store
     }()
     static var raw: any DatabaseWriter { store.database }
+
+    /// The row the last input edited (an index into `rows`), and whether its key was among the edits.
+    nonisolated(unsafe) static var damaged: (row: Int, key: Bool)?
+
+    /// Writes the damaged row back as the reference has it. With its key as it was, the row is
+    /// deleted and written again (the triggers keep the search index with it). With its key
+    /// changed, the index still holds the row under the old one: the whole table is written
+    /// again, its search index emptied in between, so each input starts clean.
+    static func restore(_ damaged: (row: Int, key: Bool), _ db: Database) throws {
+        let row = rows[damaged.row]
+        guard damaged.key else {
+            try db.cachedStatement(sql: "DELETE FROM \(row.table) WHERE \(row.key)").execute()
+            try db.cachedStatement(sql: row.reference).execute()
+            return
+        }
+        try db.cachedStatement(sql: "DELETE FROM \(row.table)").execute()
+        if let index = searchIndexes[row.table] {
+            try db.cachedStatement(sql: "INSERT INTO \(index)(\(index)) VALUES ('delete-all')").execute()
+        }
+        for other in rows where other.table == row.table { try db.cachedStatement(sql: other.reference).execute() }
+    }
 }
 
-/// The reference history. The search index is emptied by hand: the last input's damaged row
-/// may have left it unlike the messages (an id changed under it), and each input starts clean.
-private let reference = """
-    DELETE FROM openTab; DELETE FROM message; DELETE FROM conversation; DELETE FROM sqlite_sequence;
-    INSERT INTO message_fts(message_fts) VALUES ('delete-all');
-    INSERT INTO conversation (id, botId, botName, title, systemPrompt, temperature, model, createdAt, updatedAt)
-    VALUES (1, 'bot-uuid', 'support', 'hello there', 'Be kind.', 0.3, 'gpt-4o-mini', 1000, 2000);
-    INSERT INTO message (id, conversationId, role, content, state, createdAt) VALUES (1, 1, 'user', 'hello there', 'complete', 1000);
-    INSERT INTO message (id, conversationId, role, content, state, error, citations, createdAt, promptTokens, completionTokens, totalTokens)
-    VALUES (2, 1, 'assistant', 'hello back', 'interrupted', 'cut off',
-            '[{"id":"1","url":"https://a.example","title":"A","type":"url"}]', 2000, 12, 30, 42);
-    INSERT INTO openTab (position, conversationId, selected) VALUES (0, 1, 1);
-    """
+/// The full-text index of each table that has one.
+private let searchIndexes = ["conversation": "conversation_fts", "message": "message_fts"]
+
+/// A database file of this process's own, in a folder removed at exit (and, when the process
+/// was killed, by the next one of the same target).
+private func scratchDatabase(_ target: String) -> String {
+    let fileManager = FileManager.default
+    let parent = fileManager.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    let prefix = "tinytalk-fuzz-\(target)-"
+    for name in (try? fileManager.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+        if let pid = pid_t(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH {
+            try? fileManager.removeItem(atPath: "\(parent)/\(name)")
+        }
+    }
+    let folder = "\(parent)/\(prefix)\(getpid())"
+    try? fileManager.removeItem(atPath: folder)
+    scratchFolder = strdup(folder)
+    atexit { if let scratchFolder { try? FileManager.default.removeItem(atPath: String(cString: scratchFolder)) } }
+    return folder + "/history.sqlite"
+}
+
+nonisolated(unsafe) private var scratchFolder: UnsafeMutablePointer<CChar>?
 
 private let conversation = Conversation(
     id: 1, botId: "bot-uuid", botName: "support", title: "hello there", systemPrompt: "Be kind.", temperature: 0.3,
@@ -77,11 +112,30 @@ private let reply = Message(
     citations: [Citation(id: "1", url: "https://a.example", title: "A", type: "url")],
     usage: Usage(promptTokens: 12, completionTokens: 30, totalTokens: 42), createdAt: Date(timeIntervalSince1970: 2000))
 
-private let rows: [(table: String, key: String, columns: [String])] = [
-    ("conversation", "id = 1", ["id", "botId", "botName", "title", "systemPrompt", "temperature", "model", "createdAt", "updatedAt", "forkedFrom"]),
-    ("message", "id = 2", ["id", "conversationId", "role", "content", "state", "error", "citations", "createdAt", "promptTokens", "completionTokens", "totalTokens", "answers", "hidden"]),
-    ("message", "id = 1", ["id", "conversationId", "role", "content", "state", "error", "citations", "createdAt", "promptTokens", "completionTokens", "totalTokens", "answers", "hidden"]),
-    ("openTab", "position = 0", ["position", "conversationId", "selected"]),
+/// The rows of the reference history, each with its columns and as it is written.
+private let rows: [(table: String, key: String, columns: [String], reference: String)] = [
+    (
+        "conversation", "id = 1", ["id", "botId", "botName", "title", "systemPrompt", "temperature", "model", "createdAt", "updatedAt", "forkedFrom"],
+        """
+        INSERT INTO conversation (id, botId, botName, title, systemPrompt, temperature, model, createdAt, updatedAt)
+        VALUES (1, 'bot-uuid', 'support', 'hello there', 'Be kind.', 0.3, 'gpt-4o-mini', 1000, 2000)
+        """
+    ),
+    (
+        "message", "id = 2",
+        ["id", "conversationId", "role", "content", "state", "error", "citations", "createdAt", "promptTokens", "completionTokens", "totalTokens", "answers", "hidden"],
+        """
+        INSERT INTO message (id, conversationId, role, content, state, error, citations, createdAt, promptTokens, completionTokens, totalTokens)
+        VALUES (2, 1, 'assistant', 'hello back', 'interrupted', 'cut off',
+                '[{"id":"1","url":"https://a.example","title":"A","type":"url"}]', 2000, 12, 30, 42)
+        """
+    ),
+    (
+        "message", "id = 1",
+        ["id", "conversationId", "role", "content", "state", "error", "citations", "createdAt", "promptTokens", "completionTokens", "totalTokens", "answers", "hidden"],
+        "INSERT INTO message (id, conversationId, role, content, state, createdAt) VALUES (1, 1, 'user', 'hello there', 'complete', 1000)"
+    ),
+    ("openTab", "position = 0", ["position", "conversationId", "selected"], "INSERT INTO openTab (position, conversationId, selected) VALUES (0, 1, 1)"),
 ]
 private let textColumns: Set<String> = ["botId", "botName", "title", "systemPrompt", "model", "content", "error"]
 
@@ -119,11 +173,49 @@ private func field(_ conversation: Conversation, _ column: String) -> String {
     }
 }
 
+/// Whether two messages agree in a column: texts byte for byte, times and numbers to the bit.
+private func same(_ a: Message, _ b: Message, _ column: String) -> Bool {
+    switch column {
+    case "id": a.id == b.id
+    case "conversationId": a.conversationId == b.conversationId
+    case "role": a.role == b.role
+    case "content": sameBytes(a.content, b.content)
+    case "state": a.state == b.state
+    case "error": sameText(a.error, b.error)
+    case "citations":
+        a.citations.count == b.citations.count
+            && zip(a.citations, b.citations).allSatisfy {
+                sameText($0.id, $1.id) && sameText($0.url, $1.url) && sameText($0.title, $1.title) && sameText($0.type, $1.type)
+            }
+    case "createdAt": a.createdAt.timeIntervalSince1970.bitPattern == b.createdAt.timeIntervalSince1970.bitPattern
+    case "promptTokens": a.usage?.promptTokens == b.usage?.promptTokens
+    case "completionTokens": a.usage?.completionTokens == b.usage?.completionTokens
+    case "answers": a.answers == b.answers
+    case "hidden": a.isHidden == b.isHidden
+    default: a.usage?.totalTokens == b.usage?.totalTokens
+    }
+}
+
+private func same(_ a: Conversation, _ b: Conversation, _ column: String) -> Bool {
+    switch column {
+    case "id": a.id == b.id
+    case "botId": sameBytes(a.botId, b.botId)
+    case "botName": sameBytes(a.botName, b.botName)
+    case "title": sameBytes(a.title, b.title)
+    case "systemPrompt": sameText(a.systemPrompt, b.systemPrompt)
+    case "temperature": a.temperature?.bitPattern == b.temperature?.bitPattern
+    case "model": sameText(a.model, b.model)
+    case "createdAt": a.createdAt.timeIntervalSince1970.bitPattern == b.createdAt.timeIntervalSince1970.bitPattern
+    case "forkedFrom": a.forkedFrom == b.forkedFrom
+    default: a.updatedAt.timeIntervalSince1970.bitPattern == b.updatedAt.timeIntervalSince1970.bitPattern
+    }
+}
+
 /// Reads `message` against `written`: every column but the `edited` ones must agree; a valid
 /// TEXT edit in a text column must read back as written.
 private func compare(_ message: Message, _ written: Message, edited: [String: [UInt8]?]) {
     for column in rows[1].columns where edited[column] == nil {
-        check(field(message, column) == field(written, column), "message \(written.id)'s \(column) reads \(field(message, column)), was \(field(written, column))")
+        check(same(message, written, column), "message \(written.id)'s \(column) reads \(field(message, column)), was \(field(written, column))")
     }
     for (column, text) in edited where textColumns.contains(column) {
         guard let text, !text.contains(0), isValidUTF8(text) else { continue }
@@ -136,12 +228,14 @@ private func compare(_ message: Message, _ written: Message, edited: [String: [U
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var input = FuzzBytes(data, size)
     let store = Harness.store
-    let row = rows[Int(input.byte()) % rows.count]
+    let damagedRow = Int(input.byte()) % rows.count
+    let row = rows[damagedRow]
     // The edits: the column, and the TEXT bytes when the value is valid TEXT (else nil).
     var edited: [String: [UInt8]?] = [:]
     do {
         try Harness.raw.write { db in
-            try db.execute(sql: reference)
+            if let damaged = Harness.damaged { try Harness.restore(damaged, db) }
+            Harness.damaged = nil
             for _ in 0..<3 where input.index < input.bytes.count {
                 let column = row.columns[Int(input.byte()) % row.columns.count]
                 let kind = input.byte() % 5
@@ -160,8 +254,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                     if kind == 3 { text = bytes }
                 }
                 let sql = kind == 3 ? "UPDATE \(row.table) SET \(column) = CAST(? AS TEXT) WHERE \(row.key)" : "UPDATE \(row.table) SET \(column) = ? WHERE \(row.key)"
+                Harness.damaged = (damagedRow, Harness.damaged?.key == true || ["id", "position"].contains(column))
                 do {
-                    try db.execute(sql: sql, arguments: [value])
+                    try db.cachedStatement(sql: sql).execute(arguments: [value])
                 } catch let error as DatabaseError where [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH].contains(error.resultCode) {
                     continue  // NULL in a NOT NULL column, an id taken or not an integer: the schema refuses it
                 }
@@ -175,12 +270,29 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let skippedBefore = CountingLogHandler.skipped
 
+    // Each conversation and its messages are read once: no row changes between the reads (a
+    // search may rebuild the index, never a row), so a second read of them reads the same.
+    var conversationsRead: [Int64: Conversation?] = [:]
+    var messagesRead: [Int64: [Message]] = [:]
+    func readConversation(_ id: Int64) throws -> Conversation? {
+        if let read = conversationsRead[id] { return read }
+        let read = try store.conversation(id: id)
+        conversationsRead[id] = .some(read)
+        return read
+    }
+    func readMessages(_ id: Int64) throws -> [Message] {
+        if let read = messagesRead[id] { return read }
+        let read = try store.messages(conversationId: id)
+        messagesRead[id] = read
+        return read
+    }
+
     do {
         let tabs = try store.openTabs()
         let listed = try store.conversations()
         for summary in listed {
-            _ = try store.conversation(id: summary.conversation.id)
-            let messages = try store.messages(conversationId: summary.conversation.id)
+            _ = try readConversation(summary.conversation.id)
+            let messages = try readMessages(summary.conversation.id)
             for format in ConversationExport.Format.allCases {
                 let text = ConversationExport.render(summary.conversation, messages: messages, as: format)
                 if format == .json {
@@ -190,14 +302,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             if let last = messages.last { _ = try store.messages(conversationId: summary.conversation.id, limit: 1, before: last.id) }
             _ = try store.latestConversation(bot: summary.conversation.botName)
         }
-        for id in tabs.conversationIds { _ = try store.conversation(id: id) }
+        for id in tabs.conversationIds { _ = try readConversation(id) }
         for word in ["hello", String(decoding: input.bytes.suffix(12), as: UTF8.self)] {
             for hit in try store.search(word) { _ = hit.snippetPieces() }
         }
 
         // What reads back, row by row, against what was written.
-        let messages = try store.messages(conversationId: 1)
-        let read = try store.conversation(id: 1)
+        let messages = try readMessages(1)
+        let read = try readConversation(1)
         switch row.table {
         case "conversation":
             check(messages.count == 2, "messages of the damaged conversation: \(messages.count)")
@@ -205,7 +317,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             compare(messages[1], reply, edited: [:])
             if let read {
                 for column in row.columns where edited[column] == nil {
-                    check(field(read, column) == field(conversation, column), "the conversation's \(column) reads \(field(read, column)), was \(field(conversation, column))")
+                    check(same(read, conversation, column), "the conversation's \(column) reads \(field(read, column)), was \(field(conversation, column))")
                 }
             } else if edited["id"] == nil {
                 check(CountingLogHandler.skipped > skippedBefore, "the conversation is left out and no reason is logged")
@@ -220,7 +332,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             } else if edited["id"] == nil, edited["conversationId"] == nil {
                 check(CountingLogHandler.skipped > skippedBefore, "message \(written.id) is left out and no reason is logged")
             }
-            check(read.map { field($0, "title") } == field(conversation, "title"), "the conversation changed with a damaged message")
+            check(read.map { same($0, conversation, "title") } == true, "the conversation changed with a damaged message")
         default:
             check(messages.count == 2, "messages with a damaged tab: \(messages.count)")
             compare(messages[0], question, edited: [:])

@@ -1,10 +1,10 @@
 // Fuzz target `store`: Store (GRDB on SQLite) writing and reading the history, and reading
 // rows another connection wrote with raw SQL.
 //
-// One database in memory, written through the Store and with raw SQL; every input starts from
-// empty tables. The input is a little program: each step is one byte
-// (the operation) and its arguments (strings are a length byte and that many bytes, repaired
-// to UTF-8; times are 5 bytes):
+// One database (a file on tmpfs, opened as tinytalk opens its history), written through the
+// Store and with raw SQL; every input starts from empty tables. The input is a little
+// program: each step is one byte (the operation) and its arguments (strings are a length
+// byte and that many bytes, repaired to UTF-8; times are 5 bytes):
 //   0 create a conversation (bot id, name, system prompt?, temperature?, model?, time)
 //   1 append a message (conversation, role, content, state, time)
 //   2 update a message (content, state, error?, up to two citations, usage?)
@@ -52,11 +52,49 @@ private struct Model {
 }
 
 private enum Harness {
-    /// An in-memory store (a file on tmpfs ran at a fifth of the speed, its writes and the WAL
-    /// most of the time); raw SQL goes through the same database, as another connection would.
-    static let store: Store = try! Store()
+    /// The store on a file, as tinytalk keeps its history (WAL, a pool of read-only readers),
+    /// on tmpfs where there is one. Its readers keep their prepared statements, which the
+    /// reads of an in-memory store expire (GRDB sets PRAGMA query_only around each): it runs at
+    /// twice the speed of one in memory. Raw SQL goes through the store's writer, as another
+    /// connection would.
+    static let store: Store = {
+        keepHeapTop()
+        return try! Store(path: scratchDatabase("store"))
+    }()
     static var raw: any DatabaseWriter { store.database }
 }
+
+/// Has glibc keep free memory at the top of the heap (`mallopt(M_TRIM_THRESHOLD, 256 MB)`)
+/// rather than hand it back to the kernel once 128 KB are free: a statement with a temporary
+/// b-tree (the browser filter's `IN (SELECT …)`) allocates and frees a page cache of about
+/// that size, and the heap shrank and grew again at each, a page fault per page.
+private func keepHeapTop() {
+    #if canImport(Glibc)
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD in <malloc.h>
+        if let mallopt = dlsym(nil, "mallopt") { _ = unsafeBitCast(mallopt, to: Mallopt.self)(trimThreshold, 256 << 20) }
+    #endif
+}
+
+/// A database file of this process's own, in a folder removed at exit (and, when the process
+/// was killed, by the next one of the same target).
+private func scratchDatabase(_ target: String) -> String {
+    let fileManager = FileManager.default
+    let parent = fileManager.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    let prefix = "tinytalk-fuzz-\(target)-"
+    for name in (try? fileManager.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+        if let pid = pid_t(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH {
+            try? fileManager.removeItem(atPath: "\(parent)/\(name)")
+        }
+    }
+    let folder = "\(parent)/\(prefix)\(getpid())"
+    try? fileManager.removeItem(atPath: folder)
+    scratchFolder = strdup(folder)
+    atexit { if let scratchFolder { try? FileManager.default.removeItem(atPath: String(cString: scratchFolder)) } }
+    return folder + "/history.sqlite"
+}
+
+nonisolated(unsafe) private var scratchFolder: UnsafeMutablePointer<CChar>?
 
 private extension FuzzBytes {
     var atEnd: Bool { index >= bytes.count }
@@ -127,7 +165,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let store = Harness.store
     do {
         try Harness.raw.write { db in
-            try db.execute(sql: "DELETE FROM openTab; DELETE FROM message; DELETE FROM conversation; DELETE FROM sqlite_sequence")
+            for table in ["openTab", "message", "conversation", "sqlite_sequence"] {
+                try db.cachedStatement(sql: "DELETE FROM \(table)").execute()
+            }
         }
     } catch {
         oracleFailed("clearing the tables failed: \(error)")
@@ -283,11 +323,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                     notNull(input.byte()), odd(input.byte()), odd(input.byte()),
                 ]
                 let id = try Harness.raw.write { db -> Int64 in
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO message (conversationId, role, content, state, error, citations, createdAt, promptTokens, totalTokens)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
+                            """
+                    ).execute(
                         arguments: StatementArguments([conversation.databaseValue] + values))
                     return db.lastInsertedRowID
                 }
@@ -302,11 +343,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 let created = Double(input.byte()) * 1_000.5
                 let tokens: Int? = input.byte() & 1 == 0 ? nil : Int(input.byte())
                 let id = try Harness.raw.write { db -> Int64 in
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO message (conversationId, role, content, state, error, createdAt, promptTokens)
                             VALUES (?, ?, CAST(? AS TEXT), ?, CAST(? AS TEXT), ?, ?)
-                            """,
+                            """
+                    ).execute(
                         arguments: [
                             model.conversations[at].id, roleText, Data(content), stateText, error.map { Data($0) }, created, tokens,
                         ])
@@ -381,7 +423,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             check(summary.messageCount == count, "conversation \(summary.conversation.id) lists \(summary.messageCount) messages, has \(count)")
         }
         check(try store.messageCount() == model.messages.count + model.damaged.values.reduce(0) { $0 + $1.count }, "messageCount")
-        for conversation in model.conversations.prefix(3) {
+        // Each bot name once (the same name reads the same, and is expected the same).
+        var botsRead: Set<[UInt8]> = []
+        for conversation in model.conversations.prefix(3) where botsRead.insert(Array(conversation.botName.utf8)).inserted {
             let latest = try store.latestConversation(bot: conversation.botName)
             let expected = model.conversations.filter { sameBytes($0.botName, conversation.botName) || sameBytes($0.botId, conversation.botName) }
                 .max { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
@@ -411,12 +455,20 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         check(model.tabs.ids.isEmpty || tabs.selected == model.tabs.selected, "selected tab \(tabs.selected), saved \(model.tabs.selected)")
 
         // Search: by ASCII words of each message, and by whatever the input says.
-        // A reply is indexed once it stops streaming.
+        // A reply is indexed once it stops streaming. Each word is searched once (nothing is
+        // written meanwhile: it finds the same), and each message looked for among its hits.
+        var searched: [String: [SearchHit]] = [:]
         for message in model.messages.filter({ $0.state != .streaming }).prefix(6) {
             for word in asciiWords(message.content).prefix(2) {
-                let hits = try store.search(word)
+                let hits: [SearchHit]
+                if let found = searched[word] {
+                    hits = found
+                } else {
+                    hits = try store.search(word)
+                    searched[word] = hits
+                    for hit in hits { _ = hit.snippetPieces() }
+                }
                 check(hits.contains { $0.messageId == message.id }, "searching \(describe(word)) does not find message \(message.id) \(describe(message.content))")
-                for hit in hits { _ = hit.snippetPieces() }
             }
         }
     } catch {

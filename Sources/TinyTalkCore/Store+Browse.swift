@@ -41,11 +41,11 @@ extension Store {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return try database.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversationId = c.id AND m.hidden = 0) AS messageCount
-                    FROM conversation c \(whereClause) ORDER BY c.updatedAt DESC, c.id DESC LIMIT :limit
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversationId = c.id AND m.hidden = 0) AS messageCount
+                        FROM conversation c \(whereClause) ORDER BY c.updatedAt DESC, c.id DESC LIMIT :limit
+                        """),
                 arguments: arguments
             ).compactMap { row in
                 Self.conversation(row).map { ConversationSummary(conversation: $0, messageCount: row.decoded("messageCount") ?? 0) }
@@ -64,7 +64,7 @@ extension Store {
     /// Gives a conversation another title (`/title`, `r` in the browser, `history rename`).
     public func renameConversation(id: Int64, title: String) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE conversation SET title = ? WHERE id = ?", arguments: [Self.storable(title), id])
+            try db.cachedStatement(sql: "UPDATE conversation SET title = ? WHERE id = ?").execute(arguments: [Self.storable(title), id])
         }
     }
 }

@@ -17,9 +17,9 @@ extension Store {
         do {
             let taken: Bool = try database.write { db in
                 guard try !isHeldByAnother(id, db) else { return false }
-                try db.execute(
-                    sql: "INSERT INTO conversationOwner (conversationId, owner) VALUES (?, ?) ON CONFLICT(conversationId) DO UPDATE SET owner = excluded.owner",
-                    arguments: [id, owner])
+                try db.cachedStatement(
+                    sql: "INSERT INTO conversationOwner (conversationId, owner) VALUES (?, ?) ON CONFLICT(conversationId) DO UPDATE SET owner = excluded.owner"
+                ).execute(arguments: [id, owner])
                 return true
             }
             return taken ? ConversationLease(store: self, conversationId: id) : nil
@@ -37,7 +37,8 @@ extension Store {
 
     /// Whether the row for conversation `id` names another process that still runs.
     private func isHeldByAnother(_ id: Int64, _ db: Database) throws -> Bool {
-        guard let holder = try String.fetchOne(db, sql: "SELECT owner FROM conversationOwner WHERE conversationId = ?", arguments: [id]) else {
+        guard let holder = try String.fetchOne(db.cachedStatement(sql: "SELECT owner FROM conversationOwner WHERE conversationId = ?"), arguments: [id])
+        else {
             return false
         }
         return holder != owner && isAlive(holder)
@@ -48,7 +49,7 @@ extension Store {
         // Should this write fail, the row names a process that is alive: the conversation stays
         // read-only for others until this process ends, and is then free.
         try? database.write { db in
-            try db.execute(sql: "DELETE FROM conversationOwner WHERE conversationId = ? AND owner = ?", arguments: [id, owner])
+            try db.cachedStatement(sql: "DELETE FROM conversationOwner WHERE conversationId = ? AND owner = ?").execute(arguments: [id, owner])
         }
     }
 

@@ -20,7 +20,7 @@ extension Store {
     /// The conversations open as tabs, in tab order, which one was selected and the split.
     public func openTabs() throws -> OpenTabs {
         try database.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT conversationId, selected, pane, stacked FROM openTab ORDER BY position")
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT conversationId, selected, pane, stacked FROM openTab ORDER BY position"))
             let ids: [Int64] = rows.compactMap { $0.decoded("conversationId") }
             let selected = rows.firstIndex { ($0.decoded("selected") ?? 0) != 0 } ?? 0
             var panes: [(place: Int64, id: Int64)] = []
@@ -37,11 +37,11 @@ extension Store {
 
     public func saveOpenTabs(_ tabs: OpenTabs) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM openTab")
+            try db.cachedStatement(sql: "DELETE FROM openTab").execute()
+            let insert = try db.cachedStatement(sql: "INSERT INTO openTab (position, conversationId, selected, pane, stacked) VALUES (?, ?, ?, ?, ?)")
             for (position, id) in tabs.conversationIds.enumerated() {
                 let pane = tabs.panes.firstIndex(of: id)
-                try db.execute(
-                    sql: "INSERT INTO openTab (position, conversationId, selected, pane, stacked) VALUES (?, ?, ?, ?, ?)",
+                try insert.execute(
                     arguments: [position, id, position == tabs.selected ? 1 : 0, pane, pane != nil && tabs.stacked ? 1 : 0])
             }
         }

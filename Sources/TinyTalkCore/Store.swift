@@ -7,6 +7,12 @@ import TinyTalkAPI
 /// Every write is its own transaction, committed before the call returns: a user's message is
 /// on disk before its request leaves, and a crash loses at most the last unflushed piece of a
 /// streaming reply.
+///
+/// The statements of the calls go through each connection's statement cache, so SQLite parses
+/// and plans each once per connection rather than at every call (each flush of a streaming
+/// reply, each change of the browser's filter). A store in memory gains little from it: GRDB
+/// sets `PRAGMA query_only` around each of its reads, which has SQLite prepare every statement
+/// again.
 public final class Store: Sendable {
     /// Internal, not private: tests and the fuzz targets write damaged rows through it.
     let database: any DatabaseWriter
@@ -123,11 +129,12 @@ public final class Store: Sendable {
         now: Date = Date()
     ) throws -> Conversation {
         try database.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO conversation (botId, botName, systemPrompt, temperature, model, createdAt, updatedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     Self.storable(botId), Self.storable(botName), Self.storable(systemPrompt), temperature, Self.storable(model),
                     now.timeIntervalSince1970, now.timeIntervalSince1970,
@@ -140,7 +147,7 @@ public final class Store: Sendable {
 
     public func conversation(id: Int64) throws -> Conversation? {
         try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE id = ?", arguments: [id]).flatMap(Self.conversation)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversation WHERE id = ?"), arguments: [id]).flatMap(Self.conversation)
         }
     }
 
@@ -148,7 +155,7 @@ public final class Store: Sendable {
     public func latestConversation(bot: String) throws -> Conversation? {
         try database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM conversation WHERE botName = ? OR botId = ? ORDER BY updatedAt DESC, id DESC LIMIT 1",
+                db.cachedStatement(sql: "SELECT * FROM conversation WHERE botName = ? OR botId = ? ORDER BY updatedAt DESC, id DESC LIMIT 1"),
                 arguments: [bot, bot]
             ).flatMap(Self.conversation)
         }
@@ -159,11 +166,11 @@ public final class Store: Sendable {
         try database.read { db in
             let filter = bot == nil ? "" : "WHERE c.botName = :bot OR c.botId = :bot"
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversationId = c.id AND m.hidden = 0) AS messageCount
-                    FROM conversation c \(filter) ORDER BY c.updatedAt DESC, c.id DESC LIMIT :limit
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversationId = c.id AND m.hidden = 0) AS messageCount
+                        FROM conversation c \(filter) ORDER BY c.updatedAt DESC, c.id DESC LIMIT :limit
+                        """),
                 arguments: ["bot": bot, "limit": limit])
             return rows.compactMap { row in
                 Self.conversation(row).map { ConversationSummary(conversation: $0, messageCount: row.decoded("messageCount") ?? 0) }
@@ -174,15 +181,14 @@ public final class Store: Sendable {
     /// Changes a conversation's system prompt, temperature and model.
     public func updateSettings(conversationId: Int64, systemPrompt: String?, temperature: Double?, model: String?) throws {
         try database.write { db in
-            try db.execute(
-                sql: "UPDATE conversation SET systemPrompt = ?, temperature = ?, model = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE conversation SET systemPrompt = ?, temperature = ?, model = ? WHERE id = ?").execute(
                 arguments: [Self.storable(systemPrompt), temperature, Self.storable(model), conversationId])
         }
     }
 
     public func deleteConversation(id: Int64) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM conversation WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM conversation WHERE id = ?").execute(arguments: [id])
         }
     }
 
@@ -195,18 +201,18 @@ public final class Store: Sendable {
         conversationId: Int64, role: Role, content: String, state: Message.State = .complete, answers: Int64? = nil, now: Date = Date()
     ) throws -> Message {
         try database.write { db in
-            try db.execute(
-                sql: "INSERT INTO message (conversationId, role, content, state, owner, answers, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO message (conversationId, role, content, state, owner, answers, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).execute(
                 arguments: [
                     conversationId, role.rawValue, Self.storable(content), state.rawValue, state == .streaming ? owner : nil, answers,
                     now.timeIntervalSince1970,
                 ])
             let id = db.lastInsertedRowID
-            try db.execute(
-                sql: "UPDATE conversation SET updatedAt = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, conversationId])
+            try db.cachedStatement(sql: "UPDATE conversation SET updatedAt = ? WHERE id = ?").execute(
+                arguments: [now.timeIntervalSince1970, conversationId])
             if role == .user {
-                try db.execute(
-                    sql: "UPDATE conversation SET title = ? WHERE id = ? AND title = ''",
+                try db.cachedStatement(sql: "UPDATE conversation SET title = ? WHERE id = ? AND title = ''").execute(
                     arguments: [Self.storable(Conversation.title(from: content)), conversationId])
             }
             return Message(
@@ -221,12 +227,13 @@ public final class Store: Sendable {
     ) throws {
         let citationsJSON = citations.isEmpty ? nil : String(decoding: try JSONEncoder().encode(citations), as: UTF8.self)
         try database.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE message SET content = ?, state = ?, error = ?, citations = ?,
                         promptTokens = ?, completionTokens = ?, totalTokens = ?
                     WHERE id = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     Self.storable(content), state.rawValue, Self.storable(error), citationsJSON, usage?.promptTokens, usage?.completionTokens,
                     usage?.totalTokens, id,
@@ -236,7 +243,7 @@ public final class Store: Sendable {
 
     public func deleteMessage(id: Int64) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM message WHERE id = ?").execute(arguments: [id])
         }
     }
 
@@ -249,13 +256,13 @@ public final class Store: Sendable {
             sql += " ORDER BY id DESC"
             if limit != nil { sql += " LIMIT :limit" }
             let rows = try Row.fetchAll(
-                db, sql: sql, arguments: ["conversation": conversationId, "before": before, "limit": limit])
+                db.cachedStatement(sql: sql), arguments: ["conversation": conversationId, "before": before, "limit": limit])
             return rows.reversed().compactMap(Self.message)
         }
     }
 
     public func messageCount() throws -> Int {
-        try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM message") ?? 0 }
+        try database.read { try Int.fetchOne($0.cachedStatement(sql: "SELECT COUNT(*) FROM message")) ?? 0 }
     }
 
     // MARK: - Search
@@ -289,17 +296,17 @@ public final class Store: Sendable {
     private func searchHits(_ query: String, limit: Int) throws -> [SearchHit] {
         try database.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT m.id, m.conversationId, m.role, m.createdAt, c.botName, c.title,
-                           snippet(message_fts, 0, char(57344), char(57345), '…', 12) AS snippet
-                    FROM message_fts
-                    JOIN message m ON m.id = message_fts.rowid
-                    JOIN conversation c ON c.id = m.conversationId
-                    WHERE message_fts MATCH ?
-                    ORDER BY message_fts.rowid DESC
-                    LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT m.id, m.conversationId, m.role, m.createdAt, c.botName, c.title,
+                               snippet(message_fts, 0, char(57344), char(57345), '…', 12) AS snippet
+                        FROM message_fts
+                        JOIN message m ON m.id = message_fts.rowid
+                        JOIN conversation c ON c.id = m.conversationId
+                        WHERE message_fts MATCH ?
+                        ORDER BY message_fts.rowid DESC
+                        LIMIT ?
+                        """),
                 arguments: [query, limit]
             ).compactMap(Self.searchHit)
         }
