@@ -1,4 +1,5 @@
 import Foundation
+import TinyTalkAPI
 
 /// Misbehaviour a request can ask the local server for, to exercise a client's error paths.
 ///
@@ -43,7 +44,7 @@ public struct LocalBotFault: Sendable, Equatable {
 
     /// Parses a fault list; throws a message naming what was not understood.
     public init(parsing text: String) throws(LocalBotFaultError) {
-        for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+        for item in text.split(separator: ",").map({ $0.trimmingSpaces() }) where !item.isEmpty {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             let name = parts[0].lowercased()
             let value = parts.count > 1 ? parts[1] : nil

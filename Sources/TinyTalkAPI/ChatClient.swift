@@ -210,7 +210,7 @@ public final class ChatClient: Sendable {
 
     /// `Retry-After` as seconds: either a number of seconds or an HTTP date.
     static func retryAfter(_ value: String?) -> Double? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = value?.trimmingSpaces(), !value.isEmpty else { return nil }
         // A number from the network: clamped to a year, so no later arithmetic can overflow.
         if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return min(seconds, 366 * 86_400) }
         let formatter = DateFormatter()

@@ -25,7 +25,7 @@ public struct Endpoint: Sendable, Equatable {
     public func validate() throws(APIError) {
         guard let components = URLComponents(string: url),
             let scheme = components.scheme?.lowercased(),
-            let host = components.host, !host.isEmpty
+            let host = components.encodedHost, !host.isEmpty
         else {
             throw .invalidRequest("The endpoint \"\(url)\" is not a valid URL (expected https://host/path).")
         }

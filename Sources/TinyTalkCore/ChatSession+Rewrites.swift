@@ -52,7 +52,7 @@ extension ChatSession {
     public func editLast(_ text: String) throws(SessionError) {
         guard !isReadOnly else { throw .readOnly }
         guard reply == nil else { throw .busy }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyMessage }
+        guard !text.trimmingWhitespace().isEmpty else { throw .emptyMessage }
         guard let index = messages.lastIndex(where: { $0.role == .user }) else { throw .nothingToRetry }
         try removeMessages(after: index)
         do {

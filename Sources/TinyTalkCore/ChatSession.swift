@@ -135,7 +135,7 @@ public actor ChatSession {
     public func send(_ text: String) throws(SessionError) {
         guard !isReadOnly else { throw .readOnly }
         guard reply == nil else { throw .busy }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyMessage }
+        guard !text.trimmingWhitespace().isEmpty else { throw .emptyMessage }
         let message: Message
         do {
             message = try store.appendMessage(conversationId: conversation.id, role: .user, content: text)

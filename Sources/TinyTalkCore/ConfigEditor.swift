@@ -1,4 +1,5 @@
 import Foundation
+import TinyTalkAPI
 
 /// Changes to `config.toml` made by tinytalk itself (`config add-bot`, `config remove-bot`, the
 /// setup form): edits of the text, so everything else in the file — comments, order, spacing —
@@ -62,15 +63,15 @@ public enum ConfigEditor {
         var lines = ConfigSourceMap.lines(of: text).map(String.init)
         var first = span.lowerBound - 1
         var last = span.upperBound - 1
-        while first > 0, lines[first - 1].trimmingCharacters(in: .whitespaces).hasPrefix("#") { first -= 1 }
-        if last + 1 < lines.count, lines[last + 1].trimmingCharacters(in: .whitespaces).isEmpty, last + 1 < lines.count - 1 {
+        while first > 0, lines[first - 1].trimmingSpaces().hasPrefix("#") { first -= 1 }
+        if last + 1 < lines.count, lines[last + 1].trimmingSpaces().isEmpty, last + 1 < lines.count - 1 {
             last += 1
         }
-        let atEnd = lines[(last + 1)...].allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let atEnd = lines[(last + 1)...].allSatisfy { $0.trimmingSpaces().isEmpty }
         lines.removeSubrange(first...last)
         if atEnd {
             // Nothing follows: the blank lines that set the entry apart go with it.
-            while first > 0, lines[first - 1].trimmingCharacters(in: .whitespaces).isEmpty { first -= 1; lines.remove(at: first) }
+            while first > 0, lines[first - 1].trimmingSpaces().isEmpty { first -= 1; lines.remove(at: first) }
         }
         let result = lines.joined(separator: lineEnd(of: text))
         let check = try parsed(result, path: path)

@@ -120,9 +120,9 @@ struct ConfigParser {
     }
 
     private static func unquoted(_ raw: Substring) -> String {
-        var value = raw.trimmingCharacters(in: .whitespaces)
+        var value = raw.trimmingSpaces()
         if let hash = value.range(of: " #") { value = String(value[..<hash.lowerBound]) }
-        value = value.trimmingCharacters(in: .whitespaces)
+        value = value.trimmingSpaces()
         if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
             value = String(value.dropFirst().dropLast())
         }
@@ -202,7 +202,7 @@ struct ConfigParser {
 
     private mutating func nonEmptyString(_ value: TOMLValueConvertible, key: String, _ place: Place, expected: String) -> String? {
         guard let string = string(value, key: key, place, expected: expected) else { return nil }
-        let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = string.trimmingWhitespace()
         guard !trimmed.isEmpty else {
             report(key, place, "must be \(expected); found an empty string")
             return nil
@@ -248,7 +248,7 @@ struct ConfigParser {
         guard let text = string(value, key: key, place, expected: expected) else { return nil }
         guard let components = URLComponents(string: text),
             let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
-            let host = components.host, !host.isEmpty
+            let host = components.encodedHost, !host.isEmpty
         else {
             report(key, place, "must be \(expected); found \(VisibleText.quoted(text))")
             return nil
@@ -331,8 +331,8 @@ struct ConfigParser {
 
     private mutating func bot(_ table: TOMLTable, index: Int) -> BotConfig? {
         let label: String
-        if let name = table["name"]?.string, !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            label = VisibleText.quoted(name.trimmingCharacters(in: .whitespacesAndNewlines))
+        if let name = table["name"]?.string, !name.trimmingWhitespace().isEmpty {
+            label = VisibleText.quoted(name.trimmingWhitespace())
         } else {
             label = "#\(index + 1)"
         }

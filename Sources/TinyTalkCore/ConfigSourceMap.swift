@@ -1,4 +1,5 @@
 import Foundation
+import TinyTalkAPI
 
 /// Where keys and table headers sit in a TOML text, found by a line scan.
 ///
@@ -154,7 +155,7 @@ struct ConfigSourceMap {
     /// `"bot"`, ` bot ` and `'bot'` all name `bot`; dotted names keep their dots.
     private static func normalizedName(_ raw: Substring) -> String {
         raw.split(separator: ".").map { part in
-            var name = part.trimmingCharacters(in: .whitespaces)
+            var name = part.trimmingSpaces()
             if name.count >= 2, let first = name.first, first == "\"" || first == "'", name.last == first {
                 name = String(name.dropFirst().dropLast())
             }

@@ -38,7 +38,7 @@ public struct Conversation: Sendable, Equatable, Identifiable {
     /// A title from the start of a message: one line, at most `limit` characters.
     public static func title(from text: String, limit: Int = 60) -> String {
         let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingSpaces()
         return trimmed.count <= limit ? trimmed : String(trimmed.prefix(limit - 1)) + "…"
     }
 }

@@ -44,12 +44,12 @@ public struct Credentials: Sendable {
             return own
         }
         if let value = environment[environmentVariable] {
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = value.trimmingWhitespace()
             if !trimmed.isEmpty {
                 return (try usable(APIKey(trimmed), from: "\(environmentVariable)"), .environment)
             }
         }
-        if let command = config.apiKeyCommand, !command.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let command = config.apiKeyCommand, !command.trimmingSpaces().isEmpty {
             let key = try KeyCommand.run(
                 command, environment: environment, timeout: commandTimeout, subject: "api_key_command (in \(paths.configFile.path))")
             return (try usable(key, from: "the output of api_key_command"), .command)
@@ -121,7 +121,7 @@ public struct Credentials: Sendable {
         }
         let text = String(decoding: contents.bytes, as: UTF8.self)
         let firstLine = text.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+            .map { $0.trimmingWhitespace() } ?? ""
         guard !firstLine.isEmpty else {
             throw CredentialError(.unusableKey, "The key file \(path) is empty: put the key on its first line.")
         }

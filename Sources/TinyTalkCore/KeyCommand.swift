@@ -86,7 +86,7 @@ enum KeyCommand {
 
         let outputText = String(decoding: output, as: UTF8.self)
         let firstLine = outputText.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+            .map { $0.trimmingWhitespace() } ?? ""
 
         if signalled || exitStatus != 0 || firstLine.isEmpty {
             var message = subject
@@ -124,11 +124,11 @@ enum KeyCommand {
         let text = String(decoding: bytes, as: UTF8.self)
         guard
             var line = text.split(whereSeparator: \.isNewline)
-                .map({ $0.trimmingCharacters(in: .whitespaces) })
+                .map({ $0.trimmingSpaces() })
                 .first(where: { !$0.isEmpty })
         else { return nil }
         for printed in stdout.split(whereSeparator: \.isNewline) {
-            line = APIKey(printed.trimmingCharacters(in: .whitespaces)).redact(line)
+            line = APIKey(printed.trimmingSpaces()).redact(line)
         }
         line = String(line.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
         if line.count > 200 { line = String(line.prefix(200)) + "…" }

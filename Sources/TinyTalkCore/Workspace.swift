@@ -256,7 +256,7 @@ public actor Workspace {
     }
 
     private func rename(_ id: Int64, to title: String) async {
-        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = title.trimmingWhitespace()
         do {
             if let session = tab(TabID(id))?.session {
                 try await session.rename(title)

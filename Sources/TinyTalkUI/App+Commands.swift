@@ -7,7 +7,7 @@ extension App {
     func submit() {
         guard let tab = currentTab else { return }
         let text = tab.editor.text
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !tab.attachments.isEmpty else {
+        guard !text.trimmingWhitespace().isEmpty || !tab.attachments.isEmpty else {
             sendNextQueued(in: tab)  // a queue left waiting by a failed reply goes on
             return
         }

@@ -1,4 +1,5 @@
 import TerminalKit
+import TinyTalkAPI
 
 /// A small form of one-line fields, for setting up a bot or giving a key: text goes into the
 /// focused field, Tab and ↓/↑ move between fields, Enter goes on (and submits on the last
@@ -27,7 +28,7 @@ public struct Form: Sendable, Equatable {
 
         /// The text typed (trimmed), or the chosen choice.
         public var value: String {
-            choices.isEmpty ? editor.text.trimmingCharacters(in: .whitespaces) : choices[choice]
+            choices.isEmpty ? editor.text.trimmingSpaces() : choices[choice]
         }
     }
 
@@ -64,7 +65,7 @@ public struct Form: Sendable, Equatable {
         case .paste(let text):
             // A field is one line: a pasted id or key keeps its first line.
             let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            if fields[focus].choices.isEmpty { fields[focus].editor.insert(line.trimmingCharacters(in: .whitespaces)) }
+            if fields[focus].choices.isEmpty { fields[focus].editor.insert(line.trimmingSpaces()) }
             return .editing
         case .key(let press):
             return handle(press)

@@ -1,3 +1,5 @@
+import TinyTalkAPI
+
 /// A line typed into the input that starts with `/`, read into what it asks for.
 enum SlashCommand: Equatable {
     case new(bot: String)
@@ -32,7 +34,7 @@ enum SlashCommand: Equatable {
     init?(parsing line: String) {
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
         guard let name = parts.first else { return nil }
-        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        let argument = parts.count > 1 ? parts[1].trimmingSpaces() : ""
         switch name {
         case "/new": self = .new(bot: argument)
         case "/close": self = .close

@@ -225,7 +225,7 @@ struct AskCommand: AsyncParsableCommand {
         if !joined.isEmpty { parts.append(joined) }
         if !StandardInput.isTerminal {
             let piped = StandardInput.readAll()
-            if !piped.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if !piped.trimmingWhitespace().isEmpty {
                 parts.append(piped.hasSuffix("\n") ? String(piped.dropLast()) : piped)
             }
         }

@@ -100,7 +100,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             let environment = try AppEnvironment.load()
-            let bot = BotConfig(name: name, id: id.trimmingCharacters(in: .whitespaces), origin: origin, endpoint: endpoint, model: model)
+            let bot = BotConfig(name: name, id: id.trimmingSpaces(), origin: origin, endpoint: endpoint, model: model)
             do {
                 try ConfigFiles(paths: environment.paths).addBot(bot)
             } catch {
@@ -167,7 +167,7 @@ struct ConfigCommand: AsyncParsableCommand {
             } else {
                 entered = StandardInput.readAll().split(whereSeparator: \.isNewline).first.map(String.init)
             }
-            let key = APIKey((entered ?? "").trimmingCharacters(in: .whitespaces))
+            let key = APIKey((entered ?? "").trimmingSpaces())
             guard !key.isEmpty else { throw CLIFailure.exit(ExitStatus.usage, "no key given; nothing was saved.") }
             do {
                 try files.saveKey(key, forBot: target)
@@ -176,7 +176,7 @@ struct ConfigCommand: AsyncParsableCommand {
             }
             StandardError.write("Saved the key to \(destination) (mode 600).\n")
             if target == nil {
-                if !(environment.variables[Credentials.environmentVariable] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                if !(environment.variables[Credentials.environmentVariable] ?? "").trimmingSpaces().isEmpty {
                     StandardError.write("Note: \(Credentials.environmentVariable) is set and is used before this file.\n")
                 } else if environment.config.apiKeyCommand != nil {
                     StandardError.write("Note: api_key_command in the configuration is used before this file.\n")

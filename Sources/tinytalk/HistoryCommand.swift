@@ -85,7 +85,7 @@ struct SearchCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard !terms.joined().trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !terms.joined().trimmingSpaces().isEmpty else {
             throw ValidationError("give at least one word to search for.")
         }
     }

@@ -17,7 +17,7 @@ struct HistoryRenameCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try AppEnvironment.load().openStore()
         let conversation = try HistoryDeleteCommand.existing(id, in: store)
-        let text = title.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = title.joined(separator: " ").trimmingWhitespace()
         try store.renameConversation(id: conversation.id, title: text)
         StandardError.write("Conversation \(id) is now “\(TextExcerpt.clean(text, limit: 80))”.\n")
     }
@@ -47,7 +47,7 @@ struct HistoryDeleteCommand: AsyncParsableCommand {
                 throw CLIFailure.exit(ExitStatus.usage, "history delete asks first; with no terminal to ask on, give --yes")
             }
             StandardError.write("Delete “\(name)” with \(TextExcerpt.clean(conversation.botName, limit: 40)) and its \(count) message\(count == 1 ? "" : "s")? [y/N] ")
-            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased().trimmingCharacters(in: .whitespaces)) else {
+            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased().trimmingSpaces()) else {
                 StandardError.write("Kept.\n")
                 return
             }

@@ -1,4 +1,5 @@
 import TerminalKit
+import TinyTalkAPI
 
 /// Emphasis matching, the safe cuts of a streaming line, the look-aheads and character access.
 extension InlineParser {
@@ -112,7 +113,7 @@ extension InlineParser {
         }
         steps += parenthesis - close
         if pending, parenthesis >= lastCharacter { mark(position, pending: true) }
-        var target = String(slice(close + 2, parenthesis)).trimmingCharacters(in: .whitespaces)
+        var target = String(slice(close + 2, parenthesis)).trimmingSpaces()
         if let space = target.firstIndex(of: " ") { target = String(target[..<space]) }  // a title follows
         if target.hasPrefix("<") && target.hasSuffix(">") { target = String(target.dropFirst().dropLast()) }
         guard !target.isEmpty else { return nil }

@@ -1,5 +1,6 @@
 import Foundation
 import TerminalKit
+import TinyTalkAPI
 
 /// A reply's Markdown as styled, wrapped lines at one width, built as the reply streams in.
 ///
@@ -286,7 +287,7 @@ extension MarkdownLayout {
             }
             if indent < 4, let marker = content.first, marker == "`" || marker == "~" {
                 let run = content.prefix(while: { $0 == marker }).count
-                let info = content.dropFirst(run).trimmingCharacters(in: .whitespaces)
+                let info = content.dropFirst(run).trimmingSpaces()
                 if run >= 3, marker == "~" || !info.utf8.contains(UInt8(ascii: "`")) {
                     let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
                     state.fence = (marker, run, indent, SyntaxHighlighter.language(named: language))
