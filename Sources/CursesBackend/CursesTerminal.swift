@@ -26,6 +26,8 @@ public final class CursesTerminal: TerminalBackend {
     public var measuresBytes = false
     /// Bytes written to the terminal while ``measuresBytes`` was on, by curses and around it.
     public private(set) var bytesWritten = 0
+    /// The `write` calls that carried them (a frame should take one).
+    public private(set) var writesMade = 0
     /// Whether the terminal said it supports synchronized output: each frame is then
     /// bracketed by `CSI ? 2026 h` / `l`, so it never shows half drawn.
     public internal(set) var synchronizedOutput = false
@@ -77,6 +79,12 @@ public final class CursesTerminal: TerminalBackend {
             throw StartFailure(description: "This terminal (TERM=\(environment["TERM"] ?? "")) is unknown to curses; try TERM=xterm-256color.")
         }
         self.screen = screen
+        // Until curses has been left once and come back, it counts itself as not yet started
+        // and flushes its output at every cursor move: a frame went out in three writes (the
+        // move, the text, the final attribute reset), each waking the terminal. Leaving and
+        // coming back now, before anything is drawn, makes a frame one write.
+        endwin()
+        doupdate()
         resizeDescriptor = ResizeSignal.install()  // after newterm: curses' own handler is in place
         raw()
         noecho()
@@ -132,15 +140,17 @@ public final class CursesTerminal: TerminalBackend {
     /// Runs `body`, adding what it wrote to the terminal to ``bytesWritten``: the growth of
     /// the calling thread's write counter, as nothing else in `body` writes anywhere.
     private func counting(_ body: () -> Void) {
-        guard measuresBytes, let before = threadBytesWritten() else { return body() }
+        guard measuresBytes, let before = threadWrites() else { return body() }
         body()
-        bytesWritten += Int((threadBytesWritten() ?? before) - before)
+        let after = threadWrites() ?? before
+        bytesWritten += Int(after.bytes - before.bytes)
+        writesMade += Int(after.calls - before.calls)
     }
 
-    /// The bytes the calling thread has passed to `write` so far (`wchar` of its
-    /// /proc/…/task/TID/io). The main actor's queue may be drained by different threads over
-    /// time, so the descriptor is kept per thread.
-    private func threadBytesWritten() -> UInt64? {
+    /// The bytes the calling thread has passed to `write` so far and the calls that did it
+    /// (`wchar` and `syscw` of its /proc/…/task/TID/io). The main actor's queue may be drained
+    /// by different threads over time, so the descriptor is kept per thread.
+    private func threadWrites() -> (bytes: UInt64, calls: UInt64)? {
         let thread = tinytalk_thread_id()
         if ioCounters.thread != thread {
             if ioCounters.descriptor >= 0 { _ = Glibc.close(ioCounters.descriptor) }
@@ -150,11 +160,15 @@ public final class CursesTerminal: TerminalBackend {
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer in
             let count = pread(ioCounters.descriptor, buffer.baseAddress, buffer.count, 0)
             guard count > 0 else { return nil }
-            let prefix = Array("wchar: ".utf8)
-            for line in buffer[..<count].split(separator: UInt8(ascii: "\n")) where line.starts(with: prefix) {
-                return line.dropFirst(prefix.count).reduce(0) { $0 &* 10 &+ UInt64($1 &- 48) }
+            func field(_ name: String) -> UInt64? {
+                let prefix = Array(name.utf8)
+                for line in buffer[..<count].split(separator: UInt8(ascii: "\n")) where line.starts(with: prefix) {
+                    return line.dropFirst(prefix.count).reduce(0) { $0 &* 10 &+ UInt64($1 &- 48) }
+                }
+                return nil
             }
-            return nil
+            guard let bytes = field("wchar: "), let calls = field("syscw: ") else { return nil }
+            return (bytes, calls)
         }
     }
 

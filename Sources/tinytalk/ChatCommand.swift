@@ -152,7 +152,7 @@ enum ChatCommand {
         signals.cancel()
         terminal.close()
         if let path = options.statsFile {
-            Self.writeStats(app, cellsWritten: terminal.cellsWritten, bytesWritten: terminal.bytesWritten, synchronized: terminal.synchronizedOutput, to: path)
+            Self.writeStats(app, cellsWritten: terminal.cellsWritten, bytesWritten: terminal.bytesWritten, writes: terminal.writesMade, synchronized: terminal.synchronizedOutput, to: path)
         }
         try? await client.shutdown()
         server?.stop()
@@ -172,7 +172,7 @@ enum ChatCommand {
     }
 
     /// Frames, frame times and stream pieces, so the drawing budgets can be checked from outside.
-    static func writeStats(_ app: App, cellsWritten: Int, bytesWritten: Int, synchronized: Bool, to path: String) {
+    static func writeStats(_ app: App, cellsWritten: Int, bytesWritten: Int, writes: Int, synchronized: Bool, to path: String) {
         func milliseconds(_ duration: Duration) -> Double {
             let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
             return (value * 1000).rounded() / 1000
@@ -188,6 +188,7 @@ enum ChatCommand {
               "firstFrameMs": \(app.firstFrameAfter.map(milliseconds) ?? 0),
               "cellsWritten": \(cellsWritten),
               "bytesWritten": \(bytesWritten),
+              "writes": \(writes),
               "synchronizedOutput": \(synchronized),
               "deltasReceived": \(app.deltasReceived)
             }
