@@ -14,7 +14,7 @@ final class ReplyReader: HTTPClientResponseDelegate, @unchecked Sendable {
     /// What the reply turned out to be, and where the reading is.
     private enum Body {
         /// A status outside 2xx: the body is the error's text.
-        case error(status: Int, headers: HTTPHeaders)
+        case error(status: Int)
         /// Not yet known from the bytes so far (see ``BodyKind``).
         case undecided
         case stream
@@ -22,12 +22,13 @@ final class ReplyReader: HTTPClientResponseDelegate, @unchecked Sendable {
     }
 
     private let onDelta: @Sendable (ChatDelta) throws -> Void
-    private let label: (HTTPHeaders) -> String = { $0.first(name: "Content-Type")?.lowercased() ?? "" }
     private let afterDoneWait: TimeAmount
     /// Whether the request carried a key (an error then says so).
     private let keySent: Bool
     private var body = Body.undecided
     private var headers = HTTPHeaders()
+    /// What the body says it is (`Content-Type`).
+    private var label: String { headers.first(name: "Content-Type")?.lowercased() ?? "" }
     private var bytes: [UInt8] = []
     private var parser = SSEParser()
     private var decoder = DeltaDecoder()
@@ -52,7 +53,7 @@ final class ReplyReader: HTTPClientResponseDelegate, @unchecked Sendable {
     func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         receivedHead = true
         headers = head.headers
-        if !(200..<300).contains(head.status.code) { body = .error(status: Int(head.status.code), headers: head.headers) }
+        if !(200..<300).contains(head.status.code) { body = .error(status: Int(head.status.code)) }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
@@ -92,19 +93,16 @@ final class ReplyReader: HTTPClientResponseDelegate, @unchecked Sendable {
         case .undecided:
             bytes.append(contentsOf: buffer.readableBytesView)
             var kind = bytes.count > ChatClient.errorBodyLimit ? .other : BodyKind.of(bytes)
-            if kind == .other { kind = Self.kind(labelled: label(headers)) ?? .other }
+            if kind == .other { kind = Self.kind(labelled: label) ?? .other }
             switch kind {
             case .undecided: return
             case .stream:
-                body = .stream
-                let start = bytes
-                bytes = []
-                try start.withUnsafeBytes { try decode($0, task: task) }
+                try beginStream().withUnsafeBytes { try decode($0, task: task) }
             case .json:
                 body = .json
                 try checkJSONSize()
             case .other:
-                throw Self.unexpected(label(headers), start: bytes)
+                throw Self.unexpected(label, start: bytes)
             }
         case .stream:
             try buffer.withUnsafeReadableBytes { try decode($0, task: task) }
@@ -117,19 +115,16 @@ final class ReplyReader: HTTPClientResponseDelegate, @unchecked Sendable {
     /// The body has ended: what it said, in full.
     private func finish() throws {
         switch body {
-        case .error(let status, let headers):
+        case .error(let status):
             throw APIError.http(
                 status: status, message: DeltaDecoder.errorMessage(fromBody: bytes),
                 retryAfter: ChatClient.retryAfter(headers.first(name: "Retry-After")), rateLimit: RateLimit { headers.first(name: $0) },
                 keySent: keySent)
         case .undecided:
             // Too short to tell by its bytes: the label decides.
-            switch Self.kind(labelled: label(headers)) {
+            switch Self.kind(labelled: label) {
             case .stream?:
-                body = .stream
-                let start = bytes
-                bytes = []
-                try start.withUnsafeBytes { try deliver($0) }
+                try beginStream().withUnsafeBytes { try deliver($0) }
                 try finish()
             case .json?:
                 body = .json
@@ -149,6 +144,14 @@ final class ReplyReader: HTTPClientResponseDelegate, @unchecked Sendable {
             if !reply.citations.isEmpty { try onDelta(.citations(reply.citations)) }
             if let usage = reply.usage { try onDelta(.usage(usage)) }
         }
+    }
+
+    /// The body is a stream: the bytes held while that was not yet known, handed back to be
+    /// decoded.
+    private func beginStream() -> [UInt8] {
+        body = .stream
+        defer { bytes = [] }
+        return bytes
     }
 
     /// Decodes bytes of the stream and hands over what they mean. After `[DONE]` the reply is
