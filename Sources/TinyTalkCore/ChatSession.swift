@@ -64,10 +64,10 @@ public actor ChatSession {
     private nonisolated let lender: ExecutorLender?
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor }
     let store: Store
-    private let clock: any SessionClock
+    let clock: any SessionClock
     private let retry: RetryPolicy
     private let context: ContextWindow
-    private let logger = Logger(label: "tinytalk.session")
+    let logger = Logger(label: "tinytalk.session")
 
     /// The reply being received, if any.
     var reply: Reply?
@@ -88,8 +88,8 @@ public actor ChatSession {
 
     /// Writes that failed (a full disk, a locked database), kept to be tried again: the newest
     /// state of each message. The text stays in memory meanwhile; nothing shown is dropped.
-    private var unsaved: [Int64: Message] = [:]
-    private var saveRetryScheduled = false
+    var unsaved: [Int64: Message] = [:]
+    var saveRetryScheduled = false
     /// How long to wait before trying a failed write again.
     static let saveRetryInterval: Duration = .seconds(1)
 
@@ -260,7 +260,7 @@ public actor ChatSession {
         }
     }
 
-    private func isCurrent(_ generation: Int) -> Bool {
+    func isCurrent(_ generation: Int) -> Bool {
         reply?.generation == generation
     }
 
@@ -297,72 +297,6 @@ public actor ChatSession {
             // Saved within the interval even if nothing more comes (a stall, a kill -9).
             scheduleFlush(after: Self.flushInterval - sinceFlush)
         }
-    }
-
-    /// Writes the streaming reply as it stands.
-    private func flush() {
-        guard let messageId = reply?.messageId, let index = messages.lastIndex(where: { $0.id == messageId }) else { return }
-        reply!.lastFlush = clock.now
-        reply!.unsaved = false
-        save(messages[index])
-    }
-
-    private func scheduleFlush(after delay: Duration) {
-        guard let current = reply, !current.flushScheduled else { return }
-        reply!.flushScheduled = true
-        let generation = current.generation
-        // Wall time, not `clock`: a write is owed to the disk whatever the session's clock says.
-        Task {
-            try? await Task.sleep(for: delay)
-            self.flushIfOwed(generation)
-        }
-    }
-
-    private func flushIfOwed(_ generation: Int) {
-        guard isCurrent(generation) else { return }
-        reply!.flushScheduled = false
-        if reply!.unsaved { flush() }
-    }
-
-    /// Writes `message`; a write that fails is said at once (``SessionEvent/saveFailed(_:)``),
-    /// kept, and tried again until it succeeds (``SessionEvent/saveRecovered``).
-    private func save(_ message: Message) {
-        do {
-            try store.updateMessage(
-                id: message.id, content: message.content, state: message.state, error: message.error, citations: message.citations,
-                usage: message.usage)
-            if unsaved.removeValue(forKey: message.id) != nil, unsaved.isEmpty {
-                logger.info("saving works again", metadata: ["conversation": "\(conversation.id)"])
-                emit(.saveRecovered)
-            }
-        } catch {
-            let first = unsaved.isEmpty
-            unsaved[message.id] = message
-            if first {
-                let reason = TextExcerpt.clean(String(describing: error), limit: 200)
-                logger.error("cannot save the reply", metadata: ["conversation": "\(conversation.id)", "error": "\(reason)"])
-                emit(.saveFailed(reason))
-            }
-            scheduleSaveRetry()
-        }
-    }
-
-    private func scheduleSaveRetry() {
-        guard !saveRetryScheduled else { return }
-        saveRetryScheduled = true
-        Task {
-            try? await Task.sleep(for: Self.saveRetryInterval)
-            self.retrySaves()
-        }
-    }
-
-    private func retrySaves() {
-        saveRetryScheduled = false
-        // A streaming reply's newest text is written by its next flush; the rest is tried here.
-        for message in unsaved.values.sorted(by: { $0.id < $1.id }) where message.id != reply?.messageId {
-            save(message)
-        }
-        if let current = reply, unsaved[current.messageId] != nil { flush() }
     }
 
     private func finish(_ outcome: ReplyOutcome) {
