@@ -66,9 +66,10 @@ struct DemoEndToEndTests {
         }
 
         /// Runs `tinytalk --demo` in `home`; the pane stays up after it exits to show its status.
-        func startDemo(in home: TestHome) async throws {
+        /// `tinytalk --demo` (and `arguments`, already quoted for the shell) in `home`.
+        func startDemo(in home: TestHome, arguments: String = "") async throws {
             let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-            try start("env \(environment) '\(BuiltProducts.tinytalk.path)' --demo; echo EXITED=$?; sleep 30")
+            try start("env \(environment) '\(BuiltProducts.tinytalk.path)' --demo \(arguments); echo EXITED=$?; sleep 30")
             try await waitFor("1:echo")
         }
     }

@@ -15,9 +15,7 @@ struct FrameWritesEndToEndTests {
         let screen = Screen()
         defer { screen.stop() }
         let stats = home.root.appendingPathComponent("stats.json").path
-        let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        try screen.start("env \(environment) '\(BuiltProducts.tinytalk.path)' --demo --stats-file '\(stats)'; echo EXITED=$?; sleep 30")
-        try await screen.waitFor("1:echo")
+        try await screen.startDemo(in: home, arguments: "--stats-file '\(stats)'")
         try screen.keys("M-3")
         try await screen.waitFor("story · idle")
         try screen.keys("go", "Enter")
