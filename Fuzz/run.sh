@@ -282,7 +282,7 @@ build() {
         swift_library TinyTalkAPI "${API_MODULE[@]}"
         local harness=Fuzz/Targets/StoreRows.swift
         [[ $target == rows ]] && harness=Fuzz/Targets/StoreDecoding.swift
-        swift_fuzzer "$target" "${STORE[@]}" "${SUPPORT[@]}" "$harness" -- \
+        swift_fuzzer "$target" "${STORE[@]}" "${SUPPORT[@]}" Fuzz/Support/StoreScratch.swift "$harness" -- \
             -I "$GRDB/Sources/GRDBSQLite" -lTinyTalkAPI -lGRDB -lLogging -lsqlite3
         ;;
     *) die "unknown target '$target' (targets: ${TARGETS[*]})" ;;

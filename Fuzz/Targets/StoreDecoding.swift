@@ -82,26 +82,6 @@ private enum Harness {
 /// The full-text index of each table that has one.
 private let searchIndexes = ["conversation": "conversation_fts", "message": "message_fts"]
 
-/// A database file of this process's own, in a folder removed at exit (and, when the process
-/// was killed, by the next one of the same target).
-private func scratchDatabase(_ target: String) -> String {
-    let fileManager = FileManager.default
-    let parent = fileManager.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-    let prefix = "tinytalk-fuzz-\(target)-"
-    for name in (try? fileManager.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
-        if let pid = pid_t(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH {
-            try? fileManager.removeItem(atPath: "\(parent)/\(name)")
-        }
-    }
-    let folder = "\(parent)/\(prefix)\(getpid())"
-    try? fileManager.removeItem(atPath: folder)
-    scratchFolder = strdup(folder)
-    atexit { if let scratchFolder { try? FileManager.default.removeItem(atPath: String(cString: scratchFolder)) } }
-    return folder + "/history.sqlite"
-}
-
-nonisolated(unsafe) private var scratchFolder: UnsafeMutablePointer<CChar>?
-
 private let conversation = Conversation(
     id: 1, botId: "bot-uuid", botName: "support", title: "hello there", systemPrompt: "Be kind.", temperature: 0.3,
     model: "gpt-4o-mini", createdAt: Date(timeIntervalSince1970: 1000), updatedAt: Date(timeIntervalSince1970: 2000))
