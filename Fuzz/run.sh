@@ -8,7 +8,8 @@
 #   Fuzz/run.sh scaling                                            markdown's linear-time check, over its corpus
 #   Fuzz/run.sh seeds                                              rewrite Fuzz/corpus/*/ from the test fixtures
 #   Fuzz/run.sh list                                               the targets and what they fuzz
-#   Fuzz/run.sh totals                                             executions with no crash since each target's code changed
+#   Fuzz/run.sh totals                                             executions with no crash against the code as it is
+#   Fuzz/run.sh until N TARGET...                                  fuzz each target, a million at a time, until its total is N
 #
 # Targets: sse json markdown wrap keys config store rows (see Fuzz/Targets/*.swift for each oracle).
 #
@@ -19,11 +20,13 @@
 # lock (/tmp/tinytalk-build.lock); fuzzing does not, and runs under `nice -n ${FUZZ_NICE:-19}`,
 # one fuzzer at a time. The committed seeds in Fuzz/corpus/TARGET/ are read; what the fuzzer finds goes to
 # .build-fuzz/corpus/TARGET/, crashes to .build-fuzz/artifacts/TARGET/, logs to
-# .build-fuzz/logs/, and a line per run to .build-fuzz/results.txt.
+# .build-fuzz/logs/, and a line per run to Fuzz/results.txt (committed: the record `totals` reads,
+# each line naming the code it ran against by a hash of those files' contents).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 OUT=.build-fuzz
+RESULTS=Fuzz/results.txt
 LOCK=${TINYTALK_BUILD_LOCK:-/tmp/tinytalk-build.lock}
 SWIFTC=${SWIFTC:-swiftc}
 CLANGXX=${CLANGXX:-clang++}
@@ -262,7 +265,9 @@ build() {
     wrap) swift_fuzzer wrap "${KIT_TEXT[@]}" "${SUPPORT[@]}" Fuzz/Targets/WrapStream.swift ;;
     markdown)
         swift_library TerminalKit "${KIT_TEXT[@]}"
-        swift_fuzzer markdown "${MARKDOWN[@]}" "${SUPPORT[@]}" Fuzz/Targets/MarkdownStream.swift -- -lTerminalKit
+        # TinyTalkAPI for its trimming.
+        swift_library TinyTalkAPI "${API_MODULE[@]}"
+        swift_fuzzer markdown "${MARKDOWN[@]}" "${SUPPORT[@]}" Fuzz/Targets/MarkdownStream.swift -- -lTerminalKit -lTinyTalkAPI
         ;;
     keys)
         swift_library TerminalKit "${KIT_KEYS[@]}"
@@ -320,6 +325,9 @@ fuzz() {
     local target=$1
     shift
     build "$target"
+    # Taken before the run: a source edited while it runs is not what it ran.
+    local code
+    code=$(code_hash "$target")
     local limit=(-max_total_time=60)
     if (($#)); then
         if [[ $1 =~ ^[0-9]+$ ]]; then
@@ -365,9 +373,10 @@ fuzz() {
         [[ -n $unit ]] && result+="; input saved to $unit"
     fi
     local line
-    line=$(printf '%s  %-8s %12s executions  %8s exec/s  %6ss  corpus %5s  %s' \
-        "$(date '+%Y-%m-%d %H:%M')" "$target" "${runs:-?}" "${rate:-?}" "$((SECONDS - start))" "$units" "$result")
-    echo "$line" | tee -a "$OUT/results.txt"
+    line=$(printf '%s  %-8s %12s executions  %8s exec/s  %6ss  corpus %5s  code %s  %s' \
+        "$(date '+%Y-%m-%d %H:%M')" "$target" "${runs:-?}" "${rate:-?}" "$((SECONDS - start))" "$units" \
+        "$code" "$result")
+    echo "$line" | tee -a "$RESULTS"
     if [[ $target == markdown && $status == 0 ]]; then scaling; fi
     return "$status"
 }
@@ -380,7 +389,7 @@ scaling() {
     mkdir -p "$out" "$OUT/corpus/markdown"
     say "scaling check over the markdown corpus"
     FUZZ_MODE=scaling FUZZ_SCALING_OUT=$out nice -n 19 "$BUILT/bin/markdown" -runs=0 -max_len=4096 -timeout=600 \
-        "$OUT/corpus/markdown" Fuzz/corpus/markdown 2>&1 | grep -E '^scaling:' | tee -a "$OUT/results.txt"
+        "$OUT/corpus/markdown" Fuzz/corpus/markdown 2>&1 | grep -E '^scaling:' | tee -a "$RESULTS"
 }
 
 replay() {
@@ -443,28 +452,46 @@ seeds() {
     "$gen/make-seeds" Fuzz/corpus
 }
 
-# Executions per target with no crash since its code under test last changed: the runs in
-# results.txt that started after the newest commit of any Sources/ file the target was built
-# from (as .build-fuzz/*/bin/TARGET.files lists them).
+# The code a built target runs: a hash of the contents of the project files it was compiled
+# from (as .build-fuzz/*/bin/TARGET.files lists them, the libraries' included). Only Sources/
+# counts: a change to a harness or to this script leaves the code under test as it was.
+code_hash() {
+    sanitizers_for "$1"
+    local files=$BUILT/bin/$1.files
+    [[ -f $files ]] || { echo -; return; }
+    grep '^Sources/' "$files" | sort -u | xargs sha256sum | sha256sum | cut -c1-12
+}
+
+# Executions per target with no crash against the code as it is now: the runs in results.txt
+# whose code hash is the one the current sources give.
 totals() {
-    printf '%-9s %14s  %s\n' target executions "since (code under test last changed)"
+    printf '%-9s %14s %6s  %s\n' target executions runs "code (hash of the files under test)"
     for target in "${TARGETS[@]}"; do
-        sanitizers_for "$target"
-        local files=$BUILT/bin/$target.files
-        [[ -f $files ]] || { printf '%-9s %14s  %s\n' "$target" - "not built"; continue; }
-        local changed
-        mapfile -t sources < <(grep '^Sources/' "$files")
-        changed=$(git log -1 --format=%ct -- "${sources[@]}")
-        awk -v target="$target" -v changed="$changed" '
-            $3 == target && $0 ~ /no crash/ {
-                cmd = "date -d \"" $1 " " $2 "\" +%s"; cmd | getline ended; close(cmd)
-                seconds = $8; sub(/s$/, "", seconds)
-                if (ended - seconds >= changed - 60) total += $4
-            }
-            END {
-                cmd = "date -d @" changed " \"+%Y-%m-%d %H:%M\""; cmd | getline since; close(cmd)
-                printf "%-9s %14d  %s\n", target, total, since
-            }' "$OUT/results.txt"
+        local hash
+        hash=$(code_hash "$target")
+        [[ $hash != - ]] || { printf '%-9s %14s %6s  %s\n' "$target" - - "not built"; continue; }
+        awk -v target="$target" -v hash="$hash" '
+            $3 == target && $0 ~ /no crash/ && $0 ~ ("  code " hash "  ") { total += $4; runs++ }
+            END { printf "%-9s %14d %6d  %s\n", target, total, runs, hash }' "$RESULTS"
+    done
+}
+
+# The total of one target, from the table.
+total_of() { totals | awk -v target="$1" '$1 == target { print $2 }'; }
+
+# until N TARGET...: runs of a million executions each (a stopped campaign loses at most one),
+# until the target's total against the current code reaches N; a crash stops it.
+until_total() {
+    local goal=$1
+    shift
+    for target in "$@"; do
+        build "$target"
+        local total
+        while total=$(total_of "$target") && ((total < goal)); do
+            local next=$((goal - total))
+            fuzz "$target" -runs=$((next < 1000000 ? next : 1000000)) || return $?
+        done
+        say "$target: $(total_of "$target") executions with no crash"
     done
 }
 
@@ -489,6 +516,10 @@ list) list ;;
 seeds) seeds ;;
 scaling) scaling ;;
 totals) totals ;;
+until)
+    [[ ${1:-} =~ ^[0-9]+$ ]] || die "until N TARGET...: N is a number of executions"
+    until_total "$@"
+    ;;
 build)
     (($#)) || set -- "${TARGETS[@]}"
     for target in "$@"; do build "$target"; done
