@@ -462,22 +462,26 @@ code_hash() {
     grep '^Sources/' "$files" | sort -u | xargs sha256sum | sha256sum | cut -c1-12
 }
 
-# Executions per target with no crash against the code as it is now: the runs in results.txt
-# whose code hash is the one the current sources give.
+# Executions of TARGET with no crash against the code as it is now (the runs in results.txt
+# whose code hash is the one the current sources give), the number of those runs, and the hash;
+# "-" for a target not built.
+total_for() {
+    local hash
+    hash=$(code_hash "$1")
+    [[ $hash != - ]] || { echo "- - not built"; return; }
+    awk -v target="$1" -v hash="$hash" '
+        $3 == target && $0 ~ /no crash/ && $0 ~ ("  code " hash "  ") { total += $4; runs++ }
+        END { printf "%d %d %s\n", total, runs, hash }' "$RESULTS"
+}
+
 totals() {
     printf '%-9s %14s %6s  %s\n' target executions runs "code (hash of the files under test)"
     for target in "${TARGETS[@]}"; do
-        local hash
-        hash=$(code_hash "$target")
-        [[ $hash != - ]] || { printf '%-9s %14s %6s  %s\n' "$target" - - "not built"; continue; }
-        awk -v target="$target" -v hash="$hash" '
-            $3 == target && $0 ~ /no crash/ && $0 ~ ("  code " hash "  ") { total += $4; runs++ }
-            END { printf "%-9s %14d %6d  %s\n", target, total, runs, hash }' "$RESULTS"
+        local total runs hash
+        read -r total runs hash < <(total_for "$target")
+        printf '%-9s %14s %6s  %s\n' "$target" "$total" "$runs" "$hash"
     done
 }
-
-# The total of one target, from the table.
-total_of() { totals | awk -v target="$1" '$1 == target { print $2 }'; }
 
 # until N TARGET...: runs of a million executions each (a stopped campaign loses at most one),
 # until the target's total against the current code reaches N; a crash stops it.
@@ -487,11 +491,11 @@ until_total() {
     for target in "$@"; do
         build "$target"
         local total
-        while total=$(total_of "$target") && ((total < goal)); do
+        while read -r total _ < <(total_for "$target") && ((total < goal)); do
             local next=$((goal - total))
             fuzz "$target" -runs=$((next < 1000000 ? next : 1000000)) || return $?
         done
-        say "$target: $(total_of "$target") executions with no crash"
+        say "$target: $total executions with no crash"
     done
 }
 
