@@ -22,7 +22,8 @@
 //    tabs and the selected one.
 // 3. Raw rows: TEXT reads back as that text up to a NUL, repaired to UTF-8; an unknown role reads as
 //    assistant and an unknown state as interrupted (what Store documents by its fallbacks).
-// 4. Search finds each message that is not streaming by an ASCII word of its content.
+// 4. Search finds each message that is not streaming by an ASCII word of its content (among
+//    all hits; a search shows the newest 50).
 // 5. The JSON export parses, and its messages are the context messages, system prompt first.
 //   7 write a damaged message with raw SQL: values of another storage class than the
 //     column's (a BLOB, an INTEGER or a REAL in TEXT columns, TEXT in createdAt and the token
@@ -444,7 +445,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 if let found = searched[word] {
                     hits = found
                 } else {
-                    hits = try store.search(word)
+                    // Every hit: forks copy messages, and more than a page of them may share a word.
+                    hits = try store.search(word, limit: Int(Int32.max))
                     searched[word] = hits
                     for hit in hits { _ = hit.snippetPieces() }
                 }
