@@ -24,10 +24,12 @@ public struct DeltaDecoder: Sendable {
     /// Decodes one event. After `[DONE]` only cited sources are taken; everything else is ignored.
     public mutating func decode(_ event: SSERawEvent) -> Output {
         let data = event.data
-        if event.isType("error") && !isComplete {
+        // Most events have no type (a `message`): neither check below applies to them.
+        let typed = !event.type.isEmpty
+        if typed && event.isType("error") && !isComplete {
             return .failure(Self.errorText(from: data))
         }
-        if event.isType("message_payload") || isComplete {
+        if (typed && event.isType("message_payload")) || isComplete {
             guard Self.mentionsCitations(data) else { return .nothing }
             let found = Citation.leniently(in: data)
             return found.isEmpty ? .nothing : .citations(found)
@@ -126,8 +128,7 @@ public struct DeltaDecoder: Sendable {
         var end = data.count
         while start < end, data[start] == 0x20 || data[start] == 0x09 || data[start] == 0x0A || data[start] == 0x0D { start += 1 }
         while end > start, data[end - 1] == 0x20 || data[end - 1] == 0x09 || data[end - 1] == 0x0A || data[end - 1] == 0x0D { end -= 1 }
-        guard end - start == 6 else { return false }
-        return "[DONE]".utf8.elementsEqual(data[start..<end])
+        return UnsafeBufferPointer(rebasing: data[start..<end]).holds("[DONE]")
     }
 
     /// A cheap pre-check before a full parse for sources: does the text mention them at all?

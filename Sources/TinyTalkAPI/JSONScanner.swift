@@ -173,9 +173,7 @@ struct JSONScanner {
     }
 
     private static func classify(_ key: UnsafeBufferPointer<UInt8>) -> Key {
-        func equals(_ name: StaticString) -> Bool {
-            name.withUTF8Buffer { $0.elementsEqual(key) }
-        }
+        func equals(_ name: StaticString) -> Bool { key.holds(name) }
         switch key.count {
         case 4 where equals("type"): return .type
         case 5 where equals("delta"): return .delta
@@ -288,8 +286,7 @@ struct JSONScanner {
 
     private mutating func literal(_ word: StaticString) throws(Invalid) {
         let length = word.utf8CodeUnitCount
-        guard index + length <= bytes.count,
-            word.withUTF8Buffer({ $0.elementsEqual(bytes[index..<(index + length)]) })
+        guard index + length <= bytes.count, UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]).holds(word)
         else { throw Invalid() }
         index += length
     }
@@ -327,7 +324,9 @@ struct JSONScanner {
         try expect(UInt8(ascii: "\""))
         let start = index
         var escaped = false
-        while index < bytes.count {
+        while true {
+            skipPlainWords()
+            guard index < bytes.count else { throw Invalid() }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -341,7 +340,31 @@ struct JSONScanner {
             if byte < 0x20 { throw Invalid() }
             index += 1
         }
-        throw Invalid()
+    }
+
+    /// Skips string content eight bytes at a time up to the first quote, backslash or control
+    /// character (the bytes a string's scan must stop at), tested a whole word at once; the
+    /// last few bytes of the buffer are left to the byte loop.
+    @inline(__always)
+    private mutating func skipPlainWords() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= bytes.count {
+            // Little-endian: the lowest byte of the word is the first in the buffer.
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte below n shows as a high bit in (x - n·ones) & ~x (n ≤ 128); a zero byte
+            // of x is one below 1. A byte above a flagged one may be flagged wrongly (a
+            // borrow), never one below it: the lowest flag is the first stop.
+            let stops = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)) & highs
+            guard stops == 0 else {
+                index += stops.trailingZeroBitCount &>> 3
+                return
+            }
+            index += 8
+        }
     }
 
     private mutating func skipString() throws(Invalid) {

@@ -188,15 +188,20 @@ final class ReplyReader: HTTPClientResponseDelegate, @unchecked Sendable {
 
     private func deliver(_ raw: UnsafeRawBufferPointer) throws {
         outputs.removeAll(keepingCapacity: true)
+        // Text that arrived in one network read is handed over as one delta, gathered by
+        // appending (a new string per event made a read of many events cost their square).
+        var text = ""
         parser.feed(raw) { event in
-            let output = decoder.decode(event)
-            // Text that arrived in one network read is handed over as one delta.
-            if case .text(let more) = output, case .text(let earlier)? = outputs.last {
-                outputs[outputs.count - 1] = .text(earlier + more)
-            } else if output != .nothing {
+            switch decoder.decode(event) {
+            case .text(let more): text += more
+            case .nothing: break
+            case let output:
+                if !text.isEmpty { outputs.append(.text(text)) }
+                text = ""
                 outputs.append(output)
             }
         }
+        if !text.isEmpty { outputs.append(.text(text)) }
         for output in outputs {
             switch output {
             case .text(let text): try onDelta(.text(text))

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// An event as the parser dispatches it, borrowing the parser's buffers: valid only inside the
 /// callback it is passed to. Copy out what must outlive the call (see ``SSEEvent``).
 public struct SSERawEvent {
@@ -10,8 +16,20 @@ public struct SSERawEvent {
 
     /// True when the event's type is `name` (an event without a type is a `message`).
     public func isType(_ name: StaticString) -> Bool {
-        name.withUTF8Buffer { expected in
-            type.isEmpty ? expected.elementsEqual("message".utf8) : expected.elementsEqual(type)
+        type.isEmpty ? name.withUTF8Buffer { $0.holds("message") } : type.holds(name)
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// True when these bytes are exactly `name`'s UTF-8: the lengths first, then the bytes
+    /// (a plain loop; the generic `elementsEqual` over two sequences cost more than the
+    /// parsing around it).
+    @inline(__always)
+    func holds(_ name: StaticString) -> Bool {
+        guard count == name.utf8CodeUnitCount else { return false }
+        return name.withUTF8Buffer { expected in
+            for offset in 0..<expected.count where self[offset] != expected[offset] { return false }
+            return true
         }
     }
 }
@@ -106,12 +124,7 @@ public struct SSEParser: Sendable {
         }
 
         while index < count, !overflowed {
-            var end = index
-            while end < count {
-                let byte = base[end]
-                if byte <= Self.cr && (byte == Self.lf || byte == Self.cr) { break }
-                end &+= 1
-            }
+            let end = Self.lineEnd(base, from: index, to: count)
             if end == count {
                 guard pendingLine.count + (count - index) + data.count <= Self.maxEventBytes else {
                     overflow()
@@ -130,14 +143,15 @@ public struct SSEParser: Sendable {
                 line.removeAll(keepingCapacity: true)
                 pendingLine = line
             }
+            var next = end + 1
             if base[end] == Self.cr {
-                if end + 1 < count {
-                    if base[end + 1] == Self.lf { end += 1 }
+                if next < count {
+                    if base[next] == Self.lf { next += 1 }
                 } else {
                     skipLeadingLF = true
                 }
             }
-            index = end + 1
+            index = next
         }
     }
 
@@ -182,19 +196,19 @@ public struct SSEParser: Sendable {
         let value = UnsafeBufferPointer(rebasing: line[valueStart..<line.count])
 
         switch fieldEnd {
-        case 4 where Self.matches(field, "data"):
+        case 4 where field.holds("data"):
             guard data.count + value.count < Self.maxEventBytes else { return overflow() }
             data.append(contentsOf: value)
             data.append(Self.lf)
-        case 5 where Self.matches(field, "event"):
+        case 5 where field.holds("event"):
             eventType.removeAll(keepingCapacity: true)
             eventType.append(contentsOf: value)
-        case 2 where Self.matches(field, "id"):
+        case 2 where field.holds("id"):
             if !value.contains(0) {
                 lastEventID.removeAll(keepingCapacity: true)
                 lastEventID.append(contentsOf: value)
             }
-        case 5 where Self.matches(field, "retry"):
+        case 5 where field.holds("retry"):
             if !value.isEmpty, value.count < 16, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 retryMilliseconds = value.reduce(0) { $0 * 10 + Int($1 - 0x30) }
             }
@@ -229,7 +243,18 @@ public struct SSEParser: Sendable {
         }
     }
 
-    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        name.withUTF8Buffer { $0.elementsEqual(bytes) }
+    /// Where the line starting at `start` ends: the first LF or CR before `limit`, or `limit`.
+    /// Lines end in LF on every server seen: `memchr` finds it (many bytes a cycle), and a CR
+    /// is then looked for only before it.
+    @inline(__always)
+    private static func lineEnd(_ base: UnsafePointer<UInt8>, from start: Int, to limit: Int) -> Int {
+        var end = limit
+        if let found = memchr(base + start, Int32(lf), limit - start) {
+            end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+        if end > start, let found = memchr(base + start, Int32(cr), end - start) {
+            end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+        return end
     }
 }

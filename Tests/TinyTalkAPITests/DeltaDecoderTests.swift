@@ -145,6 +145,24 @@ struct DeltaDecoderTests {
         #expect(Array(text.utf8) == Array(expected.utf8))
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, a backslash or a control character
+    /// at any offset from the string's start (and from a word's) must still stop the scan.
+    @Test func everyStopByteIsFoundAtEveryOffset() throws {
+        for offset in 0..<20 {
+            let lead = String(repeating: "a", count: offset)
+            for (escaped, expected) in [(#"\""#, "\""), (#"\\"#, "\\"), (#"\n"#, "\n"), ("", "")] {
+                let content = lead + escaped + "bcdefghijklmnop"
+                let outputs = decode(chunk(delta: #"{"content":"\#(content)"}"#))
+                #expect(outputs == [.text(lead + expected + "bcdefghijklmnop")], "at offset \(offset): \(content)")
+            }
+            // A raw control character inside a string makes the chunk invalid JSON: nothing.
+            let raw = chunk(delta: #"{"content":"\#(lead)\#u{01}bcdefghijklmnop"}"#)
+            #expect(decode(raw) == [.nothing], "a raw U+0001 at offset \(offset)")
+            let unterminated = "data: {\"content\":\"\(lead)bcdefghijklmnop\n\n"
+            #expect(decode(unterminated) == [.nothing], "an unterminated string at offset \(offset)")
+        }
+    }
+
     @Test func rawUnicodeAndCombiningMarksComeThroughByteForByte() throws {
         // Decomposed é (e + U+0301) must not be normalised to the precomposed form.
         let content = "e\u{301} 👩‍👩‍👧‍👦 🇯🇵 مرحبا שלום 日本語"
