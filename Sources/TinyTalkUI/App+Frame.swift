@@ -34,9 +34,8 @@ extension App {
         }
 
         let phase = Int((frames.clock.now - startedAt) / frames.animationInterval)
-        tabBarRow.draw(row: 0, into: &grid) { [tabs, selected, theme] in
-            TabBar.render(tabs, selected: selected, frame: phase, theme: theme, into: &$0, row: 0)
-        }
+        let tabBar = TabBar.content(tabs, selected: selected, frame: phase, theme: theme)
+        tabBarRow.draw(row: 0, into: &grid, content: tabBar) { TabBar.render(tabBar, into: &$0, row: 0) }
         let tab = currentTab
         let inputHeight = tab.map { InputBox.height(of: $0.editor, width: columns) } ?? 1
         var selectedQueued: Int?
@@ -88,11 +87,10 @@ extension App {
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
         let inputCursor = InputBox.render(
             tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect, broadcasting: broadcasting)
-        statusBarRow.draw(row: rows - 1, into: &grid) { [contextBudget, message, hints, theme] in
-            StatusBar.render(
-                tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message,
-                hints: hints, broadcasting: broadcasting, theme: theme, into: &$0, row: 0)
-        }
+        let status = StatusBar.content(
+            tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message,
+            hints: hints, broadcasting: broadcasting, theme: theme)
+        statusBarRow.draw(row: rows - 1, into: &grid, content: status) { StatusBar.render(status, into: &$0, row: 0) }
         switch mode {
         case .keyForm, .browser: backend.present(grid, cursor: formCursor)
         default: backend.present(grid, cursor: inputCursor)

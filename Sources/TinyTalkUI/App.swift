@@ -103,7 +103,7 @@ public final class App {
     var paneRows = Array(repeating: ScrollbackView.RowCache(), count: PaneSplit.maxPanes)
     var paneHeaders = Array(repeating: DrawnRows<String>(), count: PaneSplit.maxPanes)
     /// The tab bar and the status bar, written only when they change.
-    var tabBarRow = ComposedRow(), statusBarRow = ComposedRow()
+    var tabBarRow = ComposedRow<TabBar.Content>(), statusBarRow = ComposedRow<StatusBar.Content>()
     var paneBorders = Array(repeating: DrawnRows<Bool>(), count: PaneSplit.maxPanes)
 
     /// - Parameter startedAt: when the process started, for the start-to-first-frame figure.

@@ -8,9 +8,21 @@ import TinyTalkCore
 public enum TabBar {
     static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
-    public static func render(_ tabs: [TabView], selected: Int, frame: Int, theme: Theme, into grid: inout CellGrid, row: Int) {
-        grid.fill(Rect(column: 0, row: row, columns: grid.columns, rows: 1), with: Cell(" ", style: theme.tabInactive))
-        var column = 0
+    /// What the bar shows: each tab's label and style, and the style of the rest of the row.
+    /// A frame whose content is the one drawn last leaves the row alone (see ``ComposedRow``).
+    public struct Content: Equatable {
+        var labels: [(text: String, style: Style)]
+        var fill: Style
+
+        public static func == (a: Content, b: Content) -> Bool {
+            a.fill == b.fill && a.labels.count == b.labels.count
+                && zip(a.labels, b.labels).allSatisfy { $0.text == $1.text && $0.style == $1.style }
+        }
+    }
+
+    public static func content(_ tabs: [TabView], selected: Int, frame: Int, theme: Theme) -> Content {
+        var labels: [(text: String, style: Style)] = []
+        labels.reserveCapacity(tabs.count)
         for (index, tab) in tabs.enumerated() {
             var marker = ""
             switch tab.state {
@@ -32,9 +44,22 @@ public enum TabBar {
             } else {
                 style = theme.tabInactive
             }
-            guard column < grid.columns else { break }
-            column = grid.write(label, column: column, row: row, style: style, maxColumn: grid.columns)
+            labels.append((label, style))
         }
+        return Content(labels: labels, fill: theme.tabInactive)
+    }
+
+    public static func render(_ content: Content, into grid: inout CellGrid, row: Int) {
+        grid.fill(Rect(column: 0, row: row, columns: grid.columns, rows: 1), with: Cell(" ", style: content.fill))
+        var column = 0
+        for label in content.labels {
+            guard column < grid.columns else { break }
+            column = grid.write(label.text, column: column, row: row, style: label.style, maxColumn: grid.columns)
+        }
+    }
+
+    public static func render(_ tabs: [TabView], selected: Int, frame: Int, theme: Theme, into grid: inout CellGrid, row: Int) {
+        render(content(tabs, selected: selected, frame: frame, theme: theme), into: &grid, row: row)
     }
 }
 
@@ -57,59 +82,86 @@ public enum StatusBar {
         }
     }
 
-    public static func render(
+    /// What the bar says, before it is fitted to the row: a frame whose content is the one
+    /// drawn last leaves the row alone (see ``ComposedRow``).
+    public struct Content: Equatable {
+        /// The facts that always show (bot, state), the details that make room when the row
+        /// is narrow, and the marks (`-MORE(n)-`, `NOT SAVED`…) after them.
+        var facts: [String] = []
+        var details: [String] = []
+        var marks: [String] = []
+        /// A message, shown instead of the hint; else the hints, longest first.
+        var message: String?
+        var hints: [String] = []
+        /// No tab is open: the bar says how to open one.
+        var noTab = false
+        var style: Style
+        var accent: Style
+    }
+
+    public static func content(
         _ tab: TabView?, contextUse: (used: Int, budget: Int)?, linesBelow: Int, message: String?,
-        hints: Hints = Hints(keyMap: .standard), broadcasting: Bool = false, theme: Theme, into grid: inout CellGrid, row: Int
-    ) {
-        grid.fill(Rect(column: 0, row: row, columns: grid.columns, rows: 1), with: Cell(" ", style: theme.statusBar))
+        hints: Hints = Hints(keyMap: .standard), broadcasting: Bool = false, theme: Theme
+    ) -> Content {
+        var content = Content(style: theme.statusBar, accent: theme.statusAccent)
         guard let tab else {
-            grid.write(" no tabs — Ctrl+T opens one, Ctrl+D quits", column: 0, row: row, style: theme.statusBar)
-            return
+            content.noTab = true
+            return content
         }
         // Facts in order of importance: when the row is too narrow, the last ones go first, so
         // the bot, its state and -MORE(n)- always show.
-        var facts: [String] = [tab.bot.name]
-        var details: [String] = []
+        content.facts = [tab.bot.name]
         switch tab.state {
-        case .idle: facts.append(tab.hasError ? "error" : "idle")
-        case .connecting(let attempt): facts.append(attempt > 1 ? "connecting (attempt \(attempt))" : "connecting")
+        case .idle: content.facts.append(tab.hasError ? "error" : "idle")
+        case .connecting(let attempt): content.facts.append(attempt > 1 ? "connecting (attempt \(attempt))" : "connecting")
         case .streaming:
-            facts.append("streaming")
-            if let rate = tab.piecesPerSecond { details.append("\(Int(rate.rounded())) tok/s") }
+            content.facts.append("streaming")
+            if let rate = tab.piecesPerSecond { content.details.append("\(Int(rate.rounded())) tok/s") }
         case .retrying(let attempt, _):
             let left = tab.retryEnds.map { max(0, Int((($0 - .now).components.seconds))) + 1 } ?? 0
-            facts.append("retrying in \(left) s (attempt \(attempt))")
+            content.facts.append("retrying in \(left) s (attempt \(attempt))")
         }
-        if tab.isReadOnly { facts.append("read-only (open in another tinytalk)") }
-        if let source = tab.forkedFrom { details.append("fork of #\(source)") }
-        if let model = tab.model { details.append(model) }
-        if let temperature = tab.temperature { details.append("temp \(String(format: "%g", temperature))") }
+        if tab.isReadOnly { content.facts.append("read-only (open in another tinytalk)") }
+        if let source = tab.forkedFrom { content.details.append("fork of #\(source)") }
+        if let model = tab.model { content.details.append(model) }
+        if let temperature = tab.temperature { content.details.append("temp \(String(format: "%g", temperature))") }
         if let contextUse, contextUse.budget > 0 {
             let percent = contextUse.used * 100 / contextUse.budget
             // Past the budget the next request leaves the oldest turns out: say that, not "999%".
-            details.append(percent <= 100 ? "context \(percent)%" : "context full: oldest turns left out")
+            content.details.append(percent <= 100 ? "context \(percent)%" : "context full: oldest turns left out")
         }
-        var marks: [String] = []
-        if tab.saveProblem != nil { marks.append("NOT SAVED (kept, retrying)") }
-        if tab.editing != nil { marks.append("EDITING: Enter forks, Esc keeps") }
-        if broadcasting { marks.append("TO EVERY PANE") }
-        if !tab.queued.isEmpty && tab.state == .idle { marks.append("\(tab.queued.count) QUEUED: Enter sends on") }
+        if tab.saveProblem != nil { content.marks.append("NOT SAVED (kept, retrying)") }
+        if tab.editing != nil { content.marks.append("EDITING: Enter forks, Esc keeps") }
+        if broadcasting { content.marks.append("TO EVERY PANE") }
+        if !tab.queued.isEmpty && tab.state == .idle { content.marks.append("\(tab.queued.count) QUEUED: Enter sends on") }
         if linesBelow > 0 {
-            marks.append(ScrollbackView.moreMark(linesBelow))
+            content.marks.append(ScrollbackView.moreMark(linesBelow))
         }
-        func line(_ details: ArraySlice<String>) -> String { " " + (facts + details).joined(separator: " · ") + " " }
-        var shown = details[...]
-        let marksWidth = marks.reduce(0) { $0 + TextWidth.of($1) + 1 }
+        content.message = message
+        content.hints = tab.state == .idle ? hints.idle : [hints.busy]
+        return content
+    }
+
+    public static func render(_ content: Content, into grid: inout CellGrid, row: Int) {
+        grid.fill(Rect(column: 0, row: row, columns: grid.columns, rows: 1), with: Cell(" ", style: content.style))
+        guard !content.noTab else {
+            grid.write(" no tabs — Ctrl+T opens one, Ctrl+D quits", column: 0, row: row, style: content.style)
+            return
+        }
+        func line(_ details: ArraySlice<String>) -> String { " " + (content.facts + details).joined(separator: " · ") + " " }
+        var shown = content.details[...]
+        let marksWidth = content.marks.reduce(0) { $0 + TextWidth.of($1) + 1 }
         // A message is news: the details make room for it before it is cut.
+        let message = content.message
         let messageWidth = message.map { TextWidth.of($0) + 1 } ?? 0
         while !shown.isEmpty && TextWidth.of(line(shown)) + marksWidth + messageWidth > grid.columns { shown = shown.dropLast() }
-        var column = grid.write(line(shown), column: 0, row: row, style: theme.statusBar)
-        for mark in marks {
-            column = grid.write(mark + " ", column: column, row: row, style: theme.statusAccent)
+        var column = grid.write(line(shown), column: 0, row: row, style: content.style)
+        for mark in content.marks {
+            column = grid.write(mark + " ", column: column, row: row, style: content.accent)
         }
         // The hint loses whole parts, F1 last, rather than end in half a word.
         let room = grid.columns - column - 1
-        let choices = tab.state == .idle ? hints.idle : [hints.busy]
+        let choices = content.hints
         var hint = message ?? choices.first { TextWidth.of($0) <= room } ?? choices[choices.count - 1]
         if message != nil, TextWidth.of(hint) > room, room > 1 {
             var cut = ""
@@ -122,8 +174,17 @@ public enum StatusBar {
         let hintWidth = TextWidth.of(hint)
         let start = max(column + 1, grid.columns - hintWidth - 1)
         if start < grid.columns, hintWidth <= grid.columns - start {
-            grid.write(hint, column: start, row: row, style: message == nil ? theme.statusBar : theme.statusAccent, maxColumn: grid.columns)
+            grid.write(hint, column: start, row: row, style: message == nil ? content.style : content.accent, maxColumn: grid.columns)
         }
+    }
+
+    public static func render(
+        _ tab: TabView?, contextUse: (used: Int, budget: Int)?, linesBelow: Int, message: String?,
+        hints: Hints = Hints(keyMap: .standard), broadcasting: Bool = false, theme: Theme, into grid: inout CellGrid, row: Int
+    ) {
+        let content = content(
+            tab, contextUse: contextUse, linesBelow: linesBelow, message: message, hints: hints, broadcasting: broadcasting, theme: theme)
+        render(content, into: &grid, row: row)
     }
 }
 

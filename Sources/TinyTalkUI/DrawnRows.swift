@@ -39,20 +39,28 @@ public struct DrawnRows<Key: Equatable> {
     }
 }
 
-/// A whole-width row composed afresh every frame (the tab bar, the status bar), but written
-/// to the frame only when it comes out different from what is there: a spinner that did not
-/// turn or a status that did not change costs neither cell writes nor terminal output.
-public struct ComposedRow {
+/// A whole-width row (the tab bar, the status bar) drawn from its content: composed only when
+/// the content or the width differs from the last frame's, and written to the frame only when
+/// it comes out different from what is there. A spinner that did not turn or a status that
+/// did not change costs neither composing, nor cell writes, nor terminal output.
+public struct ComposedRow<Content: Equatable> {
     private var drawn = DrawnRows<[Cell]>()
+    private var composed: (content: Content, columns: Int, cells: [Cell])?
 
     public init() {}
 
-    /// Composes the row with `compose` (which draws on row 0 of a grid as wide as `grid`) and
-    /// puts it on row `row` of `grid` unless that row shows it already.
-    public mutating func draw(row: Int, into grid: inout CellGrid, _ compose: (inout CellGrid) -> Void) {
-        var scratch = CellGrid(columns: grid.columns, rows: 1)
-        compose(&scratch)
-        let cells = (0..<grid.columns).map { scratch[column: $0, row: 0] }
+    /// Puts the row for `content` on row `row` of `grid`, composing it with `compose` (which
+    /// draws on row 0 of a grid as wide as `grid`) unless the last frame composed the same.
+    public mutating func draw(row: Int, into grid: inout CellGrid, content: Content, _ compose: (inout CellGrid) -> Void) {
+        let cells: [Cell]
+        if let composed, composed.columns == grid.columns, composed.content == content {
+            cells = composed.cells  // the same storage: comparing it with the drawn key is immediate
+        } else {
+            var scratch = CellGrid(columns: grid.columns, rows: 1)
+            compose(&scratch)
+            cells = (0..<grid.columns).map { scratch[column: $0, row: 0] }
+            composed = (content, grid.columns, cells)
+        }
         drawn.draw(row: 0, of: Rect(column: 0, row: row, columns: grid.columns, rows: 1), key: cells, into: &grid) { grid in
             for (column, cell) in cells.enumerated() { grid[column: column, row: row] = cell }
         }
