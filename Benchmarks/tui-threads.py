@@ -77,7 +77,8 @@ try:
         figures = json.load(f)
     frames = figures["framesDrawn"]
     print(f"  frames {frames}, median {figures['frameTimeMs']['p50']} ms: about "
-          f"{frames * figures['frameTimeMs']['p50'] / 1000:.2f} s drawing")
+          f"{frames * figures['frameTimeMs']['p50'] / 1000:.2f} s drawing; "
+          f"{figures['cellsWritten'] / max(1, frames):.0f} cells and {figures['bytesWritten'] / max(1, frames):.0f} bytes a frame")
     print(f"  resident {rss:.1f} MB = private {private:.1f} MB + mapped files {mapped:.1f} MB")
 finally:
     bench.close()

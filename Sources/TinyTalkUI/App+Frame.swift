@@ -86,7 +86,7 @@ extension App {
         }
         let inputRect = Rect(column: 0, row: rows - 1 - inputHeight, columns: columns, rows: inputHeight)
         let inputCursor = InputBox.render(
-            tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect, broadcasting: broadcasting)
+            tab?.editor ?? LineEditor(), theme: theme, into: &grid, rect: inputRect, broadcasting: broadcasting, cache: &inputRows)
         let status = StatusBar.content(
             tab, contextUse: tab.map { ($0.transcript.contextCharacters, contextBudget) }, linesBelow: below, message: message,
             hints: hints, broadcasting: broadcasting, theme: theme)

@@ -104,6 +104,8 @@ public final class App {
     var paneHeaders = Array(repeating: DrawnRows<String>(), count: PaneSplit.maxPanes)
     /// The tab bar and the status bar, written only when they change.
     var tabBarRow = ComposedRow<TabBar.Content>(), statusBarRow = ComposedRow<StatusBar.Content>()
+    /// What the input box's rows show in `frame`.
+    var inputRows = DrawnRows<InputBox.RowKey>()
     var paneBorders = Array(repeating: DrawnRows<Bool>(), count: PaneSplit.maxPanes)
 
     /// - Parameter startedAt: when the process started, for the start-to-first-frame figure.

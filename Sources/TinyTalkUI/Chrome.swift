@@ -11,17 +11,16 @@ public enum TabBar {
     /// What the bar shows: each tab's label and style, and the style of the rest of the row.
     /// A frame whose content is the one drawn last leaves the row alone (see ``ComposedRow``).
     public struct Content: Equatable {
-        var labels: [(text: String, style: Style)]
-        var fill: Style
-
-        public static func == (a: Content, b: Content) -> Bool {
-            a.fill == b.fill && a.labels.count == b.labels.count
-                && zip(a.labels, b.labels).allSatisfy { $0.text == $1.text && $0.style == $1.style }
+        struct Label: Equatable {
+            var text: String
+            var style: Style
         }
+        var labels: [Label]
+        var fill: Style
     }
 
     public static func content(_ tabs: [TabView], selected: Int, frame: Int, theme: Theme) -> Content {
-        var labels: [(text: String, style: Style)] = []
+        var labels: [Content.Label] = []
         labels.reserveCapacity(tabs.count)
         for (index, tab) in tabs.enumerated() {
             var marker = ""
@@ -44,7 +43,7 @@ public enum TabBar {
             } else {
                 style = theme.tabInactive
             }
-            labels.append((label, style))
+            labels.append(Content.Label(text: label, style: style))
         }
         return Content(labels: labels, fill: theme.tabInactive)
     }
@@ -116,7 +115,7 @@ public enum StatusBar {
         case .connecting(let attempt): content.facts.append(attempt > 1 ? "connecting (attempt \(attempt))" : "connecting")
         case .streaming:
             content.facts.append("streaming")
-            if let rate = tab.piecesPerSecond { content.details.append("\(Int(rate.rounded())) tok/s") }
+            if let rate = tab.shownPiecesPerSecond() { content.details.append("\(rate) tok/s") }
         case .retrying(let attempt, _):
             let left = tab.retryEnds.map { max(0, Int((($0 - .now).components.seconds))) + 1 } ?? 0
             content.facts.append("retrying in \(left) s (attempt \(attempt))")
@@ -244,20 +243,43 @@ public enum InputBox {
         return min(maxLines, max(1, layout.lines.count))
     }
 
+    /// What one row of the box shows: a row showing it already is left alone.
+    public struct RowKey: Equatable {
+        var text: String
+        var prompt: String?
+        var promptStyle: Style
+        var style: Style
+    }
+
     /// Draws the box; returns where the terminal cursor goes.
     /// - Parameter broadcasting: Enter sends to every pane: the prompt is `»`, in the accent.
     public static func render(
         _ editor: LineEditor, theme: Theme, into grid: inout CellGrid, rect: Rect, broadcasting: Bool = false
     ) -> (column: Int, row: Int) {
-        grid.fill(rect, with: Cell(" ", style: theme.input))
+        var cache = DrawnRows<RowKey>()
+        return render(editor, theme: theme, into: &grid, rect: rect, broadcasting: broadcasting, cache: &cache)
+    }
+
+    /// Draws the box, skipping rows that `cache` says already show the same (while a reply
+    /// streams, the input does not change: its row is neither written nor handed to curses).
+    public static func render(
+        _ editor: LineEditor, theme: Theme, into grid: inout CellGrid, rect: Rect, broadcasting: Bool = false,
+        cache: inout DrawnRows<RowKey>
+    ) -> (column: Int, row: Int) {
         let visible = editor.visibleLines(width: max(1, rect.columns - 2), maxLines: rect.rows, widthOf: TextWidth.of)
         let prompt = broadcasting ? "»" : "›"
         let promptStyle = broadcasting ? theme.statusAccent : theme.dim
-        for (index, line) in visible.lines.enumerated() where index < rect.rows {
-            if index == 0 { grid.write(prompt, column: rect.column, row: rect.row, style: promptStyle) }
-            grid.write(line, column: rect.column + 2, row: rect.row + index, style: theme.input, maxColumn: rect.endColumn)
+        for index in 0..<rect.rows {
+            let key = RowKey(
+                text: index < visible.lines.count ? visible.lines[index] : "", prompt: index == 0 ? prompt : nil, promptStyle: promptStyle,
+                style: theme.input)
+            cache.draw(row: index, of: rect, key: key, into: &grid) { grid in
+                let row = rect.row + index
+                grid.fill(Rect(column: rect.column, row: row, columns: rect.columns, rows: 1), with: Cell(" ", style: key.style))
+                if let prompt = key.prompt { grid.write(prompt, column: rect.column, row: row, style: key.promptStyle) }
+                if !key.text.isEmpty { grid.write(key.text, column: rect.column + 2, row: row, style: key.style, maxColumn: rect.endColumn) }
+            }
         }
-        if visible.lines.isEmpty { grid.write(prompt, column: rect.column, row: rect.row, style: promptStyle) }
         return (rect.column + 2 + visible.cursorColumn, rect.row + visible.cursorLine)
     }
 }

@@ -59,7 +59,7 @@ public enum Panes {
         case .connecting: parts.append("connecting")
         case .streaming:
             parts.append("streaming " + String(TabBar.spinner[frame % TabBar.spinner.count]))
-            if let rate = tab.piecesPerSecond { parts.append("\(Int(rate.rounded())) tok/s") }
+            if let rate = tab.shownPiecesPerSecond() { parts.append("\(rate) tok/s") }
         case .retrying: parts.append("retrying")
         }
         if tab.hasUnread { parts.append("new reply") }

@@ -43,8 +43,12 @@ public final class TabView {
     /// Another tinytalk writes this conversation: here it can be read, not added to.
     public let isReadOnly: Bool
     /// When the current reply's first text arrived and how much has arrived, for tokens/s.
-    var streamStarted: ContinuousClock.Instant?
+    var streamStarted: ContinuousClock.Instant? {
+        didSet { shownRate = nil }
+    }
     var streamedPieces = 0
+    /// The tokens/s figure last shown, and when it was worked out.
+    private var shownRate: (value: Int, at: ContinuousClock.Instant)?
     /// When a retry wait ends.
     var retryEnds: ContinuousClock.Instant?
     /// The conversation's temperature and model (nil: the bot's own), for the status bar.
@@ -76,6 +80,16 @@ public final class TabView {
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return seconds > 0.2 ? Double(streamedPieces) / seconds : nil
+    }
+
+    /// The tokens/s figure as the status bar shows it: worked out again at most twice a second,
+    /// so it can be read rather than flicker between 49 and 51 (and the bar is not composed
+    /// again for every token that moves it).
+    func shownPiecesPerSecond(now: ContinuousClock.Instant = .now) -> Int? {
+        if let shownRate, now - shownRate.at < .milliseconds(500) { return shownRate.value }
+        guard let rate = piecesPerSecond else { return nil }
+        shownRate = (Int(rate.rounded()), now)
+        return shownRate?.value
     }
 
     /// - Parameter pieces: how many stream pieces a text delta joins (for tokens a second).

@@ -59,4 +59,20 @@ struct ComposedRowTests {
         #expect(TabBar.content(none, selected: 0, frame: 0, theme: .standard) == TabBar.content(none, selected: 0, frame: 0, theme: .standard))
         #expect(TabBar.content(none, selected: 0, frame: 0, theme: .standard) != TabBar.content(none, selected: 0, frame: 0, theme: other))
     }
+
+    /// The tokens/s figure is worked out again at most twice a second, and forgotten when the
+    /// next reply starts.
+    @Test func theShownRateHoldsForHalfASecond() async throws {
+        let harness = try await Harness([["one"]])
+        let tab = try #require(harness.app.currentTab)
+        let start = ContinuousClock.now
+        tab.streamStarted = start - .seconds(2)
+        tab.streamedPieces = 100
+        #expect(tab.shownPiecesPerSecond(now: start) == 50)
+        tab.streamedPieces = 140
+        #expect(tab.shownPiecesPerSecond(now: start + .milliseconds(400)) == 50)
+        #expect((tab.shownPiecesPerSecond(now: start + .milliseconds(600)) ?? 0) > 50)
+        tab.streamStarted = nil
+        #expect(tab.shownPiecesPerSecond(now: start + .milliseconds(700)) == nil)
+    }
 }
