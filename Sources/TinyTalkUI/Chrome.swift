@@ -56,10 +56,6 @@ public enum TabBar {
             column = grid.write(label.text, column: column, row: row, style: label.style, maxColumn: grid.columns)
         }
     }
-
-    public static func render(_ tabs: [TabView], selected: Int, frame: Int, theme: Theme, into grid: inout CellGrid, row: Int) {
-        render(content(tabs, selected: selected, frame: frame, theme: theme), into: &grid, row: row)
-    }
 }
 
 /// The status bar: bot, state, model (when one is asked for), temperature, context use,
@@ -175,15 +171,6 @@ public enum StatusBar {
         if start < grid.columns, hintWidth <= grid.columns - start {
             grid.write(hint, column: start, row: row, style: message == nil ? content.style : content.accent, maxColumn: grid.columns)
         }
-    }
-
-    public static func render(
-        _ tab: TabView?, contextUse: (used: Int, budget: Int)?, linesBelow: Int, message: String?,
-        hints: Hints = Hints(keyMap: .standard), broadcasting: Bool = false, theme: Theme, into grid: inout CellGrid, row: Int
-    ) {
-        let content = content(
-            tab, contextUse: contextUse, linesBelow: linesBelow, message: message, hints: hints, broadcasting: broadcasting, theme: theme)
-        render(content, into: &grid, row: row)
     }
 }
 
