@@ -92,7 +92,7 @@ extension App {
             case .helpPageDown: moved = top + page
             default: return
             }
-            mode = .help(top: HelpView.clampedTop(moved, keyMap: keyMap, visibleRows: paneSize.rows))
+            mode = .help(top: HelpView.clampedTop(moved, keyMap: keyMap, columns: paneSize.columns, visibleRows: paneSize.rows))
         case .botPicker(let chosen):
             pickerKey(press, action, chosen: chosen)
         case .search(let query, let hits, let chosen):

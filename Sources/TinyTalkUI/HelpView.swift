@@ -50,21 +50,46 @@ public enum HelpView {
         return rows
     }
 
-    /// The first row that can be at the top when `rows` rows fit: help scrolls no further.
-    static func clampedTop(_ top: Int, keyMap: KeyMap, visibleRows: Int) -> Int {
-        max(0, min(top, rows(keyMap: keyMap).count - max(1, visibleRows - 2)))
+    /// The key column's width: the widest key, at most 28 columns.
+    static func keyWidth(_ rows: [(String, String)]) -> Int {
+        min(28, rows.filter { !$0.1.isEmpty }.map { TextWidth.of($0.0) }.max() ?? 0)
     }
 
-    /// Draws help from row `top` of its list (see ``clampedTop(_:keyMap:visibleRows:)``).
+    /// `rows` as drawn `columns` wide: a description longer than the room beside its key goes on
+    /// over the next rows, under itself (with an empty key).
+    static func lines(keyMap: KeyMap, columns: Int) -> [(String, String)] {
+        let rows = rows(keyMap: keyMap)
+        let room = columns - 4 - keyWidth(rows)
+        guard room >= 12 else { return rows }
+        var lines: [(String, String)] = []
+        for row in rows {
+            guard !row.1.isEmpty, TextWidth.of(row.1) > room else {
+                lines.append(row)
+                continue
+            }
+            for (index, line) in LineWrapper.wrap([StyledRun(row.1)], width: room).enumerated() {
+                lines.append((index == 0 ? row.0 : "", line.runs.map(\.text).joined()))
+            }
+        }
+        return lines
+    }
+
+    /// The first row that can be at the top when `rows` rows fit `columns` wide: help scrolls
+    /// no further.
+    static func clampedTop(_ top: Int, keyMap: KeyMap, columns: Int, visibleRows: Int) -> Int {
+        max(0, min(top, lines(keyMap: keyMap, columns: columns).count - max(1, visibleRows - 2)))
+    }
+
+    /// Draws help from row `top` of its list (see ``clampedTop(_:keyMap:columns:visibleRows:)``).
     public static func render(keyMap: KeyMap, top: Int = 0, theme: Theme, into grid: inout CellGrid, rect: Rect) {
         grid.fill(rect)
-        let rows = rows(keyMap: keyMap)
-        let first = clampedTop(top, keyMap: keyMap, visibleRows: rect.rows)
+        let rows = lines(keyMap: keyMap, columns: rect.columns)
+        let first = clampedTop(top, keyMap: keyMap, columns: rect.columns, visibleRows: rect.rows)
         let more = first + rect.rows - 2 < rows.count ? " · ↑/↓ PgUp/PgDn scroll" : ""
         grid.write(
             "Keys and commands — Esc or F1 closes\(more)", column: rect.column + 1, row: rect.row, style: theme.systemHeader,
             maxColumn: rect.endColumn)
-        let keyWidth = min(28, rows.filter { !$0.1.isEmpty }.map { TextWidth.of($0.0) }.max() ?? 0)
+        let keyWidth = keyWidth(rows)
         for (index, row) in rows.dropFirst(first).enumerated() where index + 2 < rect.rows {
             let y = rect.row + 2 + index
             if row.1.isEmpty {
