@@ -18,15 +18,19 @@ public final class ChatClient: Sendable {
         /// How long to keep reading after `[DONE]` for cited sources before letting the
         /// connection go, for servers that keep it open.
         public var afterDoneWait: Duration
+        /// The proxy requests go through (by default as `HTTPS_PROXY` and `NO_PROXY` say).
+        public var proxy: ProxySettings
 
         public init(
             connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
-            userAgent: String = "tinytalk/\(TinyTalkVersion.current)", afterDoneWait: Duration = .seconds(2)
+            userAgent: String = "tinytalk/\(TinyTalkVersion.current)", afterDoneWait: Duration = .seconds(2),
+            proxy: ProxySettings = ProxySettings(environment: ProcessInfo.processInfo.environment)
         ) {
             self.connectTimeout = connectTimeout
             self.idleTimeout = idleTimeout
             self.userAgent = userAgent
             self.afterDoneWait = afterDoneWait
+            self.proxy = proxy
         }
     }
 
@@ -39,7 +43,9 @@ public final class ChatClient: Sendable {
     static let jsonBodyLimit = 32 * 1024 * 1024
 
     public let configuration: Configuration
+    /// Direct connections, and (when a proxy is set) connections through it: each with its pool.
     private let http: HTTPClient
+    private let proxied: HTTPClient?
     /// One event loop carries every connection, and every reply is read on it.
     private let group: MultiThreadedEventLoopGroup
     private let loop: any EventLoop
@@ -56,7 +62,7 @@ public final class ChatClient: Sendable {
         // Every Tiny Talk bot is on one host: a tab per stream, and more tabs than the default
         // eight must not wait for a connection.
         pool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerHost
-        let http = HTTPClient.Configuration(
+        var http = HTTPClient.Configuration(
             // Never follow a redirect: it would carry the key to wherever the server points.
             redirectConfiguration: .disallow,
             timeout: .init(
@@ -67,12 +73,26 @@ public final class ChatClient: Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
         self.http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: http)
+        if let proxy = configuration.proxy.clientProxy {
+            http.proxy = proxy
+            proxied = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: http)
+        } else {
+            proxied = nil
+        }
     }
 
-    /// Closes the connection pool and stops its thread. Call once, after the last request.
+    /// Closes the connection pools and stops their thread. Call once, after the last request.
     public func shutdown() async throws {
         try await http.shutdown()
+        try await proxied?.shutdown()
         try await group.shutdownGracefully()
+    }
+
+    /// The proxy a request to `endpoint` goes through, if any.
+    private func proxy(for endpoint: Endpoint) throws(APIError) -> ProxySettings.Server? {
+        guard let host = URLComponents(string: endpoint.url)?.host, configuration.proxy.applies(to: host) else { return nil }
+        if let problem = configuration.proxy.problem { throw .invalidRequest(problem) }
+        return configuration.proxy.server
     }
 
     /// The reply to `request` as a stream of deltas. The stream finishes normally once the
@@ -115,15 +135,17 @@ public final class ChatClient: Sendable {
         for header in request.headers(for: endpoint, userAgent: configuration.userAgent) {
             headers.add(name: header.name, value: header.value)
         }
+        let proxy = try self.proxy(for: endpoint)
         let http: HTTPClient.Request
         do {
             http = try HTTPClient.Request(url: endpoint.url, method: .POST, headers: headers, body: .bytes(request.jsonBody()))
         } catch {
-            throw mapTransport(error, endpoint: endpoint)
+            throw mapTransport(error, endpoint: endpoint, proxy: proxy)
         }
         let reader = ReplyReader(
             afterDoneWait: .nanoseconds(Self.nanoseconds(configuration.afterDoneWait)), keySent: endpoint.apiKey != nil, onDelta: onDelta)
-        let task = self.http.execute(request: http, delegate: reader, eventLoop: .delegateAndChannel(on: loop))
+        let client = proxy == nil ? self.http : proxied ?? self.http
+        let task = client.execute(request: http, delegate: reader, eventLoop: .delegateAndChannel(on: loop))
         do {
             try await withTaskCancellationHandler {
                 try await task.futureResult.get()
@@ -136,17 +158,21 @@ public final class ChatClient: Sendable {
             if reader.completedAfterDone { return }
             try Task.checkCancellation()
             if let error = error as? APIError { throw error }
-            throw reader.receivedHead ? mapMidStream(error) : mapTransport(error, endpoint: endpoint)
+            throw reader.receivedHead ? mapMidStream(error) : mapTransport(error, endpoint: endpoint, proxy: proxy)
         }
     }
 
     // MARK: - Errors
 
-    private func mapTransport(_ error: any Error, endpoint: Endpoint) -> APIError {
+    private func mapTransport(_ error: any Error, endpoint: Endpoint, proxy: ProxySettings.Server?) -> APIError {
         if let error = error as? APIError { return error }
-        let host = URLComponents(string: endpoint.url).map { c in
+        var host = URLComponents(string: endpoint.url).map { c in
             (c.host ?? "") + (c.port.map { ":\($0)" } ?? "")
         } ?? ""
+        if let proxy {
+            if let failure = Self.proxyFailure(error, proxy) { return failure }
+            host += ", through \(proxy.shown)"
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout, .tlsHandshakeTimeout:
@@ -162,21 +188,51 @@ public final class ChatClient: Sendable {
             }
         }
         let text = String(reflecting: error)
-        if text.contains("Connection refused") || text.contains("errno: 111") {
+        if Self.isRefused(text) {
             return .transport(.connectionRefused, detail: host)
         }
         if text.contains("Connection reset") || text.contains("errno: 104") {
             return .transport(.connectionReset, detail: host)
         }
-        if text.contains("dnsAError") && !text.contains("dnsAError: nil") || text.contains("dnsAAAAError") && !text.contains("dnsAAAAError: nil")
-            || text.contains("SocketAddressError") || text.contains("unknown(host")
-        {
+        if Self.isUnresolved(text) || text.contains("SocketAddressError") || text.contains("unknown(host") {
             return .transport(.hostNotFound, detail: host)
         }
         if text.contains("NIOSSL") || text.contains("BoringSSL") || text.contains("certificate") || text.contains("handshake") {
             return .transport(.tls, detail: host)
         }
         return .transport(.other, detail: TextExcerpt.clean(String(describing: error), limit: 160))
+    }
+
+    /// What went wrong with the proxy itself, in words.
+    private static func proxyFailure(_ error: any Error, _ proxy: ProxySettings.Server) -> APIError? {
+        // Every connection goes to the proxy: one that cannot be made is the proxy's.
+        let text = String(reflecting: error)
+        if isRefused(text) { return .transport(.other, detail: "\(proxy.shown) refused the connection") }
+        if isUnresolved(text) { return .transport(.other, detail: "the host name of \(proxy.shown) could not be resolved") }
+        guard let error = error as? HTTPClientError else { return nil }
+        switch error {
+        case .proxyAuthenticationRequired:
+            let hint =
+                proxy.username == nil
+                ? "put them in its address: http://USER:PASSWORD@HOST:PORT" : "check the user name and password in its address"
+            return .transport(.other, detail: "\(proxy.shown) asks for a user name and password (407); \(hint)")
+        case .invalidProxyResponse:
+            return .transport(.other, detail: "\(proxy.shown) would not open a tunnel to the endpoint")
+        case .httpProxyHandshakeTimeout, .socksHandshakeTimeout:
+            return .transport(.other, detail: "\(proxy.shown) did not answer")
+        default:
+            return nil
+        }
+    }
+
+    /// Whether an error, as NIO describes it, is a refused connection.
+    private static func isRefused(_ text: String) -> Bool {
+        text.contains("Connection refused") || text.contains("errno: 111")
+    }
+
+    /// Whether an error, as NIO describes it, is a host name that did not resolve.
+    private static func isUnresolved(_ text: String) -> Bool {
+        text.contains("dnsAError") && !text.contains("dnsAError: nil") || text.contains("dnsAAAAError") && !text.contains("dnsAAAAError: nil")
     }
 
     private func mapMidStream(_ error: any Error) -> APIError {
