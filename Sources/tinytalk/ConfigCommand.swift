@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TerminalKit
 import TinyTalkAPI
 import TinyTalkCore
 import TinyTalkUI
@@ -40,6 +41,8 @@ struct ConfigCommand: AsyncParsableCommand {
             StandardOutput.write("endpoint: \(config.endpoint ?? Endpoint.defaultURL)\n")
             StandardOutput.write("origin:   \(config.origin ?? "none sent")\n")
             if let model = config.model { StandardOutput.write("model:    \(model)\n") }
+            let proxy = Self.proxy(ProxySettings(environment: environment.variables), for: config.endpoint ?? Endpoint.defaultURL)
+            StandardOutput.write(TerminalSafeText.neutralize("proxy:    \(proxy)") + "\n")
             let themes = ThemeLoader.standard(environment: environment.variables, userDirectory: environment.paths.userThemesDirectory)
             StandardOutput.write(
                 "themes:   \(themes.names().joined(separator: ", "))"
@@ -74,6 +77,15 @@ struct ConfigCommand: AsyncParsableCommand {
                 }
                 StandardOutput.write("  \(bot.name): \(facts.joined(separator: ", "))\n")
             }
+        }
+
+        /// Which proxy requests to `endpoint` go through, in words (never its password).
+        static func proxy(_ settings: ProxySettings, for endpoint: String) -> String {
+            let host = URLComponents(string: endpoint)?.host ?? ""
+            if let problem = settings.problem { return problem }
+            guard let server = settings.server else { return "none" }
+            let shown = server.shown.replacingOccurrences(of: "the proxy ", with: "")
+            return settings.applies(to: host) ? shown : "none for \(host) (it is in no_proxy or on this machine), else \(shown)"
         }
     }
 

@@ -74,11 +74,12 @@ struct TestHome {
 /// Runs `tinytalk ARGUMENTS` in `home` (a fresh one unless given) with the test key (unless
 /// `key` says otherwise).
 func tinytalk(
-    _ arguments: [String], home: TestHome? = nil, key: String? = ServeProcess.key, stdin: String? = nil, within seconds: Double = 30
+    _ arguments: [String], home: TestHome? = nil, key: String? = ServeProcess.key, stdin: String? = nil, within seconds: Double = 30,
+    environment extra: [String: String] = [:]
 ) async throws -> ChildProcess.Finished {
     let scratch = home == nil ? TestHome() : nil
     defer { scratch?.remove() }
-    let environment = (home ?? scratch!).environment(key: key)
+    let environment = (home ?? scratch!).environment(key: key).merging(extra) { $1 }
     let child = try ChildProcess(BuiltProducts.tinytalk, arguments, environment: environment, stdin: stdin)
     return await child.finish(within: seconds)
 }
