@@ -388,7 +388,7 @@ scaling() {
     local out=$OUT/artifacts/markdown-scaling
     mkdir -p "$out" "$OUT/corpus/markdown"
     say "scaling check over the markdown corpus"
-    FUZZ_MODE=scaling FUZZ_SCALING_OUT=$out nice -n 19 "$BUILT/bin/markdown" -runs=0 -max_len=4096 -timeout=600 \
+    FUZZ_MODE=scaling FUZZ_SCALING_OUT=$out nice -n 19 "$BUILT/bin/markdown" -runs=0 -max_len=4096 -timeout=600 -artifact_prefix="$out/" \
         "$OUT/corpus/markdown" Fuzz/corpus/markdown 2>&1 | grep -E '^scaling:' | tee -a "$RESULTS"
 }
 

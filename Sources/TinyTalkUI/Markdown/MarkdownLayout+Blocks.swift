@@ -125,69 +125,119 @@ extension MarkdownLayout.Renderer {
         return cells.map { MarkdownInline.runs($0, base: base, theme: theme) }
     }
 
-    func tableLines(_ table: (rows: [[[StyledRun]]], alignments: [MarkdownLayout.Alignment])) -> [WrappedLine] {
+    /// Opens a table at its header: its layout, and the lines it draws so far.
+    mutating func openTable(header: [Substring], alignments: [MarkdownLayout.Alignment]) -> MarkdownLayout.TableLayout {
+        var table = MarkdownLayout.TableLayout(alignments: alignments)
+        addRow(styledCells(header, header: true), to: &table)
+        return table
+    }
+
+    /// Adds a row to an open table. A row that widens no column costs that row: its line is
+    /// appended. One that widens a column lays the rows out again, which happens at most once
+    /// per column of the pane's width while the table fits (widths only grow), and never once
+    /// it is stacked; so a table streamed row by row costs linear time, not the square of its
+    /// rows (laying every row out again at each one made a long table quadratic).
+    mutating func addRow(_ cells: [[StyledRun]], to table: inout MarkdownLayout.TableLayout) {
         let columns = table.alignments.count
         // A cell is drawn as it is measured: controls made visible, a tab as one space (a
         // tab cannot align inside a cell).
-        let rows: [[[StyledRun]]] = table.rows.map { cells in
-            (0..<columns).map { column in
-                guard column < cells.count else { return [] }
-                return cells[column].map { run in
-                    StyledRun(Self.tabsAsSpaces(TerminalSafeText.neutralize(run.text)), style: run.style)
-                }
+        let row: [[StyledRun]] = (0..<columns).map { column in
+            guard column < cells.count else { return [] }
+            return cells[column].map { run in StyledRun(Self.tabsAsSpaces(TerminalSafeText.neutralize(run.text)), style: run.style) }
+        }
+        let measures = row.map { $0.reduce(0) { $0 + TextWidth.of($1.text) } }
+        let wasStacked = table.isStacked(width: width)
+        var widened = false
+        for (column, measure) in measures.enumerated() where measure > table.widths[column] {
+            table.widths[column] = measure
+            widened = true
+        }
+        table.rows.append(row)
+        table.measures.append(measures)
+        table.bytes.append(row.reduce(0) { $0 + $1.reduce(0) { $0 + $1.text.utf8.count } })
+        if table.isStacked(width: width) {
+            if wasStacked {
+                table.lines += stackedLines(row, header: table.rows[0])
+                work += table.bytes.last!
+            } else {
+                table.lines = table.rows.dropFirst().flatMap { stackedLines($0, header: table.rows[0]) }
+                work += table.bytes.reduce(0, +)
             }
+        } else if widened {
+            table.lines = []
+            for index in table.rows.indices { table.lines += alignedLines(table, row: index) }
+            work += table.bytes.reduce(0, +)
+        } else {
+            table.lines += alignedLines(table, row: table.rows.count - 1)
+            work += table.bytes.last!
         }
-        func measure(_ runs: [StyledRun]) -> Int {
-            runs.reduce(0) { $0 + TextWidth.of($1.text) }
-        }
-        var widths = [Int](repeating: 1, count: columns)
-        for row in rows {
-            for (column, runs) in row.enumerated() { widths[column] = max(widths[column], measure(runs)) }
-        }
+    }
+
+    /// Row `index` of a table that fits, aligned (and the rule under the header).
+    private func alignedLines(_ table: MarkdownLayout.TableLayout, row index: Int) -> [WrappedLine] {
+        let columns = table.alignments.count
+        let total = table.total
         let separator = StyledRun(" │ ", style: theme.dim)
-        let total = widths.reduce(0, +) + 3 * (columns - 1)
-        guard total <= width else { return stackedRows(rows) }
-        var lines: [WrappedLine] = []
-        for (index, row) in rows.enumerated() {
-            var runs: [StyledRun] = []
-            // The last cell's padding after it is not drawn (the line ends there), whatever its
-            // alignment: a centred last column used to count it (found by the markdown fuzzer).
-            var undrawn = 0
-            for (column, cell) in row.enumerated() {
-                if column > 0 { runs.append(separator) }
-                let room = widths[column] - measure(cell)
-                let (before, after): (Int, Int) =
-                    switch table.alignments[column] {
-                    case .left: (0, room)
-                    case .right: (room, 0)
-                    case .center: (room / 2, room - room / 2)
-                    }
-                if before > 0 { runs.append(StyledRun(String(repeating: " ", count: before), style: theme.text)) }
-                runs += cell
-                if after > 0 && column < columns - 1 { runs.append(StyledRun(String(repeating: " ", count: after), style: theme.text)) }
-                if column == columns - 1 { undrawn = after }
-            }
-            lines.append(WrappedLine(runs: runs, width: total - undrawn, isContinuation: false))
-            if index == 0 {
-                let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")
-                lines.append(WrappedLine(runs: [StyledRun(rule, style: theme.dim)], width: total, isContinuation: false))
-            }
+        var runs: [StyledRun] = []
+        // The last cell's padding after it is not drawn (the line ends there), whatever its
+        // alignment: a centred last column used to count it (found by the markdown fuzzer).
+        var undrawn = 0
+        for (column, cell) in table.rows[index].enumerated() {
+            if column > 0 { runs.append(separator) }
+            let room = table.widths[column] - table.measures[index][column]
+            let (before, after): (Int, Int) =
+                switch table.alignments[column] {
+                case .left: (0, room)
+                case .right: (room, 0)
+                case .center: (room / 2, room - room / 2)
+                }
+            if before > 0 { runs.append(StyledRun(String(repeating: " ", count: before), style: theme.text)) }
+            runs += cell
+            if after > 0 && column < columns - 1 { runs.append(StyledRun(String(repeating: " ", count: after), style: theme.text)) }
+            if column == columns - 1 { undrawn = after }
+        }
+        var lines = [WrappedLine(runs: runs, width: total - undrawn, isContinuation: false)]
+        if index == 0 {
+            let rule = table.widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")
+            lines.append(WrappedLine(runs: [StyledRun(rule, style: theme.dim)], width: total, isContinuation: false))
         }
         return lines
     }
 
-    /// A table too wide for the pane: each row as `header: value` lines, rows set apart by
-    /// a bullet.
-    func stackedRows(_ rows: [[[StyledRun]]]) -> [WrappedLine] {
-        guard let header = rows.first else { return [] }
+    /// A row of a table too wide for the pane (rows after the header only): as `header: value`
+    /// lines, set apart from the other rows by a bullet.
+    func stackedLines(_ row: [[StyledRun]], header: [[StyledRun]]) -> [WrappedLine] {
         var lines: [WrappedLine] = []
-        for row in rows.dropFirst() {
-            for (column, cell) in row.enumerated() {
-                let name = header[column].map { StyledRun($0.text, style: $0.style) } + [StyledRun(": ", style: theme.text)]
-                let lead = StyledRun(column == 0 ? "• " : "  ", style: theme.dim)
-                lines += wrap(name + cell, first: [lead], rest: [StyledRun("  ", style: theme.text)])
-            }
+        for (column, cell) in row.enumerated() {
+            let name = header[column].map { StyledRun($0.text, style: $0.style) } + [StyledRun(": ", style: theme.text)]
+            let lead = StyledRun(column == 0 ? "• " : "  ", style: theme.dim)
+            lines += wrap(name + cell, first: [lead], rest: [StyledRun("  ", style: theme.text)])
         }
         return lines
+    }
+}
+
+extension MarkdownLayout {
+    /// An open table as laid out so far: its rows as drawn, their cells' widths, the columns'
+    /// widths, and its lines.
+    struct TableLayout: Sendable {
+        let alignments: [Alignment]
+        var rows: [[[StyledRun]]] = []
+        var measures: [[Int]] = []
+        /// Each row's bytes (what laying it out counts as work).
+        var bytes: [Int] = []
+        var widths: [Int]
+        var lines: [WrappedLine] = []
+
+        init(alignments: [Alignment]) {
+            self.alignments = alignments
+            widths = [Int](repeating: 1, count: alignments.count)
+        }
+
+        /// The width of an aligned row: the columns and the separators between them.
+        var total: Int { widths.reduce(0, +) + 3 * (alignments.count - 1) }
+
+        /// Wider than the pane: each row is drawn as `header: value` lines.
+        func isStacked(width: Int) -> Bool { total > width }
     }
 }

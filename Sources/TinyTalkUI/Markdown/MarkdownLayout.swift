@@ -151,7 +151,7 @@ public struct MarkdownLayout: Sendable {
                 tail = []
                 // The open table stays drawn above; the arriving line is styled on its own.
                 var scratch = state
-                scratch.tableLines = []
+                scratch.table = nil
                 renderer.process(partial, state: &scratch, into: &tail, provisional: true)
                 work += renderer.work
                 return
@@ -184,7 +184,6 @@ public struct MarkdownLayout: Sendable {
         }
         work += renderer.work
         finished += state.tableLines
-        state.tableLines = []
         state.table = nil
         tail = []
         tailIsStale = false
@@ -197,9 +196,9 @@ extension MarkdownLayout {
     struct BlockState: Sendable {
         /// Inside a fenced code block: its fence and language.
         var fence: (marker: Character, length: Int, indent: Int, language: SyntaxHighlighter.Language?)?
-        /// An open table: its rows (cells as source text) and column alignments.
-        var table: (rows: [[[StyledRun]]], alignments: [Alignment])?
-        var tableLines: [WrappedLine] = []
+        /// An open table, as laid out so far.
+        var table: TableLayout?
+        var tableLines: [WrappedLine] { table?.lines ?? [] }
         /// A blank line came: one empty line goes before the next content.
         var pendingBlank = false
         /// The last line was a paragraph line with a `|`: it may turn out to be a table header.
@@ -219,7 +218,7 @@ extension MarkdownLayout {
         let width: Int
         let theme: Theme
         /// UTF-8 bytes laid out so far (see `MarkdownLayout.work`).
-        private(set) var work = 0
+        var work = 0
         /// The line being processed as it was laid out while it arrived, if it was.
         private var arriving: StreamedLine?
         private var reusedArriving = false
@@ -269,12 +268,10 @@ extension MarkdownLayout {
 
             if state.table != nil {
                 if !provisional, line.utf8.contains(UInt8(ascii: "|")), !line.allSatisfy({ $0 == " " }) {
-                    state.table!.rows.append(styledCells(cells(of: line), header: false))
-                    state.tableLines = tableLines(state.table!)
+                    addRow(styledCells(cells(of: line), header: false), to: &state.table!)
                     return
                 }
                 output += state.tableLines
-                state.tableLines = []
                 state.table = nil
             }
             let candidate = state.headerCandidate
@@ -298,9 +295,7 @@ extension MarkdownLayout {
             }
             if !provisional, let candidate, let alignments = delimiterRow(line), alignments.count == candidate.cells.count {
                 output.removeLast(min(candidate.lineCount, output.count))
-                let table = (rows: [styledCells(candidate.cells, header: true)], alignments: alignments)
-                state.table = table
-                state.tableLines = tableLines(table)
+                state.table = openTable(header: candidate.cells, alignments: alignments)
                 return
             }
             if indent < 4, let level = headingLevel(content) {
