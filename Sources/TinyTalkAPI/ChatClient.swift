@@ -169,8 +169,9 @@ public final class ChatClient: Sendable {
         var host = URLComponents(string: endpoint.url).map { c in
             (c.host ?? "") + (c.port.map { ":\($0)" } ?? "")
         } ?? ""
+        let text = String(reflecting: error)
         if let proxy {
-            if let failure = Self.proxyFailure(error, proxy) { return failure }
+            if let failure = Self.proxyFailure(error, text: text, proxy) { return failure }
             host += ", through \(proxy.shown)"
         }
         if let error = error as? HTTPClientError {
@@ -187,7 +188,6 @@ public final class ChatClient: Sendable {
                 break
             }
         }
-        let text = String(reflecting: error)
         if Self.isRefused(text) {
             return .transport(.connectionRefused, detail: host)
         }
@@ -203,10 +203,9 @@ public final class ChatClient: Sendable {
         return .transport(.other, detail: TextExcerpt.clean(String(describing: error), limit: 160))
     }
 
-    /// What went wrong with the proxy itself, in words.
-    private static func proxyFailure(_ error: any Error, _ proxy: ProxySettings.Server) -> APIError? {
+    /// What went wrong with the proxy itself, in words (`text`: the error as NIO describes it).
+    private static func proxyFailure(_ error: any Error, text: String, _ proxy: ProxySettings.Server) -> APIError? {
         // Every connection goes to the proxy: one that cannot be made is the proxy's.
-        let text = String(reflecting: error)
         if isRefused(text) { return .transport(.other, detail: "\(proxy.shown) refused the connection") }
         if isUnresolved(text) { return .transport(.other, detail: "the host name of \(proxy.shown) could not be resolved") }
         guard let error = error as? HTTPClientError else { return nil }

@@ -25,31 +25,27 @@ public struct ProxySettings: Sendable, Equatable {
         /// The variable it came from (`HTTPS_PROXY`), for messages.
         public var variable: String
 
-        /// How messages name it: the address without the credentials, and where it came from.
-        public var shown: String {
+        /// Its address without the credentials, and where it came from.
+        public var address: String {
             let scheme = kind == .http ? "http" : "socks5"
             let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-            return "the proxy \(scheme)://\(host):\(port) from \(variable)"
+            return "\(scheme)://\(host):\(port) from \(variable)"
         }
+
+        /// How messages name it.
+        public var shown: String { "the proxy \(address)" }
     }
 
     /// The proxy, when one is set and can be used.
     public var server: Server?
     /// Why the proxy that is set cannot be used (a request it would carry fails with this).
     public var problem: String?
-    /// The `no_proxy` entries: `*`, host names (each also names its subdomains; a leading dot
-    /// is the same), IP addresses.
+    /// The `no_proxy` entries as hosts are compared with them (see ``bare(_:)``): `*`, host
+    /// names (each also names its subdomains; a leading dot is the same), IP addresses; a port
+    /// after a name is not compared.
     public var bypass: [String]
     /// Whether loopback endpoints go direct (always, but for tests of the proxy itself).
     public var bypassesLoopback = true
-
-    /// No proxy.
-    public static let none = ProxySettings(server: nil, bypass: [])
-
-    public init(server: Server?, bypass: [String]) {
-        self.server = server
-        self.bypass = bypass
-    }
 
     public init(environment: [String: String]) {
         func value(_ names: String...) -> (name: String, value: String)? {
@@ -58,8 +54,14 @@ public struct ProxySettings: Sendable, Equatable {
             }
             return nil
         }
-        bypass = (value("no_proxy", "NO_PROXY")?.value ?? "").split(separator: ",").map { $0.trimmingSpaces().lowercased() }
-            .filter { !$0.isEmpty }
+        bypass = (value("no_proxy", "NO_PROXY")?.value ?? "").split(separator: ",").compactMap { entry in
+            var pattern = Self.bare(entry.trimmingSpaces())
+            if pattern.hasPrefix(".") { pattern.removeFirst() }
+            if let colon = pattern.lastIndex(of: ":"), pattern.filter({ $0 == ":" }).count == 1 {
+                pattern = String(pattern[..<colon])  // `host:port`
+            }
+            return pattern.isEmpty ? nil : pattern
+        }
         guard let (name, text) = value("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY") else { return }
         do {
             server = try Self.parse(text, variable: name)
@@ -72,23 +74,17 @@ public struct ProxySettings: Sendable, Equatable {
     /// fails with ``problem``).
     public func applies(to host: String) -> Bool {
         guard server != nil || problem != nil else { return false }
+        let name = Self.bare(host)
+        if bypassesLoopback && Endpoint.isLoopback(host: name) { return false }
+        return !bypass.contains { $0 == "*" || name == $0 || name.hasSuffix("." + $0) }
+    }
+
+    /// A host as compared: lowercased, without the brackets of an IPv6 address or a final dot.
+    static func bare(_ host: String) -> String {
         var name = host.lowercased()
         if name.hasPrefix("[") && name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
         if name.hasSuffix(".") { name.removeLast() }
-        if bypassesLoopback && Endpoint.isLoopback(host: name) { return false }
-        for entry in bypass {
-            if entry == "*" { return false }
-            var pattern = entry
-            if pattern.hasPrefix("[") && pattern.hasSuffix("]") { pattern = String(pattern.dropFirst().dropLast()) }
-            if pattern.hasPrefix(".") { pattern.removeFirst() }
-            if pattern.hasSuffix(".") { pattern.removeLast() }
-            if let colon = pattern.lastIndex(of: ":"), !pattern.contains("::"), pattern.filter({ $0 == ":" }).count == 1 {
-                pattern = String(pattern[..<colon])  // `host:port`: the port is not compared
-            }
-            if pattern.isEmpty { continue }
-            if name == pattern || name.hasSuffix("." + pattern) { return false }
-        }
-        return true
+        return name
     }
 
     /// The proxy as AsyncHTTPClient takes it.
@@ -108,8 +104,7 @@ public struct ProxySettings: Sendable, Equatable {
         let unusable = "\(variable) is set but is not a proxy address tinytalk can use"
         let withScheme = text.contains("://") ? text : "http://" + text
         guard let components = URLComponents(string: withScheme),
-            let host = components.host.map({ $0.hasPrefix("[") && $0.hasSuffix("]") ? String($0.dropFirst().dropLast()) : $0 }),
-            !host.isEmpty
+            let host = components.host.map(Self.bare), !host.isEmpty
         else {
             throw .invalidRequest("\(unusable) (expected http://HOST:PORT).")
         }

@@ -84,8 +84,8 @@ struct ConfigCommand: AsyncParsableCommand {
             let host = URLComponents(string: endpoint)?.host ?? ""
             if let problem = settings.problem { return problem }
             guard let server = settings.server else { return "none" }
-            let shown = server.shown.replacingOccurrences(of: "the proxy ", with: "")
-            return settings.applies(to: host) ? shown : "none for \(host) (it is in no_proxy or on this machine), else \(shown)"
+            return settings.applies(to: host)
+                ? server.address : "none for \(host) (it is in no_proxy or on this machine), else \(server.address)"
         }
     }
 

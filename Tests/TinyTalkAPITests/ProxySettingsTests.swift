@@ -54,6 +54,5 @@ import Testing
         let settings = ProxySettings(environment: ["https_proxy": "proxy:3128"])
         for host in ["127.0.0.1", "localhost", "[::1]", "127.8.9.10"] { #expect(!settings.applies(to: host)) }
         #expect(!ProxySettings(environment: [:]).applies(to: "api.tinytalk.ai"))
-        #expect(!ProxySettings.none.applies(to: "api.tinytalk.ai"))
     }
 }
