@@ -176,25 +176,28 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Hands the grid's rows to curses and shows them with one `doupdate`.
     ///
-    /// Only rows written to since the last frame (their stamps changed) are handed over: the
-    /// app draws each frame over the last one, so a row it did not touch shows what it showed.
-    /// Curses compares what it is given with the screen and sends only the differences.
+    /// Only the cells that changed since the last frame are handed over (see
+    /// ``PresentedFrame``): the app draws each frame over the last one, so a row it did not
+    /// touch shows what it showed, and a streamed line that grew by a word hands curses that
+    /// word, not the row (curses compares what it is given with the screen, cell by cell, and
+    /// sends only the differences; the less it is given, the less it compares).
     public func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
         guard !closed else { return }  // a frame after endwin() would re-enter curses mode
         let changes = presented.take(grid)
         if changes.whole { erase() }
         var overlays: [(column: Int, row: Int, text: String, style: Style)] = []
         var links: [(column: Int, row: Int, text: String, style: Style)] = []
-        for row in changes.rows {
-            var column = 0
-            while column < grid.columns {
+        for span in changes.spans {
+            let row = span.row, limit = span.columns.upperBound
+            var column = span.columns.lowerBound
+            while column < limit {
                 // A run of cells in one style goes out in one call. Clusters curses would split
                 // across cells go in as their first character, to be overwritten whole once
                 // curses is done (see `overlay`).
                 let style = grid[column: column, row: row].style
                 wide.removeAll(keepingCapacity: true)
                 var end = column
-                while end < grid.columns {
+                while end < limit {
                     let next = grid[column: end, row: row]
                     if next.isContinuation {
                         end += 1

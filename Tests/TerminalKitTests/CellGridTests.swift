@@ -145,18 +145,56 @@ import TerminalKit
     @Test func aPresentedFrameHandsOverOnlyTheRowsWrittenSince() {
         var grid = CellGrid(columns: 4, rows: 3)
         var presented = PresentedFrame()
-        #expect(presented.take(grid) == (true, [0, 1, 2]))
-        #expect(presented.take(grid) == (false, []))
+        func rows(_ change: (whole: Bool, spans: [PresentedFrame.Span])) -> (Bool, [Int]) { (change.whole, change.spans.map(\.row)) }
+        #expect(rows(presented.take(grid)) == (true, [0, 1, 2]))
+        #expect(rows(presented.take(grid)) == (false, []))
         grid.write("hi", column: 0, row: 1, style: .plain)
-        #expect(presented.take(grid) == (false, [1]))
-        #expect(presented.take(grid) == (false, []))
+        #expect(rows(presented.take(grid)) == (false, [1]))
+        #expect(rows(presented.take(grid)) == (false, []))
         presented.forget()
-        #expect(presented.take(grid) == (true, [0, 1, 2]))
+        #expect(presented.take(grid).spans == (0..<3).map { PresentedFrame.Span(row: $0, columns: 0..<4) })
         // Another grid, even of the same size and text, is drawn whole.
         var other = CellGrid(columns: 4, rows: 3)
         other.write("hi", column: 0, row: 1, style: .plain)
         #expect(other.identity != grid.identity)
-        #expect(presented.take(other) == (true, [0, 1, 2]))
+        #expect(rows(presented.take(other)) == (true, [0, 1, 2]))
+    }
+
+    @Test func aPresentedFrameHandsOverOnlyTheCellsThatChanged() {
+        var grid = CellGrid(columns: 10, rows: 2)
+        var presented = PresentedFrame()
+        grid.write("hello", column: 0, row: 0, style: .plain)
+        _ = presented.take(grid)
+        // A streamed line that grows: only the new word (the space was blank already).
+        grid.write("hello you", column: 0, row: 0, style: .plain)
+        #expect(presented.take(grid).spans == [.init(row: 0, columns: 6..<9)])
+        // Written again the same (a view drew its row anew): nothing.
+        grid.fill(Rect(column: 0, row: 0, columns: 10, rows: 1))
+        grid.write("hello you", column: 0, row: 0, style: .plain)
+        #expect(presented.take(grid).spans.isEmpty)
+        // A style is a change too; the cells between two changes go with them.
+        grid.write("h", column: 0, row: 0, style: Style(attributes: .bold))
+        grid.write("U", column: 6, row: 0, style: .plain)
+        #expect(presented.take(grid).spans == [.init(row: 0, columns: 0..<7)])
+    }
+
+    @Test func aPresentedSpanKeepsWideGlyphsWhole() {
+        var grid = CellGrid(columns: 10, rows: 1)
+        var presented = PresentedFrame()
+        grid.write("a漢b", column: 0, row: 0, style: .plain)
+        _ = presented.take(grid)
+        // Another wide glyph in its place: the glyph and its right half.
+        grid.write("字", column: 1, row: 0, style: .plain)
+        #expect(presented.take(grid).spans == [.init(row: 0, columns: 1..<3)])
+        // A cell set over the right half of what is on screen: drawn from the glyph's left half.
+        grid[column: 2, row: 0] = Cell("x")
+        #expect(presented.take(grid).spans == [.init(row: 0, columns: 1..<3)])
+        // A wide glyph where narrow ones were: its right half goes with it.
+        grid.write("ab", column: 4, row: 0, style: .plain)
+        _ = presented.take(grid)
+        grid[column: 4, row: 0] = Cell("漢")
+        grid[column: 5, row: 0] = .continuation(style: .plain)
+        #expect(presented.take(grid).spans == [.init(row: 0, columns: 4..<6)])
     }
 
     @Test func cellsRememberTheirLastWriteSoPanesOnOneRowKeepTheirOwn() {

@@ -12,16 +12,18 @@ public final class FakeTerminal: TerminalBackend {
         size = (columns, rows)
     }
 
-    /// The rows each frame handed over, as the real terminal would write them: those written
-    /// to since the frame before (all of them for a new grid or after `invalidate`). A test
-    /// may empty it to look at the frames from then on.
-    public var changedRows: [[Int]] = []
+    /// The cells each frame handed over, as the real terminal would write them: those that
+    /// changed since the frame before (every row whole for a new grid or after `invalidate`).
+    /// A test may empty it to look at the frames from then on.
+    public var changedSpans: [[PresentedFrame.Span]] = []
+    /// The rows of ``changedSpans``, frame by frame.
+    public var changedRows: [[Int]] { changedSpans.map { $0.map(\.row) } }
     private var presented = PresentedFrame()
 
     public func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
         self.grid = grid
         self.cursor = cursor
-        changedRows.append(presented.take(grid).rows)
+        changedSpans.append(presented.take(grid).spans)
     }
 
     public func readEvents() -> [InputEvent] { [] }

@@ -94,7 +94,7 @@ import TinyTalkUI
         let rows = harness.terminal.size.rows
         // The pane lies between the tab bar (row 0) and the input box and status bar.
         let pane = 1..<(rows - 3)
-        harness.terminal.changedRows = []
+        harness.terminal.changedSpans = []
         harness.app.render()
         #expect(harness.terminal.changedRows.joined().filter(pane.contains) == [])
         more.open()
@@ -102,6 +102,12 @@ import TinyTalkUI
         let changed = Set(harness.terminal.changedRows.joined().filter(pane.contains))
         let row = try #require(screen.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("second half") })
         #expect(changed == [row], "\(changed) of\n\(screen)")
+        // Of that row, only the cells the token filled, from where the streaming mark was to
+        // where it is now.
+        let line = Array(screen.split(separator: "\n", omittingEmptySubsequences: false)[row])
+        let added = try #require(line.indices.first { String(line[$0...]).hasPrefix(" half") })
+        let spans = harness.terminal.changedSpans.joined().filter { $0.row == row }
+        #expect(spans.map(\.columns) == [added..<added + 6], "\(spans) of \(String(line))")
 
         // Help covers the pane; once it is closed the transcript is drawn again, every row.
         harness.press(.function(1))
