@@ -89,8 +89,12 @@ public final class ChatClient: Sendable {
     }
 
     /// The proxy a request to `endpoint` goes through, if any.
+    ///
+    /// The host is taken as the URL spells it (`encodedHost`): the decoded `host` of
+    /// URLComponents runs IDNA through ICU, which maps a megabyte of ICU's code and data into
+    /// the process for every host, ASCII ones too.
     private func proxy(for endpoint: Endpoint) throws(APIError) -> ProxySettings.Server? {
-        guard let host = URLComponents(string: endpoint.url)?.host, configuration.proxy.applies(to: host) else { return nil }
+        guard let host = URLComponents(string: endpoint.url)?.encodedHost, configuration.proxy.applies(to: host) else { return nil }
         if let problem = configuration.proxy.problem { throw .invalidRequest(problem) }
         return configuration.proxy.server
     }
@@ -167,7 +171,7 @@ public final class ChatClient: Sendable {
     private func mapTransport(_ error: any Error, endpoint: Endpoint, proxy: ProxySettings.Server?) -> APIError {
         if let error = error as? APIError { return error }
         var host = URLComponents(string: endpoint.url).map { c in
-            (c.host ?? "") + (c.port.map { ":\($0)" } ?? "")
+            (c.encodedHost ?? "") + (c.port.map { ":\($0)" } ?? "")
         } ?? ""
         let text = String(reflecting: error)
         if let proxy {

@@ -104,7 +104,7 @@ public struct ProxySettings: Sendable, Equatable {
         let unusable = "\(variable) is set but is not a proxy address tinytalk can use"
         let withScheme = text.contains("://") ? text : "http://" + text
         guard let components = URLComponents(string: withScheme),
-            let host = components.host.map(Self.bare), !host.isEmpty
+            let host = components.encodedHost.map(Self.bare), !host.isEmpty
         else {
             throw .invalidRequest("\(unusable) (expected http://HOST:PORT).")
         }

@@ -81,7 +81,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
         /// Which proxy requests to `endpoint` go through, in words (never its password).
         static func proxy(_ settings: ProxySettings, for endpoint: String) -> String {
-            let host = URLComponents(string: endpoint)?.host ?? ""
+            let host = URLComponents(string: endpoint)?.encodedHost ?? ""
             if let problem = settings.problem { return problem }
             guard let server = settings.server else { return "none" }
             return settings.applies(to: host)
