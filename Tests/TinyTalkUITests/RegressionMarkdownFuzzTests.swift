@@ -85,6 +85,20 @@ import Testing
         #expect(Self.problems([89, 0, 0, 0] + Array("| a | b |\n|---|:-:|\n| - | h |\n| x | wide |\n".utf8)) == [])
     }
 
+    /// A list item's continuation line that starts with a stray emoji modifier (after a tab the
+    /// line broke at): laid out whole it joins the indent's last space, 2 columns; streamed,
+    /// its open line said 2 + 2. Found by the fuzzer at width 23.
+    @Test func aStreamedContinuationThatStartsWithAModifierIsMeasuredJoined() {
+        let found: [UInt8] = [0x16, 0x03, 0x00, 0x0A] + Array("- S\u{FFFD} \u{FFFD}i \u{FFFD}#\t\u{FFFD}b\u{FFFD}#\t\u{1F3FD}".utf8)
+        #expect(Self.problems(found) == [])
+        var layout = MarkdownLayout(width: 23, theme: .standard)
+        for piece in ["- S\u{FFFD}", " \u{FFFD}i \u{FFFD}#", "\t\u{FFFD}b", "\u{FFFD}#", "\t\u{1F3FD}"] {
+            layout.append(piece)
+            layout.settle()
+        }
+        #expect(layout.line(1).width == 2, "\(layout.line(1))")
+    }
+
     /// The fuzzer's committed inputs (Fuzz/corpus/markdown: the Markdown fixtures with their
     /// width and split bytes) keep the same oracles.
     @Test func theCommittedCorpusKeepsTheOracles() throws {

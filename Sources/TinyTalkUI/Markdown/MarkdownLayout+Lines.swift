@@ -85,13 +85,7 @@ extension MarkdownLayout.Renderer {
         var lines = LineWrapper.wrap(runs, width: width - prefixWidth)
         if lines.isEmpty { lines = [Self.blank] }
         return lines.enumerated().map { index, line in
-            var joined = WrappedLine(runs: (index == 0 ? first : rest) + line.runs, width: prefixWidth + line.width, isContinuation: index > 0)
-            // A line that starts with a combining mark or an emoji modifier joins the
-            // prefix's last character (a space) as one character: measured as drawn.
-            if let scalar = line.runs.first?.text.unicodeScalars.first, scalar.value >= 0x300 {
-                joined.width = TextWidth.of(joined.text)
-            }
-            return joined
+            MarkdownLayout.prefixed(line, by: index == 0 ? first : rest, width: prefixWidth, continuation: index > 0)
         }
     }
 
@@ -108,5 +102,18 @@ extension MarkdownLayout.Renderer {
         }
         guard total > 0, runs.first?.text.utf8.first != 0x20, runs.last?.text.utf8.last != 0x20 else { return nil }
         return total
+    }
+}
+
+extension MarkdownLayout {
+    /// A wrapped line under its prefix (`prefixWidth` wide), as whole and streamed layout both
+    /// put it. A line that starts with a combining mark or an emoji modifier joins the
+    /// prefix's last character (a space) as one character: measured as drawn.
+    static func prefixed(_ line: WrappedLine, by prefix: [StyledRun], width prefixWidth: Int, continuation: Bool) -> WrappedLine {
+        var joined = WrappedLine(runs: prefix + line.runs, width: prefixWidth + line.width, isContinuation: continuation)
+        if let scalar = line.runs.first?.text.unicodeScalars.first, scalar.value >= 0x300 {
+            joined.width = TextWidth.of(joined.text)
+        }
+        return joined
     }
 }

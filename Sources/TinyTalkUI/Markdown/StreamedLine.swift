@@ -222,7 +222,7 @@ extension StreamedLine {
             guard body.count > 1 else { return nil }
             guard usesPrefix else { return (body, work) }
             let lines = body.enumerated().map { index, line in
-                WrappedLine(runs: (index == 0 ? first : rest) + line.runs, width: prefixWidth + line.width, isContinuation: index > 0)
+                MarkdownLayout.prefixed(line, by: index == 0 ? first : rest, width: prefixWidth, continuation: index > 0)
             }
             return (lines, work)
         }
@@ -244,7 +244,7 @@ extension StreamedLine {
                 }
             }
             guard usesPrefix else { return body }
-            return WrappedLine(runs: (index == 0 ? first : rest) + body.runs, width: prefixWidth + body.width, isContinuation: index > 0)
+            return MarkdownLayout.prefixed(body, by: index == 0 ? first : rest, width: prefixWidth, continuation: index > 0)
         }
 
         static func slice(_ source: String, _ start: Int, _ end: Int) -> Substring {
