@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "TinyTalkUITests", dependencies: ["TinyTalkUI", "TerminalKit", "TinyTalkCore", "TestSupport"], exclude: ["Markdown/Goldens", "Snapshots"]
         ),
-        .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend"]),
+        .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalKit"]),
         .testTarget(
             name: "LocalBotTests",
             dependencies: ["LocalBot", "TinyTalkAPI", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]

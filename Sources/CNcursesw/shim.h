@@ -56,6 +56,16 @@ static inline int tinytalk_set_style(attr_t attributes, int pair) {
     return wattr_set(stdscr, attributes, (NCURSES_PAIRS_T)(pair < 0x7fff ? pair : 0), (void *)&pair);
 }
 
+/* Terminfo capabilities by name (term.h, which defines macros named like every capability, is
+   left out). A string capability is there when tigetstr gives neither NULL nor (char *)-1. */
+extern char *tigetstr(const char *name);
+extern int tigetflag(const char *name);
+static inline int tinytalk_has_string(const char *name) {
+    char *value = tigetstr(name);
+    return value != NULL && value != (char *)-1;
+}
+static inline int tinytalk_has_flag(const char *name) { return tigetflag(name) > 0; }
+
 /* Glibc's Swift module hides these (it is built without __USE_XOPEN). */
 extern int wcwidth(wchar_t c);
 extern int wcswidth(const wchar_t *s, size_t n);

@@ -7,19 +7,14 @@ import TerminalKit
 /// thread-safe, and `get_wch` may refresh the screen.
 @MainActor
 public final class CursesTerminal: TerminalBackend {
-    /// What is on screen: a frame hands over only the rows written to since (a frame of another
+    /// What is on screen: a frame writes only the cells that changed since (a frame of another
     /// grid, or the next one after ``invalidate()``, is drawn whole).
     private var presented = PresentedFrame()
-    /// A run of cells as curses takes it, kept from run to run so that a frame allocates nothing.
-    private var wide: [wchar_t] = []
-    /// Whether the terminal's cursor is on (curs_set).
-    private var cursorShown: Bool?
+    /// Turns those cells into the frame's bytes.
+    private var encoder: FrameEncoder
     var closed = false
-    private var pairs: [ColorPair: Int32] = [:]
-    private var nextPair: Int32 = 1
-    private let colorCount: Int
     var decoder = KeyDecoder()
-    /// Cells handed to curses since start: what the diffing saved is what this is not.
+    /// Cells written since start: what the diffing saved is what this is not.
     public private(set) var cellsWritten = 0
     /// Counts the bytes written to the terminal (``bytesWritten``), at the cost of reading the
     /// kernel's per-thread I/O counters around each frame.
@@ -34,12 +29,6 @@ public final class CursesTerminal: TerminalBackend {
     private let screen: OpaquePointer
     /// The I/O counters of the thread that last drew, while ``measuresBytes`` is on.
     private var ioCounters: (thread: Int32, descriptor: Int32) = (0, -1)
-    /// Whether emoji sequences (ZWJ, skin tones, tags) are written whole over curses, for
-    /// terminals known to draw them as one two-column glyph. Elsewhere (tmux 3.3 gives a skin
-    /// tone columns of its own) they show as their first emoji, which keeps every column right.
-    private let wholeEmojiSequences: Bool
-    /// Whether links go out as OSC 8 hyperlinks.
-    private let hyperlinks: Bool
     /// Readable after the window was resized (a SIGWINCH): watch it beside standard input, and
     /// the resize is read with the keys at once. -1 when it could not be set up.
     public let resizeDescriptor: Int32
@@ -57,21 +46,18 @@ public final class CursesTerminal: TerminalBackend {
     /// Bracketed paste and focus reports, switched on while curses has the terminal.
     private static let reportsOn = "\u{1B}[?2004h\u{1B}[?1004h", reportsOff = "\u{1B}[?2004l\u{1B}[?1004l"
 
-    private struct ColorPair: Hashable {
-        var foreground: Int32
-        var background: Int32
-    }
-
     /// Why the terminal could not be taken over.
     public struct StartFailure: Error, CustomStringConvertible {
         public let description: String
     }
 
     /// Takes over the terminal: alternate screen, raw keys, mouse wheel, bracketed paste.
+    ///
+    /// Curses sets the terminal up, reads the keys and gives the terminal back; frames are
+    /// written around it (see ``FrameEncoder``), so its own window is never drawn on and never
+    /// refreshed.
     /// - Throws: ``StartFailure`` when curses does not know the terminal (`TERM`).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(StartFailure) {
-        wholeEmojiSequences = Self.drawsEmojiSequencesWhole(environment)
-        hyperlinks = Self.sendsHyperlinks(environment)
         setlocale(LC_ALL, "")
         CrashRestore.install()
         guard let screen = newterm(nil, tinytalk_stdout(), tinytalk_stdin()) else {
@@ -79,11 +65,9 @@ public final class CursesTerminal: TerminalBackend {
             throw StartFailure(description: "This terminal (TERM=\(environment["TERM"] ?? "")) is unknown to curses; try TERM=xterm-256color.")
         }
         self.screen = screen
-        // Until curses has been left once and come back, it counts itself as not yet started
-        // and flushes its output at every cursor move: a frame went out in three writes (the
-        // move, the text, the final attribute reset), each waking the terminal. Leaving and
-        // coming back now, before anything is drawn, makes a frame one write.
-        endwin()
+        // Into the alternate screen, cleared. Its window stays untouched from here on, so reading
+        // a key (which refreshes a touched window) never draws curses' idea of the screen.
+        wnoutrefresh(tinytalk_stdscr())
         doupdate()
         resizeDescriptor = ResizeSignal.install()  // after newterm: curses' own handler is in place
         raw()
@@ -99,7 +83,13 @@ public final class CursesTerminal: TerminalBackend {
             start_color()
             use_default_colors()
         }
-        colorCount = has_colors() ? Int(tinytalk_colors()) : 0
+        encoder = FrameEncoder(
+            FrameEncoder.Capabilities(
+                colorCount: has_colors() ? Int(tinytalk_colors()) : 0,
+                italics: tinytalk_has_string("sitm") != 0,
+                hyperlinks: Self.sendsHyperlinks(environment),
+                wholeEmojiSequences: Self.drawsEmojiSequencesWhole(environment),
+                writesLastCell: tinytalk_has_flag("xenl") != 0 || tinytalk_has_flag("am") == 0))
         mousemask(tinytalk_button4_pressed() | tinytalk_button5_pressed(), nil)
         mouseinterval(0)
         let sequences: [(String, Int32)] = [
@@ -174,77 +164,15 @@ public final class CursesTerminal: TerminalBackend {
 
     // MARK: - Drawing
 
-    /// Hands the grid's rows to curses and shows them with one `doupdate`.
-    ///
-    /// Only the cells that changed since the last frame are handed over (see
-    /// ``PresentedFrame``): the app draws each frame over the last one, so a row it did not
-    /// touch shows what it showed, and a streamed line that grew by a word hands curses that
-    /// word, not the row (curses compares what it is given with the screen, cell by cell, and
-    /// sends only the differences; the less it is given, the less it compares).
+    /// Writes the cells that changed since the last frame (see ``PresentedFrame``), in one
+    /// `write`: the app draws each frame over the last one, so a row it did not touch shows what
+    /// it showed, and a streamed line that grew by a word sends that word.
     public func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
         guard !closed else { return }  // a frame after endwin() would re-enter curses mode
         let changes = presented.take(grid)
-        if changes.whole { erase() }
-        var overlays: [(column: Int, row: Int, text: String, style: Style)] = []
-        var links: [(column: Int, row: Int, text: String, style: Style)] = []
-        for span in changes.spans {
-            let row = span.row, limit = span.columns.upperBound
-            var column = span.columns.lowerBound
-            while column < limit {
-                // A run of cells in one style goes out in one call. Clusters curses would split
-                // across cells go in as their first character, to be overwritten whole once
-                // curses is done (see `overlay`).
-                let style = grid[column: column, row: row].style
-                wide.removeAll(keepingCapacity: true)
-                var end = column
-                while end < limit {
-                    let next = grid[column: end, row: row]
-                    if next.isContinuation {
-                        end += 1
-                        continue
-                    }
-                    guard next.style == style else { break }
-                    if Self.needsOverlay(next.text) {
-                        wide.append(wchar_t(bitPattern: next.text.unicodeScalars.first!.value))
-                        if wholeEmojiSequences { overlays.append((end, row, next.text, next.style)) }
-                    } else {
-                        for scalar in next.text.unicodeScalars { wide.append(wchar_t(bitPattern: scalar.value)) }
-                    }
-                    end += 1
-                }
-                apply(style)
-                if style.link != 0 && hyperlinks {
-                    let scalars = wide.compactMap { Unicode.Scalar(UInt32(bitPattern: $0)) }
-                    links.append((column, row, String(String.UnicodeScalarView(scalars)), style))
-                }
-                let count = Int32(wide.count)
-                wide.append(0)
-                wide.withUnsafeBufferPointer { _ = mvaddnwstr(Int32(row), Int32(column), $0.baseAddress, count) }
-                cellsWritten += end - column
-                column = end
-            }
-        }
-        tinytalk_set_style(tinytalk_a_normal(), 0)
-        let showsCursor = cursor.map { $0.column >= 0 && $0.row >= 0 && $0.column < grid.columns && $0.row < grid.rows } ?? false
-        if showsCursor != cursorShown {
-            // curs_set writes at once; calling it only on a change keeps a frame to one write.
-            curs_set(showsCursor ? 1 : 0)
-            cursorShown = showsCursor
-        }
-        if showsCursor, let cursor { move(Int32(cursor.row), Int32(cursor.column)) }
-        wnoutrefresh(tinytalk_stdscr())
-        counting {
-            if synchronizedOutput { Self.writeRaw("\u{1B}[?2026h") }
-            doupdate()
-            // Links go over the text curses drew, as the same text inside OSC 8 brackets.
-            if !overlays.isEmpty || !links.isEmpty { overlay(links + overlays, cursor: cursor) }
-            if synchronizedOutput { Self.writeRaw("\u{1B}[?2026l") }
-        }
-    }
-
-    /// `text` as an OSC 8 hyperlink to `url` (which ``Hyperlinks`` allowed: no controls).
-    nonisolated static func hyperlink(_ text: String, to url: String) -> String {
-        "\u{1B}]8;;\(url)\u{1B}\\" + text + "\u{1B}]8;;\u{1B}\\"
+        encoder.encode(grid, whole: changes.whole, spans: changes.spans, cursor: cursor, synchronized: synchronizedOutput)
+        for span in changes.spans { cellsWritten += span.columns.count }
+        counting { _ = encoder.bytes.withUnsafeBytes { FileDescriptorIO.writeAll(STDOUT_FILENO, $0) } }
     }
 
     /// Whether links are sent as OSC 8 hyperlinks: everywhere but the Linux console and dumb
@@ -256,8 +184,10 @@ public final class CursesTerminal: TerminalBackend {
         return !(term == "linux" || term == "dumb" || term.isEmpty)
     }
 
-    /// Terminals that draw ZWJ and skin-tone sequences as one glyph; `TINYTALK_EMOJI_SEQUENCES`
-    /// (`whole` or `first`) overrides the guess.
+    /// Terminals that draw ZWJ and skin-tone sequences as one two-column glyph (elsewhere, e.g.
+    /// tmux 3.3, which gives a skin tone columns of its own, they go out as their first emoji,
+    /// which keeps every column right); `TINYTALK_EMOJI_SEQUENCES` (`whole` or `first`)
+    /// overrides the guess.
     nonisolated static func drawsEmojiSequencesWhole(_ environment: [String: String]) -> Bool {
         switch environment["TINYTALK_EMOJI_SEQUENCES"] {
         case "whole": return true
@@ -271,58 +201,6 @@ public final class CursesTerminal: TerminalBackend {
             || term == "foot" || term.hasPrefix("wezterm")
     }
 
-    /// True for clusters that curses would break into several cells: emoji joined by ZWJ,
-    /// with a skin-tone modifier, or with tag characters (subdivision flags).
-    nonisolated static func needsOverlay(_ cluster: String) -> Bool {
-        var scalars = cluster.unicodeScalars.makeIterator()
-        guard scalars.next() != nil else { return false }
-        while let scalar = scalars.next() {
-            switch scalar.value {
-            case 0x200D, 0x1F3FB...0x1F3FF, 0xE0020...0xE007F: return true
-            default: continue
-            }
-        }
-        return false
-    }
-
-    /// Writes whole clusters straight to the terminal over the placeholders curses drew, in
-    /// their style, then puts the cursor back where curses left it.
-    private func overlay(_ overlays: [(column: Int, row: Int, text: String, style: Style)], cursor: (column: Int, row: Int)?) {
-        var output = ""
-        for item in overlays {
-            output += "\u{1B}[\(item.row + 1);\(item.column + 1)H" + sgr(item.style)
-            if let url = Hyperlinks.url(for: item.style.link), hyperlinks {
-                output += Self.hyperlink(item.text, to: url)
-            } else {
-                output += item.text
-            }
-            output += "\u{1B}[0m"
-        }
-        if let cursor { output += "\u{1B}[\(cursor.row + 1);\(cursor.column + 1)H" }
-        Self.writeRaw(output)
-    }
-
-    /// The SGR sequence for a style, for text written around curses.
-    private func sgr(_ style: Style) -> String {
-        var codes = ["0"]
-        if style.attributes.contains(.bold) { codes.append("1") }
-        if style.attributes.contains(.dim) { codes.append("2") }
-        if style.attributes.contains(.italic) { codes.append("3") }
-        if style.attributes.contains(.underline) { codes.append("4") }
-        if style.attributes.contains(.reverse) { codes.append("7") }
-        if colorCount > 0 {
-            for (color, base) in [(style.foreground, 38), (style.background, 48)] {
-                let number = number(for: color)
-                if number >= 0 && number < 256 {
-                    codes.append("\(base);5;\(number)")
-                } else if number >= 256 {
-                    codes.append("\(base);2;\(number >> 16 & 0xFF);\(number >> 8 & 0xFF);\(number & 0xFF)")
-                }
-            }
-        }
-        return "\u{1B}[" + codes.joined(separator: ";") + "m"
-    }
-
     public func suspend(while body: () -> Void) {
         guard !closed else { return body() }
         writeControl(Self.reportsOff)
@@ -330,6 +208,9 @@ public final class CursesTerminal: TerminalBackend {
         endwin()
         body()
         reset_prog_mode()
+        // Back into the alternate screen, cleared (curses does it on its next refresh).
+        wnoutrefresh(tinytalk_stdscr())
+        doupdate()
         writeControl(Self.reportsOn)
         invalidate()
     }
@@ -351,46 +232,10 @@ public final class CursesTerminal: TerminalBackend {
     /// Forgets the last frame so the next one is drawn whole (Ctrl+L, after an editor ran).
     public func invalidate() {
         presented.forget()
-        cursorShown = nil
-        clearok(tinytalk_stdscr(), true)
+        encoder.forget()
     }
 
-    private func apply(_ style: Style) {
-        var attributes = tinytalk_a_normal()
-        if style.attributes.contains(.bold) { attributes |= tinytalk_a_bold() }
-        if style.attributes.contains(.dim) { attributes |= tinytalk_a_dim() }
-        if style.attributes.contains(.italic) { attributes |= tinytalk_a_italic() }
-        if style.attributes.contains(.underline) { attributes |= tinytalk_a_underline() }
-        if style.attributes.contains(.reverse) { attributes |= tinytalk_a_reverse() }
-        tinytalk_set_style(attributes, pair(for: style))
-    }
-
-    private func pair(for style: Style) -> Int32 {
-        guard colorCount > 0 else { return 0 }
-        let key = ColorPair(foreground: number(for: style.foreground), background: number(for: style.background))
-        if key.foreground == -1 && key.background == -1 { return 0 }
-        if let existing = pairs[key] { return existing }
-        guard nextPair < tinytalk_color_pairs() else { return 0 }
-        let pair = nextPair
-        nextPair += 1
-        init_extended_pair(pair, key.foreground, key.background)
-        pairs[key] = pair
-        return pair
-    }
-
-    private func number(for color: Color) -> Int32 {
-        switch color.nearest(inPaletteOf: colorCount) {
-        case .terminalDefault: return -1
-        case .ansi(let index): return Int32(index)
-        case .indexed(let index): return Int32(index)
-        case .rgb(let red, let green, let blue):
-            // A direct-colour terminal takes 24-bit colours as numbers.
-            return Int32(red) << 16 | Int32(green) << 8 | Int32(blue)
-        }
-    }
-
-    /// Writes a control sequence straight to the terminal, around curses (which has sent all it
-    /// buffered by the time `doupdate` returns).
+    /// Writes a control sequence straight to the terminal.
     func writeControl(_ sequence: String) {
         counting { Self.writeRaw(sequence) }
     }

@@ -11,16 +11,6 @@ import Testing
 @testable import CursesBackend
 
 @Suite struct EmojiSequenceTests {
-    @Test func sequencesCursesWouldSplitAreRecognised() {
-        #expect(CursesTerminal.needsOverlay("👩‍👩‍👧‍👦"))
-        #expect(CursesTerminal.needsOverlay("👍🏽"))
-        #expect(CursesTerminal.needsOverlay("🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}"))
-        #expect(!CursesTerminal.needsOverlay("🇯🇵"))
-        #expect(!CursesTerminal.needsOverlay("e\u{301}"))
-        #expect(!CursesTerminal.needsOverlay("❤️"))
-        #expect(!CursesTerminal.needsOverlay("a"))
-    }
-
     @Test func wholeSequencesOnlyWhereTheTerminalDrawsThemWhole() {
         #expect(!CursesTerminal.drawsEmojiSequencesWhole(["TERM": "xterm-256color"]))
         #expect(!CursesTerminal.drawsEmojiSequencesWhole(["TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0"]))
@@ -31,7 +21,6 @@ import Testing
     }
 
     @Test func linksAreSentAsOSC8WhereTerminalsCanTakeThem() {
-        #expect(CursesTerminal.hyperlink("docs", to: "https://tinytalk.ai/docs") == "\u{1B}]8;;https://tinytalk.ai/docs\u{1B}\\docs\u{1B}]8;;\u{1B}\\")
         #expect(CursesTerminal.sendsHyperlinks(["TERM": "xterm-256color"]))
         #expect(!CursesTerminal.sendsHyperlinks(["TERM": "linux"]))
         #expect(!CursesTerminal.sendsHyperlinks(["TERM": "xterm-256color", "TINYTALK_HYPERLINKS": "0"]))
