@@ -89,7 +89,8 @@ public final class CursesTerminal: TerminalBackend {
                 italics: tinytalk_has_string("sitm") != 0,
                 hyperlinks: Self.sendsHyperlinks(environment),
                 wholeEmojiSequences: Self.drawsEmojiSequencesWhole(environment),
-                writesLastCell: tinytalk_has_flag("xenl") != 0 || tinytalk_has_flag("am") == 0))
+                writesLastCell: tinytalk_has_flag("xenl") != 0 || tinytalk_has_flag("am") == 0,
+                scrollsRegions: tinytalk_has_string("csr") != 0 && tinytalk_has_string("ind") != 0 && tinytalk_has_string("ri") != 0))
         mousemask(tinytalk_button4_pressed() | tinytalk_button5_pressed(), nil)
         mouseinterval(0)
         let sequences: [(String, Int32)] = [
@@ -166,11 +167,12 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Writes the cells that changed since the last frame (see ``PresentedFrame``), in one
     /// `write`: the app draws each frame over the last one, so a row it did not touch shows what
-    /// it showed, and a streamed line that grew by a word sends that word.
+    /// it showed, a streamed line that grew by a word sends that word, and a pane that scrolled
+    /// by a line has the terminal move its rows.
     public func present(_ grid: CellGrid, cursor: (column: Int, row: Int)?) {
         guard !closed else { return }  // a frame after endwin() would re-enter curses mode
-        let changes = presented.take(grid)
-        encoder.encode(grid, whole: changes.whole, spans: changes.spans, cursor: cursor, synchronized: synchronizedOutput)
+        let changes = presented.take(grid, scrolling: encoder.capabilities.scrollsRegions)
+        encoder.encode(grid, whole: changes.whole, scroll: changes.scroll, spans: changes.spans, cursor: cursor, synchronized: synchronizedOutput)
         for span in changes.spans { cellsWritten += span.columns.count }
         counting { _ = encoder.bytes.withUnsafeBytes { FileDescriptorIO.writeAll(STDOUT_FILENO, $0) } }
     }

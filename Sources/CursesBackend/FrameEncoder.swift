@@ -24,6 +24,8 @@ struct FrameEncoder {
         /// Whether the bottom-right cell can be written without scrolling the screen: the
         /// terminal defers the wrap after the last column (terminfo `xenl`) or has none (no `am`).
         var writesLastCell = true
+        /// Whether it scrolls a region of rows (terminfo `csr`, `ind` and `ri`).
+        var scrollsRegions = false
     }
 
     let capabilities: Capabilities
@@ -60,7 +62,7 @@ struct FrameEncoder {
     ///   - cursor: where the cursor shows, or `nil` to hide it.
     ///   - synchronized: whether the frame is bracketed by `CSI ? 2026 h` / `l`, so the
     ///     terminal shows it only once complete.
-    mutating func encode(_ grid: CellGrid, whole: Bool, spans: [PresentedFrame.Span], cursor: (column: Int, row: Int)?, synchronized: Bool) {
+    mutating func encode(_ grid: CellGrid, whole: Bool, scroll: PresentedFrame.Scroll? = nil, spans: [PresentedFrame.Span], cursor: (column: Int, row: Int)?, synchronized: Bool) {
         bytes.removeAll(keepingCapacity: true)
         if synchronized { append("\u{1B}[?2026h") }
         if whole {
@@ -68,6 +70,7 @@ struct FrameEncoder {
             append("\u{1B}[H\u{1B}[2J")
             position = (0, 0)
         }
+        if let scroll { self.scroll(scroll) }
         let corner = capabilities.writesLastCell ? nil : (row: grid.rows - 1, column: grid.columns - 1)
         grid.cells.withUnsafeBufferPointer { cells in
             for span in spans {
@@ -82,6 +85,28 @@ struct FrameEncoder {
             cursorShown = shows
         }
         if synchronized { append("\u{1B}[?2026l") }
+    }
+
+    /// Scrolls the rows of `scroll`: the region set (DECSTBM), then line feeds at its bottom
+    /// row (or reverse line feeds at its top) for each row it moves, then the region reset. The
+    /// rows that come in are blank, in the terminal's own background.
+    private mutating func scroll(_ scroll: PresentedFrame.Scroll) {
+        setPen(.plain, link: 0)
+        append("\u{1B}[")
+        appendNumber(scroll.rows.lowerBound + 1)
+        bytes.append(0x3B)
+        appendNumber(scroll.rows.upperBound)
+        bytes.append(0x72)  // r, which also puts the cursor home
+        position = nil
+        if scroll.by > 0 {
+            move(row: scroll.rows.upperBound - 1, column: 0)
+            for _ in 0..<scroll.by { bytes.append(0x0A) }
+        } else {
+            move(row: scroll.rows.lowerBound, column: 0)
+            for _ in 0..<(-scroll.by) { append("\u{1B}M") }
+        }
+        append("\u{1B}[r")
+        position = nil
     }
 
     /// One span: a move to its first cell, then its cells. On a row just cleared, the blanks in

@@ -6,12 +6,12 @@ import TerminalKit
 /// The bytes of a frame, read back by a model terminal (``ScreenModel``): what it shows is the
 /// grid, and a small change sends little.
 @Suite struct FrameEncoderTests {
-    private static let capabilities = FrameEncoder.Capabilities(colorCount: 256, italics: true, hyperlinks: true)
+    private static let capabilities = FrameEncoder.Capabilities(colorCount: 256, italics: true, hyperlinks: true, scrollsRegions: true)
 
     /// Presents `grid` as the terminal does: its changes, encoded, fed to the model.
     private static func present(_ grid: CellGrid, _ frame: inout PresentedFrame, _ encoder: inout FrameEncoder, _ screen: inout ScreenModel, cursor: (column: Int, row: Int)? = nil, synchronized: Bool = false) -> String {
-        let changes = frame.take(grid)
-        encoder.encode(grid, whole: changes.whole, spans: changes.spans, cursor: cursor, synchronized: synchronized)
+        let changes = frame.take(grid, scrolling: encoder.capabilities.scrollsRegions)
+        encoder.encode(grid, whole: changes.whole, scroll: changes.scroll, spans: changes.spans, cursor: cursor, synchronized: synchronized)
         screen.feed(encoder.bytes)
         return String(decoding: encoder.bytes, as: UTF8.self)
     }
@@ -51,6 +51,20 @@ import TerminalKit
         var encoder = FrameEncoder(Self.capabilities)
         var screen = ScreenModel(columns: 40, rows: 8)
         for round in 0..<400 {
+            if next(4) == 0 {
+                // A pane of rows `top..<bottom` scrolls by a few rows, up or down, and the
+                // rows that came in are written.
+                let top = next(4), bottom = 4 + next(5), by = 1 + next(2), up = next(2) == 0
+                var moved = grid
+                for row in top..<bottom {
+                    let from = up ? row + by : row - by
+                    for column in 0..<40 {
+                        moved[column: column, row: row] = from >= top && from < bottom ? grid[column: column, row: from] : .blank
+                    }
+                }
+                grid = moved
+                grid.write(words[next(words.count)], column: 0, row: up ? bottom - 1 : top, style: styles[next(styles.count)])
+            }
             for _ in 0..<(1 + next(4)) {
                 let row = next(8)
                 if next(10) == 0 {
@@ -65,6 +79,43 @@ import TerminalKit
             #expect(wrong.isEmpty && screen.faults.isEmpty, "round \(round): \(wrong.prefix(3)) \(screen.faults.prefix(3))")
             if !wrong.isEmpty || !screen.faults.isEmpty { return }
         }
+    }
+
+    @Test func aPaneThatScrolledHasTheTerminalMoveItsRows() {
+        var grid = CellGrid(columns: 20, rows: 8)
+        var frame = PresentedFrame()
+        var encoder = FrameEncoder(Self.capabilities)
+        var screen = ScreenModel(columns: 20, rows: 8)
+        let lines = (0..<12).map { "line \($0) of the reply" }
+        func show(from first: Int) {
+            grid.write("tab bar", column: 0, row: 0, style: Style(attributes: .reverse))
+            for row in 1..<7 {
+                grid.fill(Rect(column: 0, row: row, columns: 20, rows: 1))
+                grid.write(lines[first + row - 1], column: 0, row: row, style: .plain)
+            }
+            grid.write("status \(first)", column: 0, row: 7, style: .plain)
+        }
+        show(from: 0)
+        _ = Self.present(grid, &frame, &encoder, &screen)
+        // One line more: rows 1–6 of the screen move up by one; the new line and the status.
+        show(from: 1)
+        let up = Self.present(grid, &frame, &encoder, &screen)
+        #expect(up == "\u{1B}[2;7r\u{1B}[7H\n\u{1B}[r\u{1B}[7Hline 6 of the reply\u{1B}[8;8H1", "\(up.debugDescription)")
+        #expect(Self.mismatches(screen, grid).isEmpty && screen.faults.isEmpty)
+        // Scrolled back by three: down by three rows, the three lines above written.
+        show(from: 4)
+        _ = Self.present(grid, &frame, &encoder, &screen)
+        show(from: 1)
+        let down = Self.present(grid, &frame, &encoder, &screen)
+        #expect(down.hasPrefix("\u{1B}[2;7r\u{1B}[2H\u{1B}M\u{1B}M\u{1B}M\u{1B}[r"), "\(down.debugDescription)")
+        #expect(Self.mismatches(screen, grid).isEmpty && screen.faults.isEmpty)
+        // Without a scroll region every changed row is written again.
+        var plain = FrameEncoder(FrameEncoder.Capabilities(colorCount: 256))
+        var plainFrame = PresentedFrame(), plainScreen = ScreenModel(columns: 20, rows: 8)
+        _ = Self.present(grid, &plainFrame, &plain, &plainScreen)
+        show(from: 2)
+        #expect(!Self.present(grid, &plainFrame, &plain, &plainScreen).contains("r\u{1B}"))
+        #expect(Self.mismatches(plainScreen, grid).isEmpty)
     }
 
     @Test func aStreamedWordSendsTheWordAndLittleElse() {

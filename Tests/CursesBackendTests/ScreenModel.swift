@@ -1,8 +1,9 @@
 import TerminalKit
 
 /// A terminal as far as the frame encoder's output goes: a screen of cells, the cursor, the pen
-/// and the open link, driven by the bytes (CUP, ED 2, EL, SGR, OSC 8, DEC private modes, UTF-8
-/// text placed a cluster at a time at the width TextWidth gives it). A sequence it does not know,
+/// and the open link, driven by the bytes (CUP, ED 2, EL, SGR, OSC 8, DEC private modes, the
+/// scroll region with LF and RI, UTF-8 text placed a cluster at a time at the width TextWidth
+/// gives it). A sequence it does not know,
 /// or text written past the right edge, is recorded as a fault.
 struct ScreenModel {
     let columns: Int, rows: Int
@@ -12,11 +13,14 @@ struct ScreenModel {
     private(set) var synchronized = false
     private(set) var faults: [String] = []
     private var pen = Style.plain
+    /// The scroll region's rows.
+    private var region: Range<Int>
 
     init(columns: Int, rows: Int) {
         self.columns = columns
         self.rows = rows
         cells = Array(repeating: .blank, count: columns * rows)
+        region = 0..<rows
     }
 
     subscript(column: Int, row: Int) -> Cell { cells[row * columns + column] }
@@ -31,6 +35,12 @@ struct ScreenModel {
         }
         while index < bytes.count {
             let byte = bytes[index]
+            if byte == 0x0A {
+                flush()
+                if cursor.row == region.upperBound - 1 { scroll(up: true) } else { cursor.row = min(rows - 1, cursor.row + 1) }
+                index += 1
+                continue
+            }
             guard byte == 0x1B else {
                 text.append(byte)
                 index += 1
@@ -56,12 +66,26 @@ struct ScreenModel {
                     faults.append("OSC \(body)")
                 }
                 index = end + 2
+            } else if bytes[index + 1] == UInt8(ascii: "M") {
+                if cursor.row == region.lowerBound { scroll(up: false) } else { cursor.row = max(0, cursor.row - 1) }
+                index += 2
             } else {
                 faults.append("ESC \(bytes[index + 1])")
                 index += 2
             }
         }
         flush()
+    }
+
+    /// Moves the region's rows by one, a blank row coming in.
+    private mutating func scroll(up: Bool) {
+        let rows = up ? Array(region.dropLast()) : Array(region.dropFirst().reversed())
+        for row in rows {
+            let from = up ? row + 1 : row - 1
+            for column in 0..<columns { cells[row * columns + column] = cells[from * columns + column] }
+        }
+        let blank = up ? region.upperBound - 1 : region.lowerBound
+        for column in 0..<columns { cells[blank * columns + column] = .blank }
     }
 
     private mutating func put(_ character: Character) {
@@ -86,6 +110,9 @@ struct ScreenModel {
             cells = Array(repeating: Cell(" ", style: Style(background: pen.background)), count: columns * rows)
         case UInt8(ascii: "K") where parameters.isEmpty:
             for column in cursor.column..<columns { cells[cursor.row * columns + column] = Cell(" ", style: Style(background: pen.background)) }
+        case UInt8(ascii: "r"):
+            region = parameters.isEmpty ? 0..<rows : max(0, numbers[0] - 1)..<min(rows, numbers[1])
+            cursor = (0, 0)
         case UInt8(ascii: "m"):
             sgr(numbers)
         case UInt8(ascii: "h"), UInt8(ascii: "l"):

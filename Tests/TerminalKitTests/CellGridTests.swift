@@ -145,7 +145,7 @@ import TerminalKit
     @Test func aPresentedFrameHandsOverOnlyTheRowsWrittenSince() {
         var grid = CellGrid(columns: 4, rows: 3)
         var presented = PresentedFrame()
-        func rows(_ change: (whole: Bool, spans: [PresentedFrame.Span])) -> (Bool, [Int]) { (change.whole, change.spans.map(\.row)) }
+        func rows(_ change: (whole: Bool, scroll: PresentedFrame.Scroll?, spans: [PresentedFrame.Span])) -> (Bool, [Int]) { (change.whole, change.spans.map(\.row)) }
         #expect(rows(presented.take(grid)) == (true, [0, 1, 2]))
         #expect(rows(presented.take(grid)) == (false, []))
         grid.write("hi", column: 0, row: 1, style: .plain)
@@ -176,6 +176,50 @@ import TerminalKit
         grid.write("h", column: 0, row: 0, style: Style(attributes: .bold))
         grid.write("U", column: 6, row: 0, style: .plain)
         #expect(presented.take(grid).spans == [.init(row: 0, columns: 0..<7)])
+        // Changes far apart (a status bar's spinner and its figures) go as two spans.
+        var bar = CellGrid(columns: 30, rows: 1)
+        bar.write("⠋ streaming          12 tok/s", column: 0, row: 0, style: .plain)
+        _ = presented.take(bar)
+        bar.write("⠙", column: 0, row: 0, style: .plain)
+        bar.write("14", column: 21, row: 0, style: .plain)
+        #expect(presented.take(bar).spans == [.init(row: 0, columns: 0..<1), .init(row: 0, columns: 22..<23)])
+        bar.write("⠹", column: 0, row: 0, style: .plain)
+        bar.write("5", column: 9, row: 0, style: .plain)
+        #expect(presented.take(bar).spans == [.init(row: 0, columns: 0..<10)])
+    }
+
+    @Test func aPresentedFrameFindsRowsThatMovedAsAScroll() {
+        var grid = CellGrid(columns: 12, rows: 10)
+        var presented = PresentedFrame()
+        func show(_ lines: Range<Int>) {
+            for (row, line) in lines.enumerated() {
+                grid.fill(Rect(column: 0, row: row + 1, columns: 12, rows: 1))
+                grid.write("line \(line)", column: 0, row: row + 1, style: .plain)
+            }
+        }
+        show(0..<6)
+        _ = presented.take(grid, scrolling: true)
+        // Two lines more: rows 1–6 move up by two, the two rows that came in are written.
+        show(2..<8)
+        let up = presented.take(grid, scrolling: true)
+        #expect(up.scroll == PresentedFrame.Scroll(rows: 1..<7, by: 2))
+        #expect(up.spans.map(\.row) == [5, 6])
+        // Back by one: down by one, the row that came in written.
+        show(1..<7)
+        let down = presented.take(grid, scrolling: true)
+        #expect(down.scroll == PresentedFrame.Scroll(rows: 1..<7, by: -1))
+        #expect(down.spans.map(\.row) == [1])
+        // Unless the backend asks, or fewer rows than a scroll saves moved, there is none.
+        show(0..<6)
+        #expect(presented.take(grid).scroll == nil)
+        grid.write("x", column: 0, row: 1, style: .plain)
+        grid.write("y", column: 0, row: 8, style: .plain)
+        #expect(presented.take(grid, scrolling: true).scroll == nil)
+        // Blank rows that stay blank are not a scroll, however many of them there are.
+        for row in 0..<10 { grid.fill(Rect(column: 0, row: row, columns: 12, rows: 1)) }
+        _ = presented.take(grid, scrolling: true)
+        for row in [0, 3, 6, 9] { grid.write("row \(row)", column: 0, row: row, style: .plain) }
+        #expect(presented.take(grid, scrolling: true).scroll == nil)
     }
 
     @Test func aPresentedSpanKeepsWideGlyphsWhole() {
