@@ -135,13 +135,19 @@ struct FrameEncoder {
             var next = column + 1
             while next < columns, cells[start + next].isContinuation { next += 1 }
             if let corner, span.row == corner.row, next > corner.column { break }
-            move(row: span.row, column: column)
             setPen(cell.style, link: cell.style.link)
-            if writeText(cell.text) {
-                position = (span.row, next)
-            } else {
-                position = nil  // a cluster terminals may measure otherwise: move before the next
+            let whole = sendsWhole(cell.text)
+            if whole, next - column == 2 {
+                // Some terminals draw this cluster one column wide (❤️, a flag, a ZWJ sequence):
+                // blank both columns first, so no old character shows beside it.
+                move(row: span.row, column: column)
+                append("  ")
+                position = nil
             }
+            move(row: span.row, column: column)
+            writeText(cell.text, whole: whole)
+            // After a cluster terminals may measure otherwise, the next cell is moved to.
+            position = whole ? nil : (span.row, next)
             column = next
         }
         if erasesTail {
@@ -165,29 +171,32 @@ struct FrameEncoder {
         return false
     }
 
+    private static func isOneScalar(_ text: String) -> Bool {
+        var scalars = text.unicodeScalars.makeIterator()
+        _ = scalars.next()
+        return scalars.next() == nil
+    }
+
     private static func isPlainBlank(_ cell: Cell) -> Bool {
         cell.text == " " && cell.style == .plain
     }
 
-    /// Appends a cell's cluster, and returns whether the terminal is sure to advance by the
-    /// cells the grid gave it: a single scalar. (Emoji sequences and combining marks are drawn
-    /// 1 or 2 columns wide depending on the terminal.) Controls, which a grid written through
-    /// `CellGrid.write` never holds, go out as U+FFFD.
-    private mutating func writeText(_ text: String) -> Bool {
-        var scalars = text.unicodeScalars.makeIterator()
-        guard let first = scalars.next() else { return true }
-        guard let second = scalars.next() else {
+    /// Whether a cluster goes out as several scalars, which terminals draw 1 or 2 columns wide
+    /// as they each see fit (combining marks, VS16, flags, emoji sequences where they are sent
+    /// whole); otherwise it goes out as its one scalar, or an emoji sequence as its first.
+    private func sendsWhole(_ text: String) -> Bool {
+        guard !Self.isOneScalar(text) else { return false }
+        return capabilities.wholeEmojiSequences || !Self.isEmojiSequence(text)
+    }
+
+    /// Appends a cell's cluster: whole, or its first scalar. Controls, which a grid written
+    /// through `CellGrid.write` never holds, go out as U+FFFD (C1) or `?` (C0, DEL).
+    private mutating func writeText(_ text: String, whole: Bool) {
+        if whole {
+            for scalar in text.unicodeScalars { appendScalar(scalar) }
+        } else if let first = text.unicodeScalars.first {
             appendScalar(first)
-            return true
         }
-        if !capabilities.wholeEmojiSequences && Self.isEmojiSequence(text) {
-            appendScalar(first)
-            return true
-        }
-        appendScalar(first)
-        appendScalar(second)
-        while let scalar = scalars.next() { appendScalar(scalar) }
-        return false
     }
 
     private mutating func appendScalar(_ scalar: Unicode.Scalar) {

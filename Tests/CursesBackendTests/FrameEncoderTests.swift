@@ -131,7 +131,7 @@ import TerminalKit
         #expect(token == "\u{1B}[2;11Hgrows\u{1B}[4;3H")
         grid.write("bold", column: 16, row: 1, style: Style(attributes: [.bold]))
         let styled = Self.present(grid, &frame, &encoder, &screen, cursor: (2, 3))
-        #expect(styled == "\u{1B}[2;17H\u{1B}[0;1mbold\u{1B}[0m\u{1B}[4;3H")
+        #expect(styled == "\u{1B}[0;1m\u{1B}[2;17Hbold\u{1B}[0m\u{1B}[4;3H")
         #expect(Self.mismatches(screen, grid).isEmpty && screen.faults.isEmpty)
     }
 
@@ -211,6 +211,21 @@ import TerminalKit
             #expect(bytes.contains(whole ? "👍🏽\u{1B}[1;3He\u{301}\u{1B}[1;4H!" : "👍e\u{301}\u{1B}[1;4H!"))
             #expect(Self.mismatches(screen, grid, wholeSequences: whole).isEmpty && screen.faults.isEmpty)
         }
+    }
+
+    @Test func aClusterSomeTerminalsDrawNarrowIsWrittenOverBlanks() {
+        // tmux draws ❤️ (U+2764 U+FE0F) one column wide: the column beside it must not keep
+        // what it showed.
+        var grid = CellGrid(columns: 6, rows: 1)
+        var frame = PresentedFrame()
+        var encoder = FrameEncoder(Self.capabilities)
+        var screen = ScreenModel(columns: 6, rows: 1)
+        grid.write("abcd", column: 0, row: 0, style: .plain)
+        _ = Self.present(grid, &frame, &encoder, &screen)
+        grid.write("❤️", column: 1, row: 0, style: .plain)
+        let bytes = Self.present(grid, &frame, &encoder, &screen)
+        #expect(bytes.hasPrefix("\u{1B}[1;2H  \u{1B}[1;2H❤️"), "\(bytes.debugDescription)")
+        #expect(Self.mismatches(screen, grid).isEmpty && screen.faults.isEmpty)
     }
 
     @Test func theBottomRightCellIsLeftAloneWhereWritingItWouldScroll() {
