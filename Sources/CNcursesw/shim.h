@@ -22,13 +22,6 @@ static inline int tinytalk_has_wide_characters(void) {
 
 
 /* Macros Swift cannot import, as functions. */
-static inline int tinytalk_color_pair(int n) { return (int)COLOR_PAIR(n); }
-static inline attr_t tinytalk_a_normal(void) { return A_NORMAL; }
-static inline attr_t tinytalk_a_bold(void) { return A_BOLD; }
-static inline attr_t tinytalk_a_dim(void) { return A_DIM; }
-static inline attr_t tinytalk_a_italic(void) { return A_ITALIC; }
-static inline attr_t tinytalk_a_underline(void) { return A_UNDERLINE; }
-static inline attr_t tinytalk_a_reverse(void) { return A_REVERSE; }
 static inline int tinytalk_key_f(int n) { return KEY_F(n); }
 static inline void tinytalk_getmaxyx(WINDOW *window, int *rows, int *columns) {
     int y, x;
@@ -49,12 +42,6 @@ static inline FILE *tinytalk_stdout(void) { return stdout; }
 /* Mutable curses globals, read through functions so Swift sees no shared mutable state. */
 static inline WINDOW *tinytalk_stdscr(void) { return stdscr; }
 static inline int tinytalk_colors(void) { return COLORS; }
-static inline int tinytalk_color_pairs(void) { return COLOR_PAIRS; }
-
-/* Attributes and an extended colour pair (beyond the 16-bit pair argument) for what follows. */
-static inline int tinytalk_set_style(attr_t attributes, int pair) {
-    return wattr_set(stdscr, attributes, (NCURSES_PAIRS_T)(pair < 0x7fff ? pair : 0), (void *)&pair);
-}
 
 /* Terminfo capabilities by name (term.h, which defines macros named like every capability, is
    left out). A string capability is there when tigetstr gives neither NULL nor (char *)-1. */
@@ -65,9 +52,5 @@ static inline int tinytalk_has_string(const char *name) {
     return value != NULL && value != (char *)-1;
 }
 static inline int tinytalk_has_flag(const char *name) { return tigetflag(name) > 0; }
-
-/* Glibc's Swift module hides these (it is built without __USE_XOPEN). */
-extern int wcwidth(wchar_t c);
-extern int wcswidth(const wchar_t *s, size_t n);
 
 #endif

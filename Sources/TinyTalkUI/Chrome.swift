@@ -248,7 +248,7 @@ public enum InputBox {
     }
 
     /// Draws the box, skipping rows that `cache` says already show the same (while a reply
-    /// streams, the input does not change: its row is neither written nor handed to curses).
+    /// streams, the input does not change: its row is neither written nor sent to the terminal).
     public static func render(
         _ editor: LineEditor, theme: Theme, into grid: inout CellGrid, rect: Rect, broadcasting: Bool = false,
         cache: inout DrawnRows<RowKey>
