@@ -239,10 +239,6 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Writes a control sequence straight to the terminal.
     func writeControl(_ sequence: String) {
-        counting { Self.writeRaw(sequence) }
-    }
-
-    private static func writeRaw(_ sequence: String) {
-        FileDescriptorIO.writeAll(STDOUT_FILENO, sequence)
+        counting { FileDescriptorIO.writeAll(STDOUT_FILENO, sequence) }
     }
 }

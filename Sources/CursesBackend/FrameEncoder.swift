@@ -29,7 +29,7 @@ struct FrameEncoder {
     }
 
     let capabilities: Capabilities
-    /// The frame's bytes, valid until the next ``encode(_:whole:spans:cursor:synchronized:)``.
+    /// The frame's bytes, valid until the next ``encode(_:whole:scroll:spans:cursor:synchronized:)``.
     private(set) var bytes: [UInt8] = []
     /// The attributes and colours the terminal draws with now (its link is ``link``); `nil`
     /// when not known (at start, after ``forget()``).
@@ -117,10 +117,10 @@ struct FrameEncoder {
         var end = span.columns.upperBound
         var erasesTail = false
         var blank = end
-        while blank > span.columns.lowerBound, Self.isPlainBlank(cells[start + blank - 1]) { blank -= 1 }
+        while blank > span.columns.lowerBound, cells[start + blank - 1] == .blank { blank -= 1 }
         if cleared, end == columns {
             end = blank
-        } else if end - blank >= 4, (end..<columns).allSatisfy({ Self.isPlainBlank(cells[start + $0]) }) {
+        } else if end - blank >= 4, (end..<columns).allSatisfy({ cells[start + $0] == .blank }) {
             // What follows the span is unchanged and blank on screen too: erase to the edge.
             end = blank
             erasesTail = true
@@ -175,10 +175,6 @@ struct FrameEncoder {
         var scalars = text.unicodeScalars.makeIterator()
         _ = scalars.next()
         return scalars.next() == nil
-    }
-
-    private static func isPlainBlank(_ cell: Cell) -> Bool {
-        cell.text == " " && cell.style == .plain
     }
 
     /// Whether a cluster goes out as several scalars, which terminals draw 1 or 2 columns wide
