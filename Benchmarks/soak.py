@@ -20,7 +20,7 @@ Prints one table (check, figure, verdict) and exits 1 when a check fails.
 
 Usage: python3 Benchmarks/soak.py [path/to/release/tinytalk]
 (default: .build/release/tinytalk; build it with
- flock /tmp/tinytalk-build.lock swift build -c release --product tinytalk)
+ flock /tmp/tinytalk-build.lock swift build -c release --static-swift-stdlib --product tinytalk)
 """
 import json, os, random, re, select, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
 

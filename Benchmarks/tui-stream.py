@@ -11,7 +11,7 @@ For each, in a 120x40 tmux pane:
 
 Usage: python3 Benchmarks/tui-stream.py [path/to/release/tinytalk] [light|chat]
 (default: .build-release/release/tinytalk, both replies; build it with
- swift build -c release --scratch-path .build-release --product tinytalk)
+ swift build -c release --static-swift-stdlib --scratch-path .build-release --product tinytalk)
 """
 import json, os, sys, time
 

@@ -17,7 +17,7 @@ class TUIBench:
         self.binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build-release/release/tinytalk")
         if not os.path.exists(self.binary):
             sys.exit(f"no binary at {self.binary}: build it with "
-                     "swift build -c release --scratch-path .build-release --product tinytalk")
+                     "swift build -c release --static-swift-stdlib --scratch-path .build-release --product tinytalk")
         self.ticks = os.sysconf("SC_CLK_TCK")
         self.runs = 0
         self.socket = f"tt-bench-{os.getpid()}-0"
