@@ -19,6 +19,9 @@ struct ChunkWriter {
     func event(data: String, name: String? = nil) -> String {
         var text = ""
         if let name { text += "event: \(name)\(lineEnd)" }
+        // JSON has no raw line breaks: one line, without splitting it Character by Character
+        // (which was most of the time of a stream sent as fast as it goes).
+        if !data.utf8.contains(UInt8(ascii: "\n")) { return text + "data: " + data + lineEnd + lineEnd }
         for line in data.split(separator: "\n", omittingEmptySubsequences: false) {
             text += "data: \(line)\(lineEnd)"
         }
