@@ -29,6 +29,14 @@ done
 # Nothing of the toolchain is needed at run time.
 if ldd "$prefix/bin/tinytalk" | grep -q "libswiftCore"; then fail "the binary links the Swift runtime dynamically"; fi
 
+# The loader's share of resident memory stays small (Benchmarks/README.md): relative relocations
+# packed, and no symbol table of the program's own to search.
+if command -v readelf > /dev/null; then
+    readelf -S -W "$prefix/bin/tinytalk" | grep -q '\.relr\.dyn' || fail "the binary's relative relocations are not packed"
+    symbols=$(readelf --dyn-syms -W "$prefix/bin/tinytalk" | grep -c ' GLOBAL \| WEAK ' || true)
+    ((symbols < 2000)) || fail "the binary has $symbols dynamic symbols: it exports its own"
+fi
+
 # From another folder, with an empty home and a bare environment.
 run() { (cd "$home" && env -i HOME="$home" PATH=/usr/bin:/bin "$prefix/bin/tinytalk" "$@"); }
 version=$(run --version)
