@@ -100,13 +100,17 @@ class TUIBench:
         url = server.stdout.readline().split("listening on ")[1].strip()
         return server, url
 
-    def run_client(self, url, bots=("count",), stats=None):
-        """The client with one tab of the first bot; every bot of `bots` talks to the `count` bot."""
+    def configure(self, url, bots=("count",)):
+        """A configuration naming `bots`, each of them the server's `count` bot at `url`."""
         os.makedirs(f"{self.home}/config/tinytalk", exist_ok=True)
         with open(f"{self.home}/config/tinytalk/config.toml", "w") as f:
             f.write(f'endpoint = "{url}"\n')
             for name in bots:
                 f.write(f'\n[[bot]]\nname = "{name}"\nid = "count"\n')
+
+    def run_client(self, url, bots=("count",), stats=None):
+        """The client with one tab of the first bot; every bot of `bots` talks to the `count` bot."""
+        self.configure(url, bots)
         self.stop_tmux()
         self.runs += 1
         self.socket = f"tt-bench-{os.getpid()}-{self.runs}"
