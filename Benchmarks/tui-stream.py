@@ -53,23 +53,30 @@ def burst(name, reply_file, prompt, last):
           f"deltas {figures['deltasReceived']}; start to first frame {figures['firstFrameMs']} ms (budget 50 ms)")
 
 
-def paced(name, reply_file, prompt, first, last):
-    # Without --stats-file, whose byte counting costs a little.
-    server, url = bench.start_server(50, reply_file)
-    pid = bench.run_client(url)
-    time.sleep(0.3)
+def paced_reply(pid, server, prompt, first, last, first_interval=0.2):
+    """Types `prompt`, then measures from Enter until `last` is on screen (after `first`): the
+    wall time, the client's CPU time and its peak RSS; then quits the client and the server."""
     tmux("send-keys", "-t", "main", prompt)
     time.sleep(0.2)
     cpu_before = cpu_seconds(pid)
     wall_before = time.monotonic()
     tmux("send-keys", "-t", "main", "Enter")
-    wait_for(first, interval=0.2)
+    wait_for(first, interval=first_interval)
     wait_for(last, timeout=30, interval=0.2)
     cpu = cpu_seconds(pid) - cpu_before
     wall = time.monotonic() - wall_before
     rss = bench.peak_rss_mb(pid)
     bench.quit_client(pid)
     server.terminate()
+    return wall, cpu, rss
+
+
+def paced(name, reply_file, prompt, first, last):
+    # Without --stats-file, whose byte counting costs a little.
+    server, url = bench.start_server(50, reply_file)
+    pid = bench.run_client(url)
+    time.sleep(0.3)
+    wall, cpu, rss = paced_reply(pid, server, prompt, first, last)
     print(f"{name}, 500 tokens at 50 tokens/s: {wall:.1f} s, client CPU {cpu:.3f} s = {100 * cpu / wall:.1f}% of one core "
           f"(budget 0.10 s, 1%), peak RSS {rss:.1f} MB (budget 30 MB)")
 
@@ -94,18 +101,7 @@ def with_history(first500):
     tmux("send-keys", "-t", "main", "Enter")
     wait_for("question 249")
     opened = bench.peak_rss_mb(pid)
-    tmux("send-keys", "-t", "main", "hello")
-    time.sleep(0.2)
-    cpu_before = cpu_seconds(pid)
-    wall_before = time.monotonic()
-    tmux("send-keys", "-t", "main", "Enter")
-    wait_for("streaming", interval=0.05)
-    wait_for("count · idle", timeout=30, interval=0.2)
-    cpu = cpu_seconds(pid) - cpu_before
-    wall = time.monotonic() - wall_before
-    rss = bench.peak_rss_mb(pid)
-    bench.quit_client(pid)
-    server.terminate()
+    wall, cpu, rss = paced_reply(pid, server, "hello", "streaming", "count · idle", first_interval=0.05)
     print(f"chat-shaped with a 500-message history open ({opened:.1f} MB once open), 500 tokens at 50 tokens/s: "
           f"{wall:.1f} s, client CPU {cpu:.3f} s, peak RSS {rss:.1f} MB (budget 30 MB)")
 
