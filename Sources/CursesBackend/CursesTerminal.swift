@@ -51,6 +51,15 @@ public final class CursesTerminal: TerminalBackend {
         public let description: String
     }
 
+    /// Frames go out as UTF-8 whatever the locale says, so keys are read as UTF-8 too. Under
+    /// the C locale (no `LANG`, as under `env -i`, cron or a bare ssh session) curses takes the
+    /// first byte of a non-ASCII character for an error and drops what was typed after it; the
+    /// character type is then taken from a UTF-8 locale, as Python does for the C locale.
+    static func readKeysAsUTF8() {
+        if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) == "UTF-8" { return }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil { return }
+    }
+
     /// Takes over the terminal: alternate screen, raw keys, mouse wheel, bracketed paste.
     ///
     /// Curses sets the terminal up, reads the keys and gives the terminal back; frames are
@@ -59,6 +68,7 @@ public final class CursesTerminal: TerminalBackend {
     /// - Throws: ``StartFailure`` when curses does not know the terminal (`TERM`).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(StartFailure) {
         setlocale(LC_ALL, "")
+        Self.readKeysAsUTF8()
         CrashRestore.install()
         guard let screen = newterm(nil, tinytalk_stdout(), tinytalk_stdin()) else {
             CrashRestore.uninstall()

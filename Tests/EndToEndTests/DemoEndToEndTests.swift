@@ -162,6 +162,24 @@ struct DemoEndToEndTests {
         try await screen.waitFor("EXITED=0")
     }
 
+    /// No `LANG` at all (`env -i`, cron, a bare ssh session): what is typed in any script still
+    /// arrives whole, and Enter still sends it.
+    @Test func typingInTheCLocaleKeepsEveryCharacter() async throws {
+        let home = TestHome()
+        defer { home.remove() }
+        let screen = Screen()
+        defer { screen.stop() }
+        let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        try screen.start(
+            "env -u LANG -u LC_ALL -u LC_CTYPE \(environment) '\(BuiltProducts.tinytalk.path)' --demo; echo EXITED=$?; sleep 30")
+        try await screen.waitFor("1:echo")
+        try screen.keys("你好 café, naïve", "Enter")
+        let shown = try await screen.waitFor("Last: “你好 café, naïve”")
+        #expect(shown.contains("you ") && shown.contains("\n你好 café, naïve\n"), "\(shown)")
+        try screen.keys("C-d")
+        try await screen.waitFor("EXITED=0")
+    }
+
     @Test func quittingTheWelcomeLeavesTheInstructionsOnTheTerminal() async throws {
         let home = TestHome()
         defer { home.remove() }
