@@ -65,10 +65,10 @@ struct DemoEndToEndTests {
             }
         }
 
-        /// Runs `tinytalk --demo` in `home`; the pane stays up after it exits to show its status.
-        /// `tinytalk --demo` (and `arguments`, already quoted for the shell) in `home`.
-        func startDemo(in home: TestHome, arguments: String = "") async throws {
-            let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        /// Runs `tinytalk --demo` (and `arguments`, already quoted for the shell) in `home`, without
+        /// the variables named in `unsetting`; the pane stays up after it exits to show its status.
+        func startDemo(in home: TestHome, arguments: String = "", unsetting: [String] = []) async throws {
+            let environment = (unsetting.map { "-u \($0)" } + home.environment.map { "\($0.key)='\($0.value)'" }).joined(separator: " ")
             try start("env \(environment) '\(BuiltProducts.tinytalk.path)' --demo \(arguments); echo EXITED=$?; sleep 30")
             try await waitFor("1:echo")
         }
@@ -169,10 +169,7 @@ struct DemoEndToEndTests {
         defer { home.remove() }
         let screen = Screen()
         defer { screen.stop() }
-        let environment = home.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        try screen.start(
-            "env -u LANG -u LC_ALL -u LC_CTYPE \(environment) '\(BuiltProducts.tinytalk.path)' --demo; echo EXITED=$?; sleep 30")
-        try await screen.waitFor("1:echo")
+        try await screen.startDemo(in: home, unsetting: ["LANG", "LC_ALL", "LC_CTYPE"])
         try screen.keys("你好 café, naïve", "Enter")
         let shown = try await screen.waitFor("Last: “你好 café, naïve”")
         #expect(shown.contains("you ") && shown.contains("\n你好 café, naïve\n"), "\(shown)")
