@@ -55,7 +55,7 @@ public final class CursesTerminal: TerminalBackend {
     /// the C locale (no `LANG`, as under `env -i`, cron or a bare ssh session) curses takes the
     /// first byte of a non-ASCII character for an error and drops what was typed after it; the
     /// character type is then taken from a UTF-8 locale, as Python does for the C locale.
-    static func readKeysAsUTF8() {
+    private static func readKeysAsUTF8() {
         if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) == "UTF-8" { return }
         for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil { return }
     }
